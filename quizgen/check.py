@@ -1,0 +1,430 @@
+"""Checks: every semantic, provenance and lint problem in banks that were read.
+
+Each check is a small generator of `Diagnostic`s registered in one of three lists:
+per question (by kind), per bank, and across all banks. Nothing here raises for a
+user's mistake. `check_banks` runs them all; docs/diagnostics.md lists every code.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from quizgen.diagnostics import Diagnostic, diagnostic, has_errors, promote_warnings
+from quizgen.model import (
+    DIFFICULTIES,
+    QUESTION_KINDS,
+    Bank,
+    Choice,
+    Cloze,
+    Match,
+    Multi,
+    Numeric,
+    Order,
+    Question,
+)
+from quizgen.read import did_you_mean, read_banks
+from quizgen.text import normalize_quote, parse_cloze
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'joint-unit-purpose'"
+_ABOVE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.I)
+
+QuestionCheck = Callable[[Bank, Question], Iterator[Diagnostic]]
+BankCheck = Callable[[Bank], Iterator[Diagnostic]]
+CorpusCheck = Callable[[list[Bank]], Iterator[Diagnostic]]
+
+QUESTION_CHECKS: dict[str, list[QuestionCheck]] = {kind: [] for kind in QUESTION_KINDS}
+BANK_CHECKS: list[BankCheck] = []
+CORPUS_CHECKS: list[CorpusCheck] = []
+
+
+def question_check(*kinds: type[Question]) -> Callable[[QuestionCheck], QuestionCheck]:
+    """Register a check for questions of `kinds` (all kinds when none is named)."""
+
+    def register(fn: QuestionCheck) -> QuestionCheck:
+        for kind in kinds or tuple(QUESTION_KINDS.values()):
+            QUESTION_CHECKS[kind.kind].append(fn)
+        return fn
+
+    return register
+
+
+def _at(code: str, bank: Bank, where: Question | Bank, key: str, message: str, hint: str = "") -> Diagnostic:
+    pos = where.pos(key)
+    return diagnostic(code, str(bank.path), pos.line, pos.col, message, hint)
+
+
+# -- every question --------------------------------------------------------------------------
+
+@question_check()
+def check_question_id(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    if not SLUG.fullmatch(q.id):
+        yield _at("QG015", bank, q, "id", f"question id '{q.id}' is not a slug", _SLUG_HINT)
+
+
+@question_check()
+def check_difficulty(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    if q.difficulty is not None and q.difficulty not in DIFFICULTIES:
+        yield _at(
+            "QG016", bank, q, "difficulty", f"unknown difficulty '{q.difficulty}'",
+            did_you_mean(q.difficulty.lower(), DIFFICULTIES) or "one of: easy, medium, hard",
+        )
+
+
+@question_check()
+def check_points(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    if q.points < 0:
+        yield _at("QG017", bank, q, "points", f"points cannot be negative ({q.points:g})")
+
+
+@question_check()
+def check_question_tags(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    yield from _tags(bank, q, q.tags)
+
+
+@question_check()
+def check_image(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    if q.image is None:
+        return
+    if PurePosixPath(q.image).is_absolute() or PureWindowsPath(q.image).is_absolute():
+        yield _at(
+            "QG031", bank, q, "image", f"image path '{q.image}' is absolute",
+            "give the path relative to the bank's folder, e.g. images/map.png",
+        )
+        return
+    folder = bank.folder.resolve()
+    target = (folder / q.image).resolve()
+    if not target.is_relative_to(folder):
+        yield _at(
+            "QG031", bank, q, "image", f"image path '{q.image}' leaves the bank's folder",
+            "keep images in the bank's folder or below it",
+        )
+    elif not target.is_file():
+        yield _at(
+            "QG032", bank, q, "image", f"image file '{q.image}' does not exist",
+            f"looked for {target}",
+        )
+
+
+# -- choices ---------------------------------------------------------------------------------
+
+@question_check(Choice, Multi)
+def check_choices(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    assert isinstance(q, (Choice, Multi))
+    if not 2 <= len(q.choices) <= 26:
+        yield _at(
+            "QG022", bank, q, "choices", f"{len(q.choices)} choices; a question needs 2 to 26",
+        )
+    seen: dict[str, int] = {}
+    for i, choice in enumerate(q.choices):
+        if choice in seen:
+            yield _at(
+                "QG021", bank, q, f"choices.{i}", f"choice '{choice}' appears twice",
+                f"it is already choice {seen[choice] + 1}",
+            )
+        else:
+            seen[choice] = i
+        if _ABOVE.search(choice):
+            yield _at(
+                "QG051", bank, q, f"choices.{i}", f"'{choice}' depends on the order of the choices",
+                "shuffled versions break it; write a choice that stands on its own",
+            )
+
+
+def _not_a_choice(bank: Bank, q: Choice | Multi, answer: str, key: str) -> Diagnostic:
+    folded = {c.casefold().strip(): c for c in q.choices}
+    if answer.casefold() in folded:
+        hint = f"did you mean '{folded[answer.casefold()]}'? (an answer must match its choice exactly)"
+    else:
+        best = max(q.choices, key=lambda c: difflib.SequenceMatcher(None, answer, c).ratio())
+        hint = f"the closest choice is '{best}'"
+    return _at("QG020", bank, q, key, f"answer '{answer}' is not one of the choices", hint)
+
+
+@question_check(Choice)
+def check_choice_answer(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    assert isinstance(q, Choice)
+    if q.answer not in q.choices:
+        yield _not_a_choice(bank, q, q.answer, "answer")
+
+
+@question_check(Multi)
+def check_multi_answers(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    assert isinstance(q, Multi)
+    key_of = (lambda i: f"answer.{i}") if "answer.0" in q.where else (lambda i: "answer")
+    seen: set[str] = set()
+    for i, answer in enumerate(q.answers):
+        if answer not in q.choices:
+            yield _not_a_choice(bank, q, answer, key_of(i))
+        if answer in seen:
+            yield _at("QG030", bank, q, key_of(i), f"answer '{answer}' is listed twice")
+        seen.add(answer)
+    if len(q.choices) > 1 and set(q.choices) <= seen:
+        yield _at(
+            "QG052", bank, q, "answer", "every choice is a correct answer",
+            "add at least one wrong choice, or a student can tick everything",
+        )
+
+
+# -- other kinds -----------------------------------------------------------------------------
+
+@question_check(Numeric)
+def check_tolerance(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    assert isinstance(q, Numeric)
+    if q.tolerance < 0:
+        yield _at("QG017", bank, q, "tolerance", f"tolerance cannot be negative ({q.tolerance:g})")
+
+
+@question_check(Cloze)
+def check_cloze(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    assert isinstance(q, Cloze)
+    deletions, problems = parse_cloze(q.text)
+    for problem in problems:
+        yield _at(
+            "QG026", bank, q, "text", f"malformed cloze deletion: {problem}",
+            "write {{c1::answer}} or {{c1::answer::hint}}",
+        )
+    if not deletions and not problems:
+        yield _at(
+            "QG025", bank, q, "text", "cloze text has no deletion",
+            "mark what the student must recall: The capital is {{c1::Minsk}}.",
+        )
+
+
+@question_check(Match)
+def check_match(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    assert isinstance(q, Match)
+    if len(q.pairs) < 2:
+        yield _at("QG027", bank, q, "pairs", f"{len(q.pairs)} pair; a match needs 2 or more")
+    for side, name in ((0, "left"), (1, "right")):
+        seen: dict[str, int] = {}
+        for i, pair in enumerate(q.pairs):
+            text = pair[side]
+            if text in seen:
+                yield _at(
+                    "QG028", bank, q, f"pairs.{i}", f"{name} side '{text}' appears twice",
+                    f"it is already in pair {seen[text] + 1}; each side must be unique to be matched",
+                )
+            else:
+                seen[text] = i
+
+
+@question_check(Order)
+def check_order(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    assert isinstance(q, Order)
+    if len(q.items) < 3:
+        yield _at(
+            "QG029", bank, q, "items", f"{len(q.items)} items; an order question needs 3 or more",
+            "with two items, ask a choice or truefalse question instead",
+        )
+    counts = Counter(q.items)
+    for i, item in enumerate(q.items):
+        if counts[item] > 1 and q.items.index(item) != i:
+            yield _at("QG029", bank, q, f"items.{i}", f"item '{item}' appears twice")
+
+
+# -- banks -----------------------------------------------------------------------------------
+
+def _tags(bank: Bank, where: Question | Bank, tags: Iterable[str]) -> Iterator[Diagnostic]:
+    for i, tag in enumerate(tags):
+        if any(c.isspace() for c in tag):
+            yield _at(
+                "QG018", bank, where, f"tags.{i}", f"tag '{tag}' contains a space",
+                f"Anki splits tags at spaces; write '{'-'.join(tag.split())}'",
+            )
+
+
+def check_bank_header(bank: Bank) -> Iterator[Diagnostic]:
+    if not SLUG.fullmatch(bank.id):
+        yield _at("QG015", bank, bank, "bank", f"bank id '{bank.id}' is not a slug", _SLUG_HINT)
+    if bank.deck and any(not part.strip() for part in bank.deck.split("::")):
+        yield _at(
+            "QG019", bank, bank, "deck", f"deck name '{bank.deck}' has an empty part",
+            "write parent::child with text on both sides of '::'",
+        )
+    yield from _tags(bank, bank, bank.tags)
+
+
+def check_unique_ids(bank: Bank) -> Iterator[Diagnostic]:
+    first: dict[str, Question] = {}
+    for q in bank.questions:
+        if q.id in first:
+            line = first[q.id].pos("id").line
+            yield _at(
+                "QG023", bank, q, "id", f"question id '{q.id}' is used twice in this bank",
+                f"the first is on line {line}; ids must be unique and never reused",
+            )
+        else:
+            first[q.id] = q
+
+
+def check_repeated_prompts(bank: Bank) -> Iterator[Diagnostic]:
+    first: dict[str, Question] = {}
+    for q in bank.questions:
+        if not q.prompt:
+            continue
+        if q.prompt in first:
+            yield _at(
+                "QG050", bank, q, "prompt", "the same prompt is asked twice in this bank",
+                f"question '{first[q.prompt].id}' asks it too",
+            )
+        else:
+            first[q.prompt] = q
+
+
+BANK_CHECKS.extend([check_bank_header, check_unique_ids, check_repeated_prompts])
+
+
+def check_unique_bank_ids(banks: list[Bank]) -> Iterator[Diagnostic]:
+    first: dict[str, Bank] = {}
+    for bank in banks:
+        if bank.id in first:
+            yield _at(
+                "QG024", bank, bank, "bank", f"bank id '{bank.id}' is also used by {first[bank.id].path}",
+                "every bank needs its own id: it is part of every Anki note's identity",
+            )
+        else:
+            first[bank.id] = bank
+
+
+CORPUS_CHECKS.append(check_unique_bank_ids)
+
+
+# -- provenance ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Article:
+    """A source article, normalised once for matching quotes against it."""
+
+    text: str  # normalised, see `normalize_quote`
+    sentences: list[tuple[str, frozenset[str]]]  # (sentence as written, its words)
+
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?\"\u201d])\s+|\n+")
+
+
+@dataclass
+class Articles:
+    """The folder of source articles, each read once."""
+
+    folder: Path
+    _cache: dict[str, Article | None] = field(default_factory=dict)
+
+    def get(self, name: str) -> Article | None:
+        """The article called `name` in the folder; None when it is missing or outside it."""
+        if name not in self._cache:
+            path = self.folder / name
+            inside = path.resolve().is_relative_to(self.folder.resolve())
+            if not inside or not path.is_file():
+                self._cache[name] = None
+            else:
+                raw = path.read_text(encoding="utf-8-sig", errors="replace")
+                sentences = [
+                    (s.strip(), _words(s)) for s in _SENTENCE_END.split(raw) if s.strip()
+                ]
+                self._cache[name] = Article(normalize_quote(raw), sentences)
+        return self._cache[name]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(normalize_quote(text)))
+
+
+def closest_passage(quote: str, article: Article) -> str:
+    """The sentence of the article sharing most words with `quote` (shortest on a tie)."""
+    words = _words(quote)
+    best = max(article.sentences, key=lambda s: (len(words & s[1]), -len(s[0])), default=("", None))
+    return best[0]
+
+
+def check_provenance(bank: Bank, articles: Articles) -> Iterator[Diagnostic]:
+    """Every evidence quote must occur in the bank's article."""
+    source = bank.source
+    if source is None or not source.file:
+        yield _at(
+            "QG043", bank, bank, "source" if source else "bank",
+            "the bank names no source file, so its evidence cannot be checked",
+            "add source: {title: ..., file: <article file name>}",
+        )
+        return
+    article = articles.get(source.file)
+    if article is None:
+        pos = source.pos("file")
+        yield diagnostic(
+            "QG041", str(bank.path), pos.line, pos.col,
+            f"article '{source.file}' not found in {articles.folder}; evidence not checked",
+            "check the file name or the --articles folder",
+        )
+        return
+    for q in bank.questions:
+        if not q.evidence:
+            yield _at(
+                "QG042", bank, q, "", f"question '{q.id}' has no evidence",
+                "quote the sentence of the article that supports the answer: evidence: \"...\"",
+            )
+        for i, quote in enumerate(q.evidence):
+            if normalize_quote(quote) not in article.text:
+                key = f"evidence.{i}" if f"evidence.{i}" in q.where else "evidence"
+                closest = closest_passage(quote, article)
+                yield _at(
+                    "QG040", bank, q, key, f"evidence not found in '{source.file}'",
+                    f"the closest passage is: {_shorten(closest)}",
+                )
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+# -- running ---------------------------------------------------------------------------------
+
+def check_banks(banks: list[Bank], articles: Path | None = None) -> list[Diagnostic]:
+    """Run every check over `banks`; with `articles`, check evidence against the articles."""
+    found: list[Diagnostic] = []
+    store = Articles(articles) if articles is not None else None
+    for bank in banks:
+        for check in BANK_CHECKS:
+            found.extend(check(bank))
+        for q in bank.questions:
+            for qcheck in QUESTION_CHECKS[q.kind]:
+                found.extend(qcheck(bank, q))
+        if store is not None:
+            found.extend(check_provenance(bank, store))
+    for corpus_check in CORPUS_CHECKS:
+        found.extend(corpus_check(banks))
+    return found
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Banks that were read, and every problem found in them, sorted by place."""
+
+    banks: list[Bank]
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def load(
+    paths: Iterable[Path],
+    articles: Path | None = None,
+    *,
+    strict: bool = False,
+    ignore: Iterable[str] = (),
+) -> Checked:
+    """Read and check bank files: the one call every command starts with."""
+    banks, found = read_banks(paths)
+    found.extend(check_banks(banks, articles))
+    skip = set(ignore)
+    found = [d for d in found if d.code not in skip]
+    if strict:
+        found = promote_warnings(found)
+    return Checked(banks, sorted(found))

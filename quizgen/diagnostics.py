@@ -1,0 +1,127 @@
+"""Diagnostics: every problem any stage finds, as a plain sortable value.
+
+Stages never raise for a user's mistake; they yield `Diagnostic`s. The CLI formats them.
+Codes are stable: once released a code keeps its meaning forever (docs/diagnostics.md
+lists each one, and a test keeps that page and `CODES` in step).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in a bank, pointing at the place an author must edit."""
+
+    path: str
+    line: int  # 1-based, as editors show it
+    col: int  # 1-based
+    severity: Severity
+    code: str
+    message: str
+    hint: str = ""
+
+    def format_text(self) -> str:
+        """`path:line:col: error QG012 message` and, when there is one, an indented hint."""
+        head = f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {self.message} [{self.code}]"
+        return f"{head}\n    hint: {self.hint}" if self.hint else head
+
+    def format_github(self) -> str:
+        """A GitHub Actions workflow command, so problems show up on the pull request."""
+        text = f"{self.message} ({self.hint})" if self.hint else self.message
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return (
+            f"::{self.severity.value} file={self.path},line={self.line},col={self.col},"
+            f"title={self.code}::{text}"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data["column"] = data.pop("col")
+        return data
+
+
+# code -> (default severity, short title used in docs/diagnostics.md)
+CODES: dict[str, tuple[Severity, str]] = {
+    # reading the file
+    "QG001": (Severity.ERROR, "file is not valid UTF-8"),
+    "QG002": (Severity.ERROR, "YAML syntax error"),
+    "QG003": (Severity.ERROR, "top level is not a mapping"),
+    "QG004": (Severity.ERROR, "duplicate key in a mapping"),
+    "QG005": (Severity.ERROR, "a list or mapping reused through a YAML alias"),
+    "QG006": (Severity.ERROR, "file cannot be read"),
+    # structure
+    "QG010": (Severity.ERROR, "missing required key"),
+    "QG011": (Severity.ERROR, "unknown key"),
+    "QG012": (Severity.ERROR, "value has the wrong type"),
+    "QG013": (Severity.ERROR, "unknown question type"),
+    "QG014": (Severity.ERROR, "empty text"),
+    "QG015": (Severity.ERROR, "id is not a slug"),
+    "QG016": (Severity.ERROR, "unknown difficulty"),
+    "QG017": (Severity.ERROR, "negative or non-finite number"),
+    "QG018": (Severity.ERROR, "tag contains a space"),
+    "QG019": (Severity.ERROR, "malformed deck name"),
+    # meaning
+    "QG020": (Severity.ERROR, "answer is not one of the choices"),
+    "QG021": (Severity.ERROR, "duplicate choice"),
+    "QG022": (Severity.ERROR, "wrong number of choices"),
+    "QG023": (Severity.ERROR, "duplicate question id in a bank"),
+    "QG024": (Severity.ERROR, "duplicate bank id across files"),
+    "QG025": (Severity.ERROR, "cloze has no deletion"),
+    "QG026": (Severity.ERROR, "malformed cloze deletion"),
+    "QG027": (Severity.ERROR, "match needs 2 or more pairs"),
+    "QG028": (Severity.ERROR, "repeated side in a match"),
+    "QG029": (Severity.ERROR, "order needs 3 or more distinct items"),
+    "QG030": (Severity.ERROR, "duplicate answer in a multi question"),
+    "QG031": (Severity.ERROR, "image path leaves the bank's folder"),
+    "QG032": (Severity.ERROR, "image file does not exist"),
+    # provenance
+    "QG040": (Severity.ERROR, "evidence not found in the article"),
+    "QG041": (Severity.WARNING, "article file not found"),
+    "QG042": (Severity.WARNING, "question has no evidence"),
+    "QG043": (Severity.WARNING, "bank names no source file"),
+    # item-writing lint
+    "QG050": (Severity.WARNING, "same prompt twice in a bank"),
+    "QG051": (Severity.WARNING, "'all/none of the above' choice"),
+    "QG052": (Severity.WARNING, "every choice is a correct answer"),
+}
+
+
+def diagnostic(
+    code: str, path: str, line: int, col: int, message: str, hint: str = ""
+) -> Diagnostic:
+    """Build a diagnostic with the severity its code is registered with."""
+    return Diagnostic(path, line, col, CODES[code][0], code, message, hint)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def promote_warnings(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """`--strict`: every warning becomes an error."""
+    return [
+        d if d.severity is Severity.ERROR else Diagnostic(
+            d.path, d.line, d.col, Severity.ERROR, d.code, d.message, d.hint
+        )
+        for d in diagnostics
+    ]
+
+
+def render(diagnostics: list[Diagnostic], fmt: str) -> str:
+    """Format diagnostics as `text`, `json` or `github`."""
+    if fmt == "json":
+        return json.dumps([d.as_json() for d in diagnostics], indent=2, ensure_ascii=False)
+    if fmt == "github":
+        return "\n".join(d.format_github() for d in diagnostics)
+    return "\n".join(d.format_text() for d in diagnostics)

@@ -1,0 +1,500 @@
+"""Read bank files: YAML -> `Bank` objects, plus the structural problems found on the way.
+
+The file is composed into YAML nodes (which carry line and column) by PyYAML's C
+parser where present, never constructed into Python objects by PyYAML: that keeps
+every position, lets us reject duplicate keys (PyYAML keeps the last one silently),
+takes scalars as written (`answer: no` in a short question is the text "no"), and
+never expands aliases, so an alias bomb costs nothing. A question with a structural
+problem is reported and left out of the model; later stages see only sound objects.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from quizgen.diagnostics import Diagnostic, diagnostic
+from quizgen.model import QUESTION_KINDS, Bank, Pos, Question, Source
+from quizgen.spec import BANK_FIELDS, SOURCE_FIELDS, FieldSpec, ValueKind, question_fields
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TAG = "tag:yaml.org,2002:"
+_NULL, _BOOL, _INT, _FLOAT = _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"
+_TEXT_TAGS = frozenset({_TAG + "str", _BOOL, _INT, _FLOAT, _TAG + "timestamp"})
+_TRUE = frozenset({"true", "yes", "on"})
+
+_FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
+    kind: {f.name: f for f in question_fields(kind)} for kind in QUESTION_KINDS
+}
+_ANY_QUESTION_KEY = frozenset(name for fields in _FIELDS_BY_KIND.values() for name in fields)
+
+
+def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """Expand folders to the `*.yaml`/`*.yml` files below them, sorted.
+
+    Returns the files and the names that are neither a file nor a folder.
+    """
+    files: list[Path] = []
+    missing: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found = [p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+            files.extend(sorted(found))
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(str(path))
+    return list(dict.fromkeys(files)), missing
+
+
+def read_bank(path: Path, data: bytes | None = None) -> tuple[Bank | None, list[Diagnostic]]:
+    """Read one bank file. Returns the bank (None if unusable) and every problem found."""
+    shown = str(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, [diagnostic("QG006", shown, 1, 1, f"cannot read file: {exc.strerror}")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            diagnostic(
+                "QG001", shown, line, col,
+                f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                "save the file as UTF-8 (most editors offer it under 'Save with encoding')",
+            )
+        ]
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_yaml_error(shown, exc)]
+    except yaml.YAMLError as exc:  # unmarked errors are rare (e.g. reader errors)
+        return None, [diagnostic("QG002", shown, 1, 1, f"YAML error: {exc}")]
+    reader = _BankReader(shown, path)
+    return reader.bank(root), reader.diagnostics
+
+
+def read_banks(paths: Iterable[Path]) -> tuple[list[Bank], list[Diagnostic]]:
+    """Read many bank files; the banks that could be read and all problems."""
+    banks: list[Bank] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        bank, found = read_bank(path)
+        problems.extend(found)
+        if bank is not None:
+            banks.append(bank)
+    return banks, problems
+
+
+def _yaml_error(shown: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "syntax error"
+    if "'\\t'" in problem or "\t" in problem:
+        return diagnostic(
+            "QG002", shown, line, col, "tab character in indentation",
+            "YAML indents with spaces only; replace the tab with spaces",
+        )
+    message = f"YAML syntax error: {problem}"
+    if exc.context:
+        message += f" ({exc.context})"
+    hint = ""
+    if "expected a single document" in message:
+        hint = "a bank is one YAML document; remove the extra '---'"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value containing ': ' must be quoted, e.g. prompt: \"Who said: ...?\""
+    return diagnostic("QG002", shown, line, col, message, hint)
+
+
+def _pos(node: yaml.Node) -> Pos:
+    mark = node.start_mark
+    return Pos(mark.line + 1, mark.column + 1)
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _NULL:
+        return "nothing"
+    if node.tag in (_INT, _FLOAT):
+        return "a number"
+    if node.tag == _BOOL:
+        return f"'{node.value}' (true/false)"
+    return "text"
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """A hint naming the closest option, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+class _Bad(Exception):
+    """Internal: a value could not be converted; the diagnostic is already recorded."""
+
+
+@dataclass
+class _Fields:
+    """The keys of one mapping node, after duplicate detection."""
+
+    values: dict[str, yaml.Node]
+    keys: dict[str, yaml.Node]
+
+
+class _BankReader:
+    def __init__(self, shown: str, path: Path) -> None:
+        self.shown = shown
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+        # Ids of list and mapping nodes already walked: seeing one again means an alias.
+        self._seen: set[int] = set()
+
+    # -- reporting -----------------------------------------------------------------------
+    def report(self, code: str, node_or_pos: yaml.Node | Pos, message: str, hint: str = "") -> None:
+        pos = node_or_pos if isinstance(node_or_pos, Pos) else _pos(node_or_pos)
+        self.diagnostics.append(diagnostic(code, self.shown, pos.line, pos.col, message, hint))
+
+    # -- structure -----------------------------------------------------------------------
+    def fresh(self, node: yaml.Node) -> bool:
+        """False (and reported) when `node` was already walked: it is reused by an alias."""
+        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            return True
+        if id(node) in self._seen:
+            self.report(
+                "QG005", node,
+                "this list or mapping is reused through a YAML alias (*name); quizgen does not "
+                "expand aliases",
+                "write the value out in full where it is used",
+            )
+            return False
+        self._seen.add(id(node))
+        return True
+
+    def mapping(self, node: yaml.MappingNode, what: str, allowed: dict[str, FieldSpec]) -> _Fields:
+        values: dict[str, yaml.Node] = {}
+        keys: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.report("QG012", key_node, f"a key in {what} must be a plain word")
+                continue
+            key = key_node.value
+            if key in keys:
+                first = _pos(keys[key])
+                self.report(
+                    "QG004", key_node, f"duplicate key '{key}' in {what}",
+                    f"'{key}' is already set on line {first.line}; keep one of them",
+                )
+                continue
+            keys[key] = key_node
+            values[key] = value_node
+            if key not in allowed:
+                self.unknown_key(key_node, key, what, allowed)
+        return _Fields(values, keys)
+
+    def unknown_key(
+        self, node: yaml.Node, key: str, what: str, allowed: dict[str, FieldSpec]
+    ) -> None:
+        hint = did_you_mean(key, allowed)
+        if not hint and key in _ANY_QUESTION_KEY and what.startswith("a "):
+            hint = f"'{key}' belongs to another type of question"
+        if not hint:
+            hint = "allowed here: " + ", ".join(allowed)
+        self.report("QG011", node, f"unknown key '{key}' in {what}", hint)
+
+    def required(self, fields: _Fields, owner: yaml.Node, what: str, spec: dict[str, FieldSpec]) -> bool:
+        ok = True
+        for f in spec.values():
+            if f.required and f.name not in fields.values:
+                ok = False
+                self.report("QG010", owner, f"{what} is missing '{f.name}'", _missing_hint(f))
+        return ok
+
+    # -- values --------------------------------------------------------------------------
+    def value(self, f: FieldSpec, node: yaml.Node, where: dict[str, Pos]) -> Any:
+        where[f.name] = _pos(node)
+        kind = f.kind
+        if kind is ValueKind.TEXT:
+            return self.text(f.name, node)
+        if kind is ValueKind.TEXTS:
+            return self.texts(f.name, node, where)
+        if kind is ValueKind.TEXT_OR_TEXTS:
+            if isinstance(node, yaml.SequenceNode):
+                return self.texts(f.name, node, where, min_items=1)
+            return (self.text(f.name, node),)
+        if kind is ValueKind.NUMBER:
+            return self.number(f.name, node)
+        if kind is ValueKind.INT:
+            value = self.number(f.name, node)
+            if not float(value).is_integer():
+                self.report("QG012", node, f"'{f.name}' should be a whole number, not {value}")
+                raise _Bad
+            return int(value)
+        if kind is ValueKind.BOOL:
+            if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
+                return node.value.lower() in _TRUE
+            self.report(
+                "QG012", node, f"'{f.name}' should be true or false, not {_describe(node)}",
+                "write true or false without quotes",
+            )
+            raise _Bad
+        if kind is ValueKind.PAIRS:
+            return self.pairs(f.name, node, where)
+        raise AssertionError(f"no reader for {kind}")  # pragma: no cover - table is fixed
+
+    def text(self, name: str, node: yaml.Node) -> str:
+        if isinstance(node, yaml.ScalarNode) and node.tag in _TEXT_TAGS:
+            value = node.value.strip()
+            if value:
+                return str(value)
+        if isinstance(node, yaml.ScalarNode) and (node.tag == _NULL or not node.value.strip()):
+            self.report("QG014", node, f"'{name}' is empty", "write the text or remove the key")
+            raise _Bad
+        hint = ""
+        if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
+            hint = "text containing ': ' must be quoted"
+        elif isinstance(node, yaml.SequenceNode):
+            hint = "text containing '[' or ',' at the start must be quoted"
+        self.report("QG012", node, f"'{name}' should be text, not {_describe(node)}", hint)
+        raise _Bad
+
+    def texts(
+        self, name: str, node: yaml.Node, where: dict[str, Pos], min_items: int = 0
+    ) -> tuple[str, ...]:
+        if not isinstance(node, yaml.SequenceNode):
+            if isinstance(node, yaml.ScalarNode) and node.tag != _NULL:
+                hint = f"write a list: {name}: [{node.value}]"
+            else:
+                hint = f"write a list: {name}: [first, second]"
+            self.report("QG012", node, f"'{name}' should be a list of text, not {_describe(node)}", hint)
+            raise _Bad
+        if not self.fresh(node):
+            raise _Bad
+        if len(node.value) < min_items:
+            self.report("QG014", node, f"'{name}' is an empty list")
+            raise _Bad
+        out: list[str] = []
+        ok = True
+        for i, item in enumerate(node.value):
+            where[f"{name}.{i}"] = _pos(item)
+            try:
+                out.append(self.text(f"{name}[{i + 1}]", item))
+            except _Bad:
+                ok = False
+        if not ok:
+            raise _Bad
+        return tuple(out)
+
+    def number(self, name: str, node: yaml.Node) -> float:
+        if isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT):
+            raw = node.value.replace("_", "")
+            try:
+                value: float = int(raw, 0) if node.tag == _INT else float(raw)
+            except ValueError:
+                value = float("nan")
+            if math.isfinite(value):
+                return value
+            self.report("QG017", node, f"'{name}' must be a finite number, not {node.value}")
+            raise _Bad
+        hint = ""
+        if isinstance(node, yaml.ScalarNode) and node.tag != _NULL:
+            cleaned = node.value.replace(",", "").replace(" ", "")
+            try:
+                float(cleaned)
+                hint = f"write the number without quotes or separators: {cleaned}"
+            except ValueError:
+                hint = "write a number such as 9000 or 2.5"
+        self.report("QG012", node, f"'{name}' should be a number, not {_describe(node)}", hint)
+        raise _Bad
+
+    def pairs(self, name: str, node: yaml.Node, where: dict[str, Pos]) -> tuple[tuple[str, str], ...]:
+        hint = f"write {name}: [[left, right], [left, right]]"
+        if not isinstance(node, yaml.SequenceNode):
+            self.report("QG012", node, f"'{name}' should be a list of [left, right] pairs", hint)
+            raise _Bad
+        if not self.fresh(node):
+            raise _Bad
+        out: list[tuple[str, str]] = []
+        ok = True
+        for i, item in enumerate(node.value):
+            where[f"{name}.{i}"] = _pos(item)
+            if not isinstance(item, yaml.SequenceNode) or len(item.value) != 2:
+                self.report("QG012", item, f"pair {i + 1} of '{name}' should be [left, right]", hint)
+                ok = False
+                continue
+            if not self.fresh(item):
+                ok = False
+                continue
+            try:
+                left = self.text(f"{name}[{i + 1}] left", item.value[0])
+                right = self.text(f"{name}[{i + 1}] right", item.value[1])
+                out.append((left, right))
+            except _Bad:
+                ok = False
+        if not ok:
+            raise _Bad
+        return tuple(out)
+
+    def fill(
+        self, fields: _Fields, spec: dict[str, FieldSpec], where: dict[str, Pos]
+    ) -> dict[str, Any] | None:
+        """Convert every known key; None when any value was unusable."""
+        out: dict[str, Any] = {}
+        ok = True
+        for key, node in fields.values.items():
+            f = spec.get(key)
+            if f is None or f.kind in (ValueKind.MAPPING, ValueKind.QUESTIONS):
+                continue
+            try:
+                out[f.attribute] = self.value(f, node, where)
+            except _Bad:
+                ok = False
+        return out if ok else None
+
+    # -- objects -------------------------------------------------------------------------
+    def bank(self, root: yaml.Node | None) -> Bank | None:
+        if root is None:
+            self.report("QG003", Pos(1, 1), "the file is empty", "a bank starts with 'bank: <id>'")
+            return None
+        if not isinstance(root, yaml.MappingNode):
+            self.report(
+                "QG003", root, f"the top level should be a mapping of keys, not {_describe(root)}",
+                "a bank starts with 'bank: <id>', 'title: ...' and 'questions:'",
+            )
+            return None
+        self.fresh(root)
+        spec = {f.name: f for f in BANK_FIELDS}
+        fields = self.mapping(root, "the bank", spec)
+        complete = self.required(fields, root, "the bank", spec)
+        where: dict[str, Pos] = {"": _pos(root)}
+        values = self.fill(fields, spec, where)
+        source = self.source(fields.values["source"]) if "source" in fields.values else None
+        questions = self.questions(fields.values.get("questions"), where)
+        if values is None or not complete:
+            return None
+        return Bank(
+            path=self.path, questions=questions, source=source, where=where, **values
+        )
+
+    def source(self, node: yaml.Node) -> Source | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.report(
+                "QG012", node, f"'source' should be a mapping, not {_describe(node)}",
+                "write source: {title: ..., file: ..., published: YYYY-MM}",
+            )
+            return None
+        if not self.fresh(node):
+            return None
+        spec = {f.name: f for f in SOURCE_FIELDS}
+        fields = self.mapping(node, "the source", spec)
+        complete = self.required(fields, node, "the source", spec)
+        where: dict[str, Pos] = {"": _pos(node)}
+        values = self.fill(fields, spec, where)
+        if values is None or not complete:
+            return None
+        return Source(where=where, **values)
+
+    def questions(self, node: yaml.Node | None, bank_where: dict[str, Pos]) -> tuple[Question, ...]:
+        if node is None:
+            return ()
+        bank_where["questions"] = _pos(node)
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(
+                "QG012", node, f"'questions' should be a list, not {_describe(node)}",
+                "start each question with '- id: ...'",
+            )
+            return ()
+        if not self.fresh(node):
+            return ()
+        out: list[Question] = []
+        for item in node.value:
+            question = self.question(item)
+            if question is not None:
+                out.append(question)
+        return tuple(out)
+
+    def question(self, node: yaml.Node) -> Question | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.report(
+                "QG012", node, f"a question should be a mapping of keys, not {_describe(node)}",
+                "start each question with '- id: ...' and indent its keys below",
+            )
+            return None
+        if not self.fresh(node):
+            return None
+        type_node = next(
+            (v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "type"), None
+        )
+        label = _question_label(node)
+        if type_node is None:
+            self.report(
+                "QG010", node, f"{label} is missing 'type'", "type: " + " | ".join(QUESTION_KINDS)
+            )
+            return None
+        if not isinstance(type_node, yaml.ScalarNode) or type_node.value not in QUESTION_KINDS:
+            shown = type_node.value if isinstance(type_node, yaml.ScalarNode) else _describe(type_node)
+            self.report(
+                "QG013", type_node, f"unknown question type '{shown}'",
+                did_you_mean(str(shown), QUESTION_KINDS)
+                or "one of: " + ", ".join(QUESTION_KINDS),
+            )
+            return None
+        kind = type_node.value
+        spec = _FIELDS_BY_KIND[kind]
+        fields = self.mapping(node, f"a {kind} question", spec)
+        complete = self.required(fields, node, f"{label} ({kind})", spec)
+        where: dict[str, Pos] = {"": _pos(node)}
+        values = self.fill(fields, spec, where)
+        if values is None or not complete:
+            return None
+        values.pop("type")
+        return QUESTION_KINDS[kind](where=where, **values)
+
+
+def _question_label(node: yaml.MappingNode) -> str:
+    for k, v in node.value:
+        if isinstance(k, yaml.ScalarNode) and k.value == "id" and isinstance(v, yaml.ScalarNode):
+            return f"question '{v.value}'"
+    return "the question"
+
+
+def _missing_hint(f: FieldSpec) -> str:
+    examples = {
+        ValueKind.TEXT: f"{f.name}: ...",
+        ValueKind.TEXTS: f"{f.name}: [first, second]",
+        ValueKind.TEXT_OR_TEXTS: f"{f.name}: ...",
+        ValueKind.NUMBER: f"{f.name}: 1",
+        ValueKind.INT: f"{f.name}: 4",
+        ValueKind.BOOL: f"{f.name}: true",
+        ValueKind.PAIRS: f"{f.name}: [[left, right], [left, right]]",
+        ValueKind.MAPPING: f"{f.name}: {{title: ...}}",
+        ValueKind.QUESTIONS: f"{f.name}:\n      - id: first-question",
+    }
+    return f"add {examples[f.kind]}  ({f.doc})" if f.doc else f"add {examples[f.kind]}"
+
+
+def iter_questions(banks: Iterable[Bank]) -> Iterator[tuple[Bank, Question]]:
+    """Every (bank, question), in file order."""
+    for bank in banks:
+        for question in bank.questions:
+            yield bank, question
+
+
+def display_path(path: Path) -> str:
+    """A path as a user would type it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)

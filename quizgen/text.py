@@ -1,0 +1,149 @@
+"""Text in banks: inline emphasis, cloze deletions, and quote matching.
+
+Bank text is plain text with three inline marks: `**bold**`, `*italic*` and
+`` `code` `` (a backslash keeps a mark literal: `\\*`). Everything else, HTML and
+Typst syntax included, is text. Writers get text as `runs` (style, text) and render
+each run in their own format with their own escaping, so no writer ever parses bank
+text as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+Run = tuple[str, str]  # (style, text); style is "", "b", "i" or "code"
+
+_INLINE = re.compile(
+    r"\\(?P<esc>[\\*`])"
+    r"|`(?P<code>[^`]+)`"
+    r"|\*\*(?P<b>(?=\S)(?:\\\*|[^*])+?(?<=\S))\*\*"
+    r"|\*(?P<i>(?=\S)(?:\\\*|[^*])+?(?<=\S))\*"
+)
+_ESCAPED = re.compile(r"\\([\\*`])")
+
+
+@lru_cache(maxsize=4096)
+def runs(text: str) -> tuple[Run, ...]:
+    """Split bank text into styled runs. Pure; the joined texts are the visible text."""
+    out: list[Run] = []
+    plain: list[str] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        plain.append(text[pos : m.start()])
+        pos = m.end()
+        if m.group("esc") is not None:
+            plain.append(m.group("esc"))
+            continue
+        if plain:
+            joined = "".join(plain)
+            if joined:
+                out.append(("", joined))
+            plain = []
+        style = next(k for k in ("code", "b", "i") if m.group(k) is not None)
+        body = m.group(style)
+        out.append((style, body if style == "code" else _ESCAPED.sub(r"\1", body)))
+    plain.append(text[pos:])
+    joined = "".join(plain)
+    if joined:
+        out.append(("", joined))
+    return tuple(out)
+
+
+def plain(text: str) -> str:
+    """The visible text, marks removed."""
+    return "".join(t for _, t in runs(text))
+
+
+_HTML_TAGS = {"b": "strong", "i": "em", "code": "code"}
+
+
+def to_html(text: str) -> str:
+    """Bank text as safe HTML: everything escaped, then the three marks as tags."""
+    parts = []
+    for style, body in runs(text):
+        escaped = html.escape(body, quote=False)
+        if style:
+            tag = _HTML_TAGS[style]
+            escaped = f"<{tag}>{escaped}</{tag}>"
+        parts.append(escaped)
+    return "".join(parts).replace("\n", "<br>")
+
+
+# -- cloze ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Deletion:
+    """One `{{cN::answer::hint}}` in a cloze text."""
+
+    number: int
+    answer: str
+    hint: str
+    start: int
+    end: int
+
+
+_BRACES = re.compile(r"\{\{(.*?)\}\}", re.S)
+_DELETION = re.compile(r"c([1-9][0-9]*)::(.+?)(?:::(.*))?", re.S)
+
+
+def parse_cloze(text: str) -> tuple[list[Deletion], list[str]]:
+    """The deletions of a cloze text, and a message for each malformed one."""
+    deletions: list[Deletion] = []
+    problems: list[str] = []
+    last = 0
+    for m in _BRACES.finditer(text):
+        _stray_braces(text[last : m.start()], problems)
+        last = m.end()
+        inner = m.group(1)
+        d = _DELETION.fullmatch(inner)
+        if d is None or not d.group(2).strip():
+            problems.append(f"'{{{{{inner}}}}}' is not a deletion like {{{{c1::answer}}}}")
+            continue
+        deletions.append(
+            Deletion(int(d.group(1)), d.group(2).strip(), (d.group(3) or "").strip(), m.start(), m.end())
+        )
+    _stray_braces(text[last:], problems)
+    return deletions, problems
+
+
+def _stray_braces(segment: str, problems: list[str]) -> None:
+    if "{{" in segment or "}}" in segment:
+        problems.append("unbalanced '{{' or '}}' outside a deletion")
+
+
+def cloze_blanks(text: str) -> list[tuple[str, int | None]]:
+    """Cloze text as pieces for paper: (text, None) or (hint, deletion number) for a blank."""
+    deletions, _ = parse_cloze(text)
+    out: list[tuple[str, int | None]] = []
+    pos = 0
+    for d in deletions:
+        out.append((text[pos : d.start], None))
+        out.append((d.hint, d.number))
+        pos = d.end
+    out.append((text[pos:], None))
+    return [piece for piece in out if piece[0] or piece[1] is not None]
+
+
+# -- quotes --------------------------------------------------------------------------------
+
+_QUOTE_MAP = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-",
+        "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_quote(text: str) -> str:
+    """Fold what a quote may differ in from its article: case, whitespace, quote marks, dashes."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MAP).casefold()
+    return _SPACE.sub(" ", text).strip()
