@@ -147,9 +147,9 @@ class Source(Located):
     url: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Bank(Located):
-    """One YAML file of questions."""
+    """One YAML file of questions. Compared by identity: two reads are two banks."""
 
     id: str
     title: str
