@@ -61,6 +61,7 @@ def _at(code: str, bank: Bank, where: Question | Bank, key: str, message: str, h
 
 # -- every question --------------------------------------------------------------------------
 
+
 @question_check()
 def check_question_id(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     if not SLUG.fullmatch(q.id):
@@ -71,7 +72,11 @@ def check_question_id(bank: Bank, q: Question) -> Iterator[Diagnostic]:
 def check_difficulty(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     if q.difficulty is not None and q.difficulty not in DIFFICULTIES:
         yield _at(
-            "QG016", bank, q, "difficulty", f"unknown difficulty '{q.difficulty}'",
+            "QG016",
+            bank,
+            q,
+            "difficulty",
+            f"unknown difficulty '{q.difficulty}'",
             did_you_mean(q.difficulty.lower(), DIFFICULTIES) or "one of: easy, medium, hard",
         )
 
@@ -93,7 +98,11 @@ def check_image(bank: Bank, q: Question) -> Iterator[Diagnostic]:
         return
     if PurePosixPath(q.image).is_absolute() or PureWindowsPath(q.image).is_absolute():
         yield _at(
-            "QG031", bank, q, "image", f"image path '{q.image}' is absolute",
+            "QG031",
+            bank,
+            q,
+            "image",
+            f"image path '{q.image}' is absolute",
             "give the path relative to the bank's folder, e.g. images/map.png",
         )
         return
@@ -101,37 +110,58 @@ def check_image(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     target = (folder / q.image).resolve()
     if not target.is_relative_to(folder):
         yield _at(
-            "QG031", bank, q, "image", f"image path '{q.image}' leaves the bank's folder",
+            "QG031",
+            bank,
+            q,
+            "image",
+            f"image path '{q.image}' leaves the bank's folder",
             "keep images in the bank's folder or below it",
         )
     elif not target.is_file():
         yield _at(
-            "QG032", bank, q, "image", f"image file '{q.image}' does not exist",
+            "QG032",
+            bank,
+            q,
+            "image",
+            f"image file '{q.image}' does not exist",
             f"looked for {target}",
         )
 
 
 # -- choices ---------------------------------------------------------------------------------
 
+
 @question_check(Choice, Multi)
 def check_choices(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, (Choice, Multi))
     if not 2 <= len(q.choices) <= 26:
         yield _at(
-            "QG022", bank, q, "choices", f"{len(q.choices)} choices; a question needs 2 to 26",
+            "QG022",
+            bank,
+            q,
+            "choices",
+            f"{len(q.choices)} choices; a question needs 2 to 26",
         )
     seen: dict[str, int] = {}
     for i, choice in enumerate(q.choices):
         if choice in seen:
             yield _at(
-                "QG021", bank, q, f"choices.{i}", f"choice '{choice}' appears twice",
+                "QG021",
+                bank,
+                q,
+                f"choices.{i}",
+                f"choice '{choice}' appears twice",
                 f"it is already choice {seen[choice] + 1}",
             )
         else:
             seen[choice] = i
         if _ABOVE.search(choice):
             yield _at(
-                "QG051", bank, q, f"choices.{i}", f"'{choice}' depends on the order of the choices",
+                "QG051",
+                bank,
+                q,
+                f"choices.{i}",
+                f"'{choice}' depends on the order of the choices",
                 "shuffled versions break it; write a choice that stands on its own",
             )
 
@@ -156,22 +186,26 @@ def check_choice_answer(bank: Bank, q: Question) -> Iterator[Diagnostic]:
 @question_check(Multi)
 def check_multi_answers(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Multi)
-    key_of = (lambda i: f"answer.{i}") if "answer.0" in q.where else (lambda i: "answer")
     seen: set[str] = set()
     for i, answer in enumerate(q.answers):
         if answer not in q.choices:
-            yield _not_a_choice(bank, q, answer, key_of(i))
+            yield _not_a_choice(bank, q, answer, f"answer.{i}")
         if answer in seen:
-            yield _at("QG030", bank, q, key_of(i), f"answer '{answer}' is listed twice")
+            yield _at("QG030", bank, q, f"answer.{i}", f"answer '{answer}' is listed twice")
         seen.add(answer)
     if len(q.choices) > 1 and set(q.choices) <= seen:
         yield _at(
-            "QG052", bank, q, "answer", "every choice is a correct answer",
+            "QG052",
+            bank,
+            q,
+            "answer",
+            "every choice is a correct answer",
             "add at least one wrong choice, or a student can tick everything",
         )
 
 
 # -- other kinds -----------------------------------------------------------------------------
+
 
 @question_check(Numeric)
 def check_tolerance(bank: Bank, q: Question) -> Iterator[Diagnostic]:
@@ -186,12 +220,20 @@ def check_cloze(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     deletions, problems = parse_cloze(q.text)
     for problem in problems:
         yield _at(
-            "QG026", bank, q, "text", f"malformed cloze deletion: {problem}",
+            "QG026",
+            bank,
+            q,
+            "text",
+            f"malformed cloze deletion: {problem}",
             "write {{c1::answer}} or {{c1::answer::hint}}",
         )
     if not deletions and not problems:
         yield _at(
-            "QG025", bank, q, "text", "cloze text has no deletion",
+            "QG025",
+            bank,
+            q,
+            "text",
+            "cloze text has no deletion",
             "mark what the student must recall: The capital is {{c1::Minsk}}.",
         )
 
@@ -207,7 +249,11 @@ def check_match(bank: Bank, q: Question) -> Iterator[Diagnostic]:
             text = pair[side]
             if text in seen:
                 yield _at(
-                    "QG028", bank, q, f"pairs.{i}", f"{name} side '{text}' appears twice",
+                    "QG028",
+                    bank,
+                    q,
+                    f"pairs.{i}",
+                    f"{name} side '{text}' appears twice",
                     f"it is already in pair {seen[text] + 1}; each side must be unique to be matched",
                 )
             else:
@@ -219,7 +265,11 @@ def check_order(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Order)
     if len(q.items) < 3:
         yield _at(
-            "QG029", bank, q, "items", f"{len(q.items)} items; an order question needs 3 or more",
+            "QG029",
+            bank,
+            q,
+            "items",
+            f"{len(q.items)} items; an order question needs 3 or more",
             "with two items, ask a choice or truefalse question instead",
         )
     counts = Counter(q.items)
@@ -230,11 +280,16 @@ def check_order(bank: Bank, q: Question) -> Iterator[Diagnostic]:
 
 # -- banks -----------------------------------------------------------------------------------
 
+
 def _tags(bank: Bank, where: Question | Bank, tags: Iterable[str]) -> Iterator[Diagnostic]:
     for i, tag in enumerate(tags):
         if any(c.isspace() for c in tag):
             yield _at(
-                "QG018", bank, where, f"tags.{i}", f"tag '{tag}' contains a space",
+                "QG018",
+                bank,
+                where,
+                f"tags.{i}",
+                f"tag '{tag}' contains a space",
                 f"Anki splits tags at spaces; write '{'-'.join(tag.split())}'",
             )
 
@@ -244,7 +299,11 @@ def check_bank_header(bank: Bank) -> Iterator[Diagnostic]:
         yield _at("QG015", bank, bank, "bank", f"bank id '{bank.id}' is not a slug", _SLUG_HINT)
     if bank.deck and any(not part.strip() for part in bank.deck.split("::")):
         yield _at(
-            "QG019", bank, bank, "deck", f"deck name '{bank.deck}' has an empty part",
+            "QG019",
+            bank,
+            bank,
+            "deck",
+            f"deck name '{bank.deck}' has an empty part",
             "write parent::child with text on both sides of '::'",
         )
     yield from _tags(bank, bank, bank.tags)
@@ -256,7 +315,11 @@ def check_unique_ids(bank: Bank) -> Iterator[Diagnostic]:
         if q.id in first:
             line = first[q.id].pos("id").line
             yield _at(
-                "QG023", bank, q, "id", f"question id '{q.id}' is used twice in this bank",
+                "QG023",
+                bank,
+                q,
+                "id",
+                f"question id '{q.id}' is used twice in this bank",
                 f"the first is on line {line}; ids must be unique and never reused",
             )
         else:
@@ -270,7 +333,11 @@ def check_repeated_prompts(bank: Bank) -> Iterator[Diagnostic]:
             continue
         if q.prompt in first:
             yield _at(
-                "QG050", bank, q, "prompt", "the same prompt is asked twice in this bank",
+                "QG050",
+                bank,
+                q,
+                "prompt",
+                "the same prompt is asked twice in this bank",
                 f"question '{first[q.prompt].id}' asks it too",
             )
         else:
@@ -285,7 +352,11 @@ def check_unique_bank_ids(banks: list[Bank]) -> Iterator[Diagnostic]:
     for bank in banks:
         if bank.id in first:
             yield _at(
-                "QG024", bank, bank, "bank", f"bank id '{bank.id}' is also used by {first[bank.id].path}",
+                "QG024",
+                bank,
+                bank,
+                "bank",
+                f"bank id '{bank.id}' is also used by {first[bank.id].path}",
                 "every bank needs its own id: it is part of every Anki note's identity",
             )
         else:
@@ -296,6 +367,7 @@ CORPUS_CHECKS.append(check_unique_bank_ids)
 
 
 # -- provenance ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Article:
@@ -325,9 +397,7 @@ class Articles:
                 self._cache[name] = None
             else:
                 raw = path.read_text(encoding="utf-8-sig", errors="replace")
-                sentences = [
-                    (s.strip(), _words(s)) for s in _SENTENCE_END.split(raw) if s.strip()
-                ]
+                sentences = [(s.strip(), _words(s)) for s in _SENTENCE_END.split(raw) if s.strip()]
                 self._cache[name] = Article(normalize_quote(raw), sentences)
         return self._cache[name]
 
@@ -348,7 +418,10 @@ def check_provenance(bank: Bank, articles: Articles) -> Iterator[Diagnostic]:
     source = bank.source
     if source is None or not source.file:
         yield _at(
-            "QG043", bank, bank, "source" if source else "bank",
+            "QG043",
+            bank,
+            bank,
+            "source" if source else "bank",
             "the bank names no source file, so its evidence cannot be checked",
             "add source: {title: ..., file: <article file name>}",
         )
@@ -357,7 +430,10 @@ def check_provenance(bank: Bank, articles: Articles) -> Iterator[Diagnostic]:
     if article is None:
         pos = source.pos("file")
         yield diagnostic(
-            "QG041", str(bank.path), pos.line, pos.col,
+            "QG041",
+            str(bank.path),
+            pos.line,
+            pos.col,
             f"article '{source.file}' not found in {articles.folder}; evidence not checked",
             "check the file name or the --articles folder",
         )
@@ -365,15 +441,22 @@ def check_provenance(bank: Bank, articles: Articles) -> Iterator[Diagnostic]:
     for q in bank.questions:
         if not q.evidence:
             yield _at(
-                "QG042", bank, q, "", f"question '{q.id}' has no evidence",
-                "quote the sentence of the article that supports the answer: evidence: \"...\"",
+                "QG042",
+                bank,
+                q,
+                "",
+                f"question '{q.id}' has no evidence",
+                'quote the sentence of the article that supports the answer: evidence: "..."',
             )
         for i, quote in enumerate(q.evidence):
             if normalize_quote(quote) not in article.text:
-                key = f"evidence.{i}" if f"evidence.{i}" in q.where else "evidence"
                 closest = closest_passage(quote, article)
                 yield _at(
-                    "QG040", bank, q, key, f"evidence not found in '{source.file}'",
+                    "QG040",
+                    bank,
+                    q,
+                    f"evidence.{i}",
+                    f"evidence not found in '{source.file}'",
                     f"the closest passage is: {_shorten(closest)}",
                 )
 
@@ -383,6 +466,7 @@ def _shorten(text: str, limit: int = 160) -> str:
 
 
 # -- running ---------------------------------------------------------------------------------
+
 
 def check_banks(banks: list[Bank], articles: Path | None = None) -> list[Diagnostic]:
     """Run every check over `banks`; with `articles`, check evidence against the articles."""

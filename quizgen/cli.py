@@ -8,7 +8,8 @@ them, so `quizgen --help` starts fast.
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -18,6 +19,7 @@ from quizgen import __version__
 
 if TYPE_CHECKING:
     from quizgen.check import Checked
+    from quizgen.select import Filter
 
 app = typer.Typer(
     name="quizgen",
@@ -32,7 +34,7 @@ app = typer.Typer(
 DEFAULT_BANKS = Path("questions")
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
@@ -168,10 +170,251 @@ def schema() -> None:
     typer.echo(json.dumps(bank_schema(), indent=2))
 
 
+Tags = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--tags", help="Only questions with one of these tags (repeat or comma-separate)."),
+]
+Types = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--types", help="Only these question types, e.g. choice,truefalse."),
+]
+Difficulty = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--difficulty", help="Only these difficulties: easy, medium, hard."),
+]
+
+
+def _split(values: list[str] | None) -> frozenset[str]:
+    return frozenset(v.strip() for value in values or () for v in value.split(",") if v.strip())
+
+
+def _filter(tags: list[str] | None, types: list[str] | None, difficulty: list[str] | None) -> Filter:
+    from quizgen.model import DIFFICULTIES, QUESTION_KINDS
+    from quizgen.read import did_you_mean
+    from quizgen.select import Filter
+
+    chosen_types, chosen_levels = _split(types), _split(difficulty)
+    for option, chosen, known in (
+        ("--types", chosen_types, QUESTION_KINDS),
+        ("--difficulty", chosen_levels, DIFFICULTIES),
+    ):
+        for value in sorted(chosen - set(known)):
+            hint = did_you_mean(value, known) or "one of: " + ", ".join(known)
+            _fail_usage(f"{option}: unknown value '{value}' ({hint})")
+    return Filter(_split(tags), chosen_types, chosen_levels)
+
+
+def _timestamp() -> float:
+    """Now, or SOURCE_DATE_EPOCH when set, so builds can be reproduced byte for byte."""
+    import os
+    import time
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return float(int(epoch))
+        except ValueError:
+            _fail_usage(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'")
+    return time.time()
+
+
+def _report_written(paths: list[Path], quiet: bool) -> None:
+    if not quiet:
+        for path in paths:
+            typer.echo(f"wrote {path}", err=True)
+
+
+def _run_writer(action: Callable[[], list[Path]]) -> list[Path]:
+    """Run a writer; a failure from outside (disk, renderer) becomes a message and exit 1."""
+    from quizgen.errors import QuizgenError
+
+    try:
+        return action()
+    except QuizgenError as exc:
+        typer.secho(f"quizgen: error: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def anki(
+    paths: Paths = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="The .apkg to write. Default: decks/<name>.apkg"),
+    ] = None,
+    tags: Tags = None,
+    types: Types = None,
+    difficulty: Difficulty = None,
+    articles: Articles = None,
+    strict: Strict = False,
+    quiet: Quiet = False,
+) -> None:
+    """Write an Anki package: one deck per bank, notes that update in place on re-import.
+
+    A lock file beside the package (<name>.lock.json) remembers each note's content
+    hash and modification time; keep it with the package (see docs/anki.md).
+
+    Example: quizgen anki questions/ -o decks/belarus.apkg --difficulty hard
+    """
+    flt = _filter(tags, types, difficulty)
+    checked = _load_or_exit(paths, articles, strict, quiet)
+    from quizgen import anki as anki_writer
+    from quizgen.build import package_name
+    from quizgen.select import select
+
+    questions = select(checked.banks, flt)
+    if not questions:
+        _fail_usage("no questions match the filters")
+    out = output or Path("decks") / f"{package_name(checked.banks)}.apkg"
+    if out.suffix.lower() != ".apkg":
+        _fail_usage(f"--output must end in .apkg, not '{out.name}'")
+    now = _timestamp()
+
+    def write() -> list[Path]:
+        anki_writer.write_deck(questions, out, timestamp=now)
+        return [out]
+
+    _report_written(_run_writer(write), quiet)
+
+
+class Paper(StrEnum):
+    a4 = "a4"
+    letter = "letter"
+
+
+class QuizFormat(StrEnum):
+    pdf = "pdf"
+    html = "html"
+    md = "md"
+
+
+@app.command()
+def quiz(
+    paths: Paths = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="The quiz file; the key goes beside it: <name>-key.<ext>."),
+    ] = None,
+    count: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--count", "-n", min=1, help="Sample this many questions (default: all)."),
+    ] = None,
+    seed: Annotated[str, typer.Option("--seed", help="Seed for sampling and shuffling.")] = "1",
+    versions: Annotated[
+        int, typer.Option("--versions", "-v", min=1, max=99, help="Versions A, B, C, ...")
+    ] = 1,
+    shuffle: Annotated[
+        bool, typer.Option("--shuffle/--no-shuffle", help="Shuffle questions and choices.")
+    ] = True,
+    tags: Tags = None,
+    types: Types = None,
+    difficulty: Difficulty = None,
+    title: Annotated[
+        Optional[str], typer.Option("--title", help="Default: the bank's title.")  # noqa: UP045
+    ] = None,
+    instructions: Annotated[
+        Optional[str], typer.Option("--instructions", help="Printed under the header.")  # noqa: UP045
+    ] = None,
+    paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
+    output_format: Annotated[
+        Optional[QuizFormat],  # noqa: UP045
+        typer.Option("--format", "-f", help="Default: from the file name, else pdf."),
+    ] = None,
+    key: Annotated[bool, typer.Option("--key/--no-key", help="Also write the answer key.")] = True,
+    articles: Articles = None,
+    strict: Strict = False,
+    quiet: Quiet = False,
+) -> None:
+    """Print a quiz in one or more shuffled versions, with the teacher's answer key.
+
+    Example: quizgen quiz questions/putin-visit-minsk.yaml -n 20 -v 3 --seed monday -o monday.pdf
+    """
+    from quizgen.writers import format_for
+
+    flt = _filter(tags, types, difficulty)
+    fmt = output_format.value if output_format else (format_for(output) if output else None)
+    if output is not None and fmt is None:
+        _fail_usage(f"cannot tell the format of '{output.name}'; use --format pdf|html|md")
+    fmt = fmt or "pdf"
+    checked = _load_or_exit(paths, articles, strict, quiet)
+
+    from quizgen.select import QuizSettings, build_quiz, select
+    from quizgen.writers import quiz_writer
+
+    pool = select(checked.banks, flt)
+    if not pool:
+        _fail_usage("no questions match the filters")
+    if count is not None and count > len(pool):
+        _fail_usage(f"--count {count}, but only {len(pool)} questions match; ask for fewer")
+    banks = {id(b): b for b, _ in pool}
+    default_title = next(iter(banks.values())).title if len(banks) == 1 else "Quiz"
+    settings = QuizSettings(
+        title=title or default_title,
+        instructions=instructions if instructions is not None else DEFAULT_INSTRUCTIONS,
+        count=count,
+        seed=seed,
+        versions=versions,
+        shuffle=shuffle,
+    )
+    writer = quiz_writer(fmt)
+    out = output or Path(f"quiz{writer.SUFFIX}")
+    made = build_quiz(pool, settings)
+    written = _run_writer(lambda: writer.write(made, out, paper=paper.value, key=key))
+    _report_written(written, quiet)
+
+
+DEFAULT_INSTRUCTIONS = (
+    "Answer every question. Circle one letter unless a question says to select all that apply. "
+    "Points are shown beside each question."
+)
+
+
+@app.command()
+def build(
+    paths: Paths = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the built files.")] = Path("decks"),
+    articles: Articles = None,
+    paper: Annotated[Paper, typer.Option("--paper", help="Paper size of the quizzes.")] = Paper.a4,
+    strict: Strict = False,
+    quiet: Quiet = False,
+) -> None:
+    """Check everything, then build the Anki package and each bank's quiz and key into decks/.
+
+    Files: <deck>.apkg (+ <deck>.lock.json), and <bank>-quiz.pdf with <bank>-quiz-key.pdf
+    for every bank. Nothing is written when a check fails.
+
+    Example: quizgen build questions/ --articles ../shared/articles
+    """
+    checked = _load_or_exit(paths, articles, strict, quiet)
+    from quizgen.build import build as build_all
+
+    now = _timestamp()
+    show = not quiet and sys.stderr.isatty()
+
+    def run() -> list[Path]:
+        if not show:
+            return build_all(checked.banks, out, timestamp=now, paper=paper.value)
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("building")
+
+            def progress(step: str, done: int, total: int) -> None:
+                bar.update(task, description=step, completed=done, total=total)
+
+            return build_all(checked.banks, out, timestamp=now, paper=paper.value, progress=progress)
+
+    written = _run_writer(run)
+    _report_written(written, quiet)
+    if not quiet:
+        questions = sum(len(b.questions) for b in checked.banks)
+        typer.echo(f"built {len(checked.banks)} banks, {questions} questions into {out}/", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="quizgen")
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

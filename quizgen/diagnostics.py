@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -97,9 +97,7 @@ CODES: dict[str, tuple[Severity, str]] = {
 }
 
 
-def diagnostic(
-    code: str, path: str, line: int, col: int, message: str, hint: str = ""
-) -> Diagnostic:
+def diagnostic(code: str, path: str, line: int, col: int, message: str, hint: str = "") -> Diagnostic:
     """Build a diagnostic with the severity its code is registered with."""
     return Diagnostic(path, line, col, CODES[code][0], code, message, hint)
 
@@ -111,9 +109,9 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 def promote_warnings(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """`--strict`: every warning becomes an error."""
     return [
-        d if d.severity is Severity.ERROR else Diagnostic(
-            d.path, d.line, d.col, Severity.ERROR, d.code, d.message, d.hint
-        )
+        d
+        if d.severity is Severity.ERROR
+        else Diagnostic(d.path, d.line, d.col, Severity.ERROR, d.code, d.message, d.hint)
         for d in diagnostics
     ]
 

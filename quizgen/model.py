@@ -32,8 +32,9 @@ class Located:
     where: Mapping[str, Pos] = field(default_factory=dict, compare=False, repr=False)
 
     def pos(self, key: str = "") -> Pos:
-        """Where `key` was written; the object itself when the key was not written."""
-        return self.where.get(key) or self.where.get("") or NOWHERE
+        """Where `key` was written: `choices.2`, else `choices`, else the object itself."""
+        where = self.where
+        return where.get(key) or where.get(key.partition(".")[0]) or where.get("") or NOWHERE
 
 
 @dataclass(frozen=True, kw_only=True)

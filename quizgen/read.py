@@ -70,7 +70,10 @@ def read_bank(path: Path, data: bytes | None = None) -> tuple[Bank | None, list[
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [
             diagnostic(
-                "QG001", shown, line, col,
+                "QG001",
+                shown,
+                line,
+                col,
                 f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
                 "save the file as UTF-8 (most editors offer it under 'Save with encoding')",
             )
@@ -103,7 +106,11 @@ def _yaml_error(shown: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     problem = exc.problem or "syntax error"
     if "'\\t'" in problem or "\t" in problem:
         return diagnostic(
-            "QG002", shown, line, col, "tab character in indentation",
+            "QG002",
+            shown,
+            line,
+            col,
+            "tab character in indentation",
             "YAML indents with spaces only; replace the tab with spaces",
         )
     message = f"YAML syntax error: {problem}"
@@ -174,7 +181,8 @@ class _BankReader:
             return True
         if id(node) in self._seen:
             self.report(
-                "QG005", node,
+                "QG005",
+                node,
                 "this list or mapping is reused through a YAML alias (*name); quizgen does not "
                 "expand aliases",
                 "write the value out in full where it is used",
@@ -194,7 +202,9 @@ class _BankReader:
             if key in keys:
                 first = _pos(keys[key])
                 self.report(
-                    "QG004", key_node, f"duplicate key '{key}' in {what}",
+                    "QG004",
+                    key_node,
+                    f"duplicate key '{key}' in {what}",
                     f"'{key}' is already set on line {first.line}; keep one of them",
                 )
                 continue
@@ -204,9 +214,7 @@ class _BankReader:
                 self.unknown_key(key_node, key, what, allowed)
         return _Fields(values, keys)
 
-    def unknown_key(
-        self, node: yaml.Node, key: str, what: str, allowed: dict[str, FieldSpec]
-    ) -> None:
+    def unknown_key(self, node: yaml.Node, key: str, what: str, allowed: dict[str, FieldSpec]) -> None:
         hint = did_you_mean(key, allowed)
         if not hint and key in _ANY_QUESTION_KEY and what.startswith("a "):
             hint = f"'{key}' belongs to another type of question"
@@ -246,7 +254,9 @@ class _BankReader:
             if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
                 return node.value.lower() in _TRUE
             self.report(
-                "QG012", node, f"'{f.name}' should be true or false, not {_describe(node)}",
+                "QG012",
+                node,
+                f"'{f.name}' should be true or false, not {_describe(node)}",
                 "write true or false without quotes",
             )
             raise _Bad
@@ -270,9 +280,7 @@ class _BankReader:
         self.report("QG012", node, f"'{name}' should be text, not {_describe(node)}", hint)
         raise _Bad
 
-    def texts(
-        self, name: str, node: yaml.Node, where: dict[str, Pos], min_items: int = 0
-    ) -> tuple[str, ...]:
+    def texts(self, name: str, node: yaml.Node, where: dict[str, Pos], min_items: int = 0) -> tuple[str, ...]:
         if not isinstance(node, yaml.SequenceNode):
             if isinstance(node, yaml.ScalarNode) and node.tag != _NULL:
                 hint = f"write a list: {name}: [{node.value}]"
@@ -370,7 +378,9 @@ class _BankReader:
             return None
         if not isinstance(root, yaml.MappingNode):
             self.report(
-                "QG003", root, f"the top level should be a mapping of keys, not {_describe(root)}",
+                "QG003",
+                root,
+                f"the top level should be a mapping of keys, not {_describe(root)}",
                 "a bank starts with 'bank: <id>', 'title: ...' and 'questions:'",
             )
             return None
@@ -384,14 +394,14 @@ class _BankReader:
         questions = self.questions(fields.values.get("questions"), where)
         if values is None or not complete:
             return None
-        return Bank(
-            path=self.path, questions=questions, source=source, where=where, **values
-        )
+        return Bank(path=self.path, questions=questions, source=source, where=where, **values)
 
     def source(self, node: yaml.Node) -> Source | None:
         if not isinstance(node, yaml.MappingNode):
             self.report(
-                "QG012", node, f"'source' should be a mapping, not {_describe(node)}",
+                "QG012",
+                node,
+                f"'source' should be a mapping, not {_describe(node)}",
                 "write source: {title: ..., file: ..., published: YYYY-MM}",
             )
             return None
@@ -412,7 +422,9 @@ class _BankReader:
         bank_where["questions"] = _pos(node)
         if not isinstance(node, yaml.SequenceNode):
             self.report(
-                "QG012", node, f"'questions' should be a list, not {_describe(node)}",
+                "QG012",
+                node,
+                f"'questions' should be a list, not {_describe(node)}",
                 "start each question with '- id: ...'",
             )
             return ()
@@ -428,7 +440,9 @@ class _BankReader:
     def question(self, node: yaml.Node) -> Question | None:
         if not isinstance(node, yaml.MappingNode):
             self.report(
-                "QG012", node, f"a question should be a mapping of keys, not {_describe(node)}",
+                "QG012",
+                node,
+                f"a question should be a mapping of keys, not {_describe(node)}",
                 "start each question with '- id: ...' and indent its keys below",
             )
             return None
@@ -439,16 +453,15 @@ class _BankReader:
         )
         label = _question_label(node)
         if type_node is None:
-            self.report(
-                "QG010", node, f"{label} is missing 'type'", "type: " + " | ".join(QUESTION_KINDS)
-            )
+            self.report("QG010", node, f"{label} is missing 'type'", "type: " + " | ".join(QUESTION_KINDS))
             return None
         if not isinstance(type_node, yaml.ScalarNode) or type_node.value not in QUESTION_KINDS:
             shown = type_node.value if isinstance(type_node, yaml.ScalarNode) else _describe(type_node)
             self.report(
-                "QG013", type_node, f"unknown question type '{shown}'",
-                did_you_mean(str(shown), QUESTION_KINDS)
-                or "one of: " + ", ".join(QUESTION_KINDS),
+                "QG013",
+                type_node,
+                f"unknown question type '{shown}'",
+                did_you_mean(str(shown), QUESTION_KINDS) or "one of: " + ", ".join(QUESTION_KINDS),
             )
             return None
         kind = type_node.value

@@ -87,9 +87,7 @@ def bank_schema() -> dict[str, Any]:
                     "type": "object",
                     "required": ["id", "type"],
                     "properties": {"type": {"enum": list(QUESTION_KINDS)}},
-                    "oneOf": [
-                        {"$ref": f"#/$defs/{kind}"} for kind in QUESTION_KINDS
-                    ],
+                    "oneOf": [{"$ref": f"#/$defs/{kind}"} for kind in QUESTION_KINDS],
                 },
                 **{kind: _question(kind) for kind in QUESTION_KINDS},
             },

@@ -115,7 +115,9 @@ def _rng(seed: str, *parts: object) -> random.Random:
     return random.Random(":".join([seed, *map(str, parts)]))
 
 
-def sample(pool: Sequence[tuple[Bank, Question]], count: int | None, seed: str) -> list[tuple[Bank, Question]]:
+def sample(
+    pool: Sequence[tuple[Bank, Question]], count: int | None, seed: str
+) -> list[tuple[Bank, Question]]:
     """`count` questions of `pool` (all when None), kept in pool order. Same for every version."""
     if count is None or count >= len(pool):
         return list(pool)
@@ -171,9 +173,7 @@ def answer_key(q: Question, shown: Sequence[str]) -> str:
     raise TypeError(f"no key for {type(q).__name__}")  # pragma: no cover
 
 
-def build_version(
-    questions: Sequence[tuple[Bank, Question]], settings: QuizSettings, index: int
-) -> Version:
+def build_version(questions: Sequence[tuple[Bank, Question]], settings: QuizSettings, index: int) -> Version:
     """Version number `index` (0 = A) of a quiz over `questions`."""
     tag = letter(index)
     rng = _rng(settings.seed, "version", tag)
@@ -205,9 +205,7 @@ def build_version(
     return Version(tag, tuple(items))
 
 
-def build_quiz(
-    questions: Sequence[tuple[Bank, Question]], settings: QuizSettings
-) -> Quiz:
+def build_quiz(questions: Sequence[tuple[Bank, Question]], settings: QuizSettings) -> Quiz:
     """Every version of a quiz: the same sampled questions, each version in its own order."""
     chosen = sample(questions, settings.count, settings.seed)
     versions = tuple(build_version(chosen, settings, i) for i in range(settings.versions))

@@ -103,7 +103,5 @@ def question_fields(kind: str) -> tuple[FieldSpec, ...]:
     """Every key a question of `kind` may have, in documentation order."""
     common = COMMON_FIELDS
     if kind in PROMPT_OPTIONAL:
-        common = tuple(
-            FieldSpec(f.name, f.kind, False, f.doc) if f.name == "prompt" else f for f in common
-        )
+        common = tuple(FieldSpec(f.name, f.kind, False, f.doc) if f.name == "prompt" else f for f in common)
     return common + KIND_FIELDS[kind]
