@@ -27,7 +27,7 @@ from quizgen.model import (
     Order,
     Question,
 )
-from quizgen.read import did_you_mean, read_banks
+from quizgen.read import did_you_mean, find_bank_files, read_banks
 from quizgen.text import normalize_quote, parse_cloze
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -504,8 +504,10 @@ def load(
     strict: bool = False,
     ignore: Iterable[str] = (),
 ) -> Checked:
-    """Read and check bank files: the one call every command starts with."""
-    banks, found = read_banks(paths)
+    """Read and check bank files (folders are searched for *.yaml): where every command starts."""
+    files, missing = find_bank_files(paths)
+    banks, found = read_banks(files)
+    found.extend(diagnostic("QG006", name, 1, 1, "no such file or folder") for name in missing)
     found.extend(check_banks(banks, articles))
     skip = set(ignore)
     found = [d for d in found if d.code not in skip]
