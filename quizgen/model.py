@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Pos:
-    """A 1-based line and column in a bank file."""
+class Pos(NamedTuple):
+    """A 1-based line and column in a bank file. A tuple: millions are made when reading."""
 
     line: int
     col: int

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,10 @@ def read_bank(path: Path, data: bytes | None = None) -> tuple[Bank | None, list[
                 "save the file as UTF-8 (most editors offer it under 'Save with encoding')",
             )
         ]
+    if len(text) >= PARALLEL_MIN_CHARS and (os.cpu_count() or 1) > 1:
+        in_parts = _read_in_parts(shown, path, text)
+        if in_parts is not None:
+            return in_parts
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -86,6 +91,77 @@ def read_bank(path: Path, data: bytes | None = None) -> tuple[Bank | None, list[
         return None, [diagnostic("QG002", shown, 1, 1, f"YAML error: {exc}")]
     reader = _BankReader(shown, path)
     return reader.bank(root), reader.diagnostics
+
+
+# -- large files ---------------------------------------------------------------------------
+# Composing YAML nodes costs about 0.3 s per MB, nearly all of it in making Python objects,
+# so a large bank's question list is read in two halves on two cores. The split is textual:
+# in a block list each item starts with `- ` at the list's own indentation, and no line of
+# an item's content can start there. Each half is padded with newlines so every line
+# number stays right. Whatever the split cannot handle (a flow-style list, an alias across
+# halves, any YAML error) falls back to reading the whole file at once, so the result and
+# the diagnostics are always those of the plain reader.
+
+PARALLEL_MIN_CHARS = 2_000_000
+_QUESTIONS_KEY = re.compile(r"^questions:[ \t]*(?:#.*)?$", re.M)
+_FIRST_ITEM = re.compile(r"\n(?:[ \t]*(?:#.*)?\n)*( *)- ")
+_TOP_LEVEL = re.compile(r"^[^\s#]", re.M)
+
+
+def _read_in_parts(shown: str, path: Path, text: str) -> tuple[Bank | None, list[Diagnostic]] | None:
+    key = _QUESTIONS_KEY.search(text)
+    if key is None:
+        return None
+    first = _FIRST_ITEM.match(text, key.end())
+    if first is None:
+        return None
+    end_match = _TOP_LEVEL.search(text, first.end())
+    end = end_match.start() if end_match else len(text)
+    starts = [m.start() for m in re.compile(rf"^{first.group(1)}- ", re.M).finditer(text, key.end(), end)]
+    if len(starts) < 2:
+        return None
+    middle = starts[len(starts) // 2]
+    halves = [(starts[0], middle), (middle, end)]
+    # Keep the header's line numbers: the list becomes `[]` followed by as many newlines.
+    header = text[: key.end()] + " []" + "\n" * text.count("\n", key.end(), end) + text[end:]
+    parts = ["\n" * text.count("\n", 0, a) + text[a:b] for a, b in halves]
+
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        second = pool.submit(_read_part, shown, path, parts[1])
+        first_half = _read_part(shown, path, parts[0])
+        second_half = second.result()
+    if first_half is None or second_half is None:
+        return None
+    try:
+        root = yaml.compose(header, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    # The split is only trusted when the header really has our placeholder as `questions`.
+    line = text.count("\n", 0, key.start())
+    placeholder = [
+        v
+        for k, v in (root.value if isinstance(root, yaml.MappingNode) else ())
+        if isinstance(k, yaml.ScalarNode) and k.value == "questions" and k.start_mark.line == line
+    ]
+    if len(placeholder) != 1 or not isinstance(placeholder[0], yaml.SequenceNode) or placeholder[0].value:
+        return None
+    reader = _BankReader(shown, path)
+    bank = reader.bank(root, questions=first_half[0] + second_half[0])
+    return bank, reader.diagnostics + first_half[1] + second_half[1]
+
+
+def _read_part(shown: str, path: Path, part: str) -> tuple[tuple[Question, ...], list[Diagnostic]] | None:
+    """Questions of one part of a question list; None when the part is not a list on its own."""
+    try:
+        node = yaml.compose(part, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(node, yaml.SequenceNode):
+        return None
+    reader = _BankReader(shown, path)
+    return reader.questions(node, {}), reader.diagnostics
 
 
 def read_banks(paths: Iterable[Path]) -> tuple[list[Bank], list[Diagnostic]]:
@@ -372,7 +448,8 @@ class _BankReader:
         return out if ok else None
 
     # -- objects -------------------------------------------------------------------------
-    def bank(self, root: yaml.Node | None) -> Bank | None:
+    def bank(self, root: yaml.Node | None, questions: tuple[Question, ...] | None = None) -> Bank | None:
+        """The bank at `root`; `questions`, when given, were read separately (see `_read_in_parts`)."""
         if root is None:
             self.report("QG003", Pos(1, 1), "the file is empty", "a bank starts with 'bank: <id>'")
             return None
@@ -391,7 +468,10 @@ class _BankReader:
         where: dict[str, Pos] = {"": _pos(root)}
         values = self.fill(fields, spec, where)
         source = self.source(fields.values["source"]) if "source" in fields.values else None
-        questions = self.questions(fields.values.get("questions"), where)
+        if questions is None:
+            questions = self.questions(fields.values.get("questions"), where)
+        elif "questions" in fields.values:
+            where["questions"] = _pos(fields.values["questions"])
         if values is None or not complete:
             return None
         return Bank(path=self.path, questions=questions, source=source, where=where, **values)

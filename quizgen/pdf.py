@@ -1,0 +1,146 @@
+"""PDF quizzes and answer keys, laid out by Typst (the `typst` package, no external tool).
+
+The template (templates/quiz.typ) ships in the package; the quiz goes to it as JSON
+through `sys_inputs`, so bank text is data to Typst and never markup. Output is
+reproducible: only the fonts embedded in Typst are used (never the machine's), and
+the PDF's date comes from SOURCE_DATE_EPOCH when it is set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from quizgen.errors import RenderError
+from quizgen.output import write_all
+from quizgen.paper import Json, document, key_path
+from quizgen.select import Quiz, Version
+
+SUFFIX = ".pdf"
+
+PARTS = ("quiz", "key")
+
+
+@cache
+def template() -> bytes:
+    """The Typst source of the quiz and key layout."""
+    return resources.files("quizgen").joinpath("templates", "quiz.typ").read_bytes()
+
+
+def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
+    """Write all versions of `quiz` to `out` (PDF) and, when `key`, the answer key beside it.
+
+    Both files are rendered before either is written: a Typst error writes nothing.
+    Returns the paths written.
+    """
+    parts = PARTS if key else PARTS[:1]
+    rendered = render(quiz, paper=paper, parts=parts)
+    targets = [out, key_path(out)][: len(parts)]
+    return write_all({path: (lambda data=data: data) for path, data in zip(targets, rendered, strict=True)})
+
+
+def render(quiz: Quiz, *, paper: str = "a4", parts: tuple[str, ...] = PARTS) -> list[bytes]:
+    """The PDF bytes of each of `parts` ("quiz", "key") of `quiz`.
+
+    Raises RenderError, naming the question when it can, if Typst fails.
+    """
+    with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as tmp:
+        root = Path(tmp)
+        doc = document(quiz, paper=paper, image=_image_copier(root))
+        data = json.dumps(doc, ensure_ascii=False)
+        try:
+            # Typst lays out on all cores already, but the two files are independent:
+            # compiling them side by side keeps the second core busy while one is exported.
+            with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+                return list(pool.map(lambda part: _compile(data, root, part), parts))
+        except RenderError as exc:
+            raise RenderError(_blame(quiz, paper, str(exc))) from None
+
+
+def _image_copier(root: Path) -> ImageCopier:
+    return ImageCopier(root)
+
+
+class ImageCopier:
+    """Copies each image into the Typst root and names it there.
+
+    Typst reads files only below its root. Copying the few images a quiz prints into
+    a private root (rather than widening the root to the banks' folders) keeps Typst
+    away from every other file on the machine.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.names: dict[Path, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        name = self.names.get(path)
+        if name is None:
+            name = f"/images/{len(self.names)}{path.suffix.lower()}"
+            target = self.root / name.lstrip("/")
+            target.parent.mkdir(exist_ok=True)
+            shutil.copyfile(path, target)
+            self.names[path] = name
+        return name
+
+
+def _timestamp() -> int | None:
+    """The PDF's creation date: SOURCE_DATE_EPOCH for reproducible builds, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(epoch) if epoch.isdigit() else None
+
+
+def _compile(data: str, root: Path, part: str) -> bytes:
+    import typst
+
+    try:
+        out = typst.compile(
+            template(),
+            format="pdf",
+            root=str(root),
+            sys_inputs={"doc": data, "part": part},
+            ignore_system_fonts=True,
+            timestamp=_timestamp(),
+        )
+    except typst.TypstError as exc:
+        raise RenderError(_describe(exc)) from None
+    if not isinstance(out, bytes):  # pragma: no cover - typst returns bytes when there is no output path
+        raise RenderError("Typst returned no PDF")
+    return out
+
+
+def _describe(exc: Exception) -> str:
+    message = str(getattr(exc, "message", "") or exc).strip()
+    hints = [h for h in getattr(exc, "hints", None) or [] if h]
+    return message + "".join(f"\n    hint: {h}" for h in hints)
+
+
+def _blame(quiz: Quiz, paper: str, message: str) -> str:
+    """Find the question Typst fails on by printing each alone; say which it is.
+
+    Only runs after a failure, so a good quiz never pays for it.
+    """
+    if quiz.versions:
+        first = quiz.versions[0]
+        for item in first.items:
+            alone = replace(quiz, versions=(Version(first.letter, (replace(item, number=1),)),))
+            try:
+                with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as tmp:
+                    doc = document(alone, paper=paper, image=_image_copier(Path(tmp)))
+                    for part in PARTS:
+                        _compile(json.dumps(doc, ensure_ascii=False), Path(tmp), part)
+            except RenderError:
+                q = item.question
+                pos = q.pos()
+                return f"{item.bank.path}:{pos.line}:{pos.col}: cannot print question '{q.id}': {message}"
+    return f"cannot print the quiz: {message}"
+
+
+__all__ = ["SUFFIX", "Json", "key_path", "render", "write"]
