@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cache
@@ -43,7 +44,11 @@ def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list
     parts = PARTS if key else PARTS[:1]
     rendered = render(quiz, paper=paper, parts=parts)
     targets = [out, key_path(out)][: len(parts)]
-    return write_all({path: (lambda data=data: data) for path, data in zip(targets, rendered, strict=True)})
+    return write_all({path: _const(data) for path, data in zip(targets, rendered, strict=True)})
+
+
+def _const(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
 
 
 def render(quiz: Quiz, *, paper: str = "a4", parts: tuple[str, ...] = PARTS) -> list[bytes]:
@@ -53,7 +58,7 @@ def render(quiz: Quiz, *, paper: str = "a4", parts: tuple[str, ...] = PARTS) -> 
     """
     with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as tmp:
         root = Path(tmp)
-        doc = document(quiz, paper=paper, image=_image_copier(root))
+        doc = document(quiz, paper=paper, image=ImageCopier(root))
         data = json.dumps(doc, ensure_ascii=False)
         try:
             # Typst lays out on all cores already, but the two files are independent:
@@ -62,10 +67,6 @@ def render(quiz: Quiz, *, paper: str = "a4", parts: tuple[str, ...] = PARTS) -> 
                 return list(pool.map(lambda part: _compile(data, root, part), parts))
         except RenderError as exc:
             raise RenderError(_blame(quiz, paper, str(exc))) from None
-
-
-def _image_copier(root: Path) -> ImageCopier:
-    return ImageCopier(root)
 
 
 class ImageCopier:
@@ -133,7 +134,7 @@ def _blame(quiz: Quiz, paper: str, message: str) -> str:
             alone = replace(quiz, versions=(Version(first.letter, (replace(item, number=1),)),))
             try:
                 with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as tmp:
-                    doc = document(alone, paper=paper, image=_image_copier(Path(tmp)))
+                    doc = document(alone, paper=paper, image=ImageCopier(Path(tmp)))
                     for part in PARTS:
                         _compile(json.dumps(doc, ensure_ascii=False), Path(tmp), part)
             except RenderError:

@@ -36,7 +36,11 @@ def read_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Checked, Che
 def test_a_large_clean_bank_reads_the_same_in_halves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "big.yaml"
     path.write_text(big_bank(20), encoding="utf-8")
+    split_used = []
+    real = read._read_in_parts
+    monkeypatch.setattr(read, "_read_in_parts", lambda *a: split_used.append(real(*a)) or split_used[-1])
     serial, parallel = read_both(path, monkeypatch)
+    assert split_used and split_used[0] is not None, "the two-halves reader was not used"
     assert parallel.diagnostics == serial.diagnostics
     assert parallel.ok  # repeated prompts are only warnings
     assert parallel.banks[0].questions == serial.banks[0].questions
