@@ -11,6 +11,7 @@ problem is reported and left out of the model; later stages see only sound objec
 from __future__ import annotations
 
 import difflib
+import gc
 import math
 import os
 import re
@@ -58,6 +59,18 @@ def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
 
 def read_bank(path: Path, data: bytes | None = None) -> tuple[Bank | None, list[Diagnostic]]:
     """Read one bank file. Returns the bank (None if unusable) and every problem found."""
+    # Reading makes millions of small objects and no reference cycles; the cyclic garbage
+    # collector would walk all of them again and again (measured: 2.5x slower reads).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_bank(path, data)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagnostic]]:
     shown = str(path)
     if data is None:
         try:
@@ -154,6 +167,7 @@ def _read_in_parts(shown: str, path: Path, text: str) -> tuple[Bank | None, list
 
 def _read_part(shown: str, path: Path, part: str) -> tuple[tuple[Question, ...], list[Diagnostic]] | None:
     """Questions of one part of a question list; None when the part is not a list on its own."""
+    gc.disable()  # as in read_bank; in the worker process nothing turns it back on, nor needs to
     try:
         node = yaml.compose(part, Loader=_Loader)
     except yaml.YAMLError:
