@@ -97,14 +97,17 @@ def _print_diagnostics(checked: Checked, fmt: OutputFormat = OutputFormat.text) 
         typer.secho(d.format_text(), fg=color, err=False)
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def _summary(checked: Checked) -> str:
     errors = sum(d.severity.value == "error" for d in checked.diagnostics)
     warnings = len(checked.diagnostics) - errors
     questions = sum(len(b.questions) for b in checked.banks)
-    banks = len(checked.banks)
     return (
-        f"{banks} bank{'s' * (banks != 1)}, {questions} question{'s' * (questions != 1)}: "
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        f"{_count(len(checked.banks), 'bank')}, {_count(questions, 'question')}: "
+        f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
     )
 
 
@@ -408,7 +411,8 @@ def build(
     _report_written(written, quiet)
     if not quiet:
         questions = sum(len(b.questions) for b in checked.banks)
-        typer.echo(f"built {len(checked.banks)} banks, {questions} questions into {out}/", err=True)
+        summary = f"{_count(len(checked.banks), 'bank')}, {_count(questions, 'question')}"
+        typer.echo(f"built {summary} into {out}/", err=True)
 
 
 def main() -> None:

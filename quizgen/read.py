@@ -92,18 +92,54 @@ def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagno
                 "save the file as UTF-8 (most editors offer it under 'Save with encoding')",
             )
         ]
-    if len(text) >= PARALLEL_MIN_CHARS and (os.cpu_count() or 1) > 1:
+    if len(text) >= PARALLEL_MIN_CHARS and (os.cpu_count() or 1) > 1 and not _ANCHOR.search(text):
         in_parts = _read_in_parts(shown, path, text)
         if in_parts is not None:
             return in_parts
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, [_yaml_error(shown, exc)]
+        return None, [_yaml_error(shown, exc, text)]
     except yaml.YAMLError as exc:  # unmarked errors are rare (e.g. reader errors)
         return None, [diagnostic("QG002", shown, 1, 1, f"YAML error: {exc}")]
     reader = _BankReader(shown, path)
-    return reader.bank(root), reader.diagnostics
+    bank = reader.bank(root)
+    return bank, reader.diagnostics + alias_problems(shown, text)
+
+
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.M)
+
+
+def alias_problems(shown: str, text: str) -> list[Diagnostic]:
+    """QG005 at the first alias of each list or mapping that is used again through an alias.
+
+    Composed nodes do not say where an alias was written (it is the anchored node itself),
+    so when the text may hold an anchor, the parser's events are scanned for the aliases.
+    """
+    if not _ANCHOR.search(text):
+        return []
+    anchored: set[str] = set()
+    found: list[Diagnostic] = []
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)) and event.anchor:
+            anchored.add(event.anchor)
+        elif isinstance(event, yaml.AliasEvent) and event.anchor in anchored:
+            anchored.discard(event.anchor)  # one report per reused value
+            line, col = (
+                (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
+            )
+            found.append(
+                diagnostic(
+                    "QG005",
+                    shown,
+                    line,
+                    col,
+                    "this list or mapping is reused through a YAML alias (*name); "
+                    "quizgen does not expand aliases",
+                    f"write the value of '&{event.anchor}' out in full where it is used",
+                )
+            )
+    return found
 
 
 # -- large files ---------------------------------------------------------------------------
@@ -190,27 +226,39 @@ def read_banks(paths: Iterable[Path]) -> tuple[list[Bank], list[Diagnostic]]:
     return banks, problems
 
 
-def _yaml_error(shown: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+def _yaml_error(shown: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "syntax error"
-    if "'\\t'" in problem or "\t" in problem:
+    context = exc.context or ""
+    source_line = text.split("\n", line)[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+    indent = source_line[: len(source_line) - len(source_line.lstrip(" \t"))]
+    if "\t" in indent or "tab" in problem:
+        tab_col = indent.index("\t") + 1 if "\t" in indent else col
         return diagnostic(
             "QG002",
             shown,
             line,
-            col,
+            tab_col,
             "tab character in indentation",
             "YAML indents with spaces only; replace the tab with spaces",
         )
-    message = f"YAML syntax error: {problem}"
-    if exc.context:
-        message += f" ({exc.context})"
+    if "quoted scalar" in context and "end of stream" in problem and exc.context_mark:
+        opened = exc.context_mark
+        return diagnostic(
+            "QG002",
+            shown,
+            opened.line + 1,
+            opened.column + 1,
+            "YAML syntax error: the quote opened here is never closed",
+            "close the quote at the end of the text",
+        )
+    message = f"YAML syntax error: {context}, {problem}" if context else f"YAML syntax error: {problem}"
     hint = ""
     if "expected a single document" in message:
         hint = "a bank is one YAML document; remove the extra '---'"
     elif "mapping values are not allowed" in problem:
-        hint = "a value containing ': ' must be quoted, e.g. prompt: \"Who said: ...?\""
+        hint = 'a value containing ": " must be quoted, e.g. prompt: "Who said: ...?"'
     return diagnostic("QG002", shown, line, col, message, hint)
 
 
@@ -266,17 +314,13 @@ class _BankReader:
 
     # -- structure -----------------------------------------------------------------------
     def fresh(self, node: yaml.Node) -> bool:
-        """False (and reported) when `node` was already walked: it is reused by an alias."""
+        """False when `node` was already walked: it is reused through an alias.
+
+        Walking it again could multiply work (an alias bomb); `alias_problems` reports it.
+        """
         if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             return True
         if id(node) in self._seen:
-            self.report(
-                "QG005",
-                node,
-                "this list or mapping is reused through a YAML alias (*name); quizgen does not "
-                "expand aliases",
-                "write the value out in full where it is used",
-            )
             return False
         self._seen.add(id(node))
         return True
@@ -481,7 +525,10 @@ class _BankReader:
         complete = self.required(fields, root, "the bank", spec)
         where: dict[str, Pos] = {"": _pos(root)}
         values = self.fill(fields, spec, where)
-        source = self.source(fields.values["source"]) if "source" in fields.values else None
+        source = None
+        if "source" in fields.values:
+            where["source"] = _pos(fields.values["source"])
+            source = self.source(fields.values["source"])
         if questions is None:
             questions = self.questions(fields.values.get("questions"), where)
         elif "questions" in fields.values:
