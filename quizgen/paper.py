@@ -9,21 +9,21 @@ Bank text is never pre-rendered here: every text field is a list of runs
 each writer turns runs into its own format with its own escaping. For Typst this is
 what keeps bank text out of markup: the template builds content from the runs.
 
-The tree, field by field (R = runs):
+The tree, field by field (R = runs; the key fields are only printed in the key):
 
     title, paper, instructions (R), headings (bool: sections have headings),
-    count, total_points, per_table,
-    versions: [{letter, total_points, pages_label,
-                sections: [{kind, heading, instruction, points_label,
+    count, total_points,
+    versions: [{letter, total_points,
+                sections: [{number, kind, heading, instruction, points_label,
                             questions: [Q, ...]}]}],
-    grid: [{numbers: [1, ...], rows: [{letter, cells: [key, ...]}]}]   # the key grid
+    grid: [{numbers: [1, ...], per, rows: [{letter, cells: [key, ...]}]}]
 
     Q = {number, kind, id, bank, ref, points, points_label, prompt (R), note, image,
-         choices: [{letter, text (R)}]         # choice, multi (in printed order)
-         pieces: [{text (R)} | {blank: n, hint (R)}]   # cloze
-         left: [{number, text (R)}], right: [{letter, text (R)}]   # match
-         items: [{text (R)}]                   # order (in printed order)
-         unit, lines,                          # numeric, open/short
+         choices: [{letter, text (R)}], columns      # choice, multi, in printed order
+         pieces: [{text (R)} | {blank, hint (R), fill (R)}]          # cloze
+         left: [{number, text (R)}], right: [{letter, text (R)}]     # match
+         items: [{text (R)}]                         # order, in printed order
+         unit, lines                                 # numeric; short, open
          key, answer: [{label, text (R)}], accept: [R], explanation (R),
          source: {title, as_of, url} | None, evidence: [str]}
 """
@@ -31,7 +31,7 @@ The tree, field by field (R = runs):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +82,9 @@ NOTES: dict[str, str] = {
 }
 
 _MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 def key_path(out: Path) -> Path:
@@ -162,6 +163,8 @@ def question(item: Item, *, notes: bool = False, image: ImageRef | None = None) 
     """One printed question with its key. `notes`: say how to answer under the question."""
     q, bank = item.question, item.bank
     note = NOTES.get(q.kind, "") if notes or q.kind == "multi" else ""
+    if note and note.rstrip(".?").lower() in plain(q.prompt).lower():
+        note = ""  # the author already said it
     pos = q.pos()
     out: Json = {
         "number": item.number,
@@ -227,7 +230,7 @@ def choice_columns(choices: Sequence[str]) -> int:
 
 
 def _answer(q: Question, shown: Sequence[str]) -> list[Json]:
-    """The full key's answer lines: a label ("B", "1", "2–C") and the text it stands for."""
+    """The full key's answer lines: a label ("B", "1", "2-C") and the text it stands for."""
 
     def line(label: str, text: str) -> Json:
         return {"label": label, "text": rich(text)}
@@ -273,7 +276,7 @@ def _source(bank: Bank) -> Json | None:
 
 # How many question columns a grid table gets: as many as fit across the page at the
 # width of the longest answer in the table, between 5 and 20.
-_GRID_CHARS = 90
+_GRID_CHARS = 110
 
 
 def grid(quiz: Quiz) -> list[Json]:
@@ -289,10 +292,8 @@ def grid(quiz: Quiz) -> list[Json]:
     while start < count:
         per = _per_table(quiz, start, count)
         numbers = list(range(start + 1, min(start + per, count) + 1))
-        rows = [
-            {"letter": v.letter, "cells": [v.items[n - 1].key for n in numbers]} for v in quiz.versions
-        ]
-        tables.append({"numbers": numbers, "rows": rows})
+        rows = [{"letter": v.letter, "cells": [v.items[n - 1].key for n in numbers]} for v in quiz.versions]
+        tables.append({"numbers": numbers, "per": per, "rows": rows})
         start += per
     return tables
 
@@ -310,15 +311,5 @@ def _per_table(quiz: Quiz, start: int, count: int) -> int:
 
 
 def _width(key: str) -> int:
-    # A long key (a cloze's words) wraps inside its cell; never let it shrink a table below 5 columns.
+    # Long keys (a cloze's words) wrap inside their cells rather than make every column wide.
     return min(len(key), 14)
-
-
-def image_refs(quiz: Quiz) -> Iterable[Path]:
-    """Every image file the quiz prints, once each, in order."""
-    seen: dict[Path, None] = {}
-    for version in quiz.versions:
-        for item in version.items:
-            if item.question.image:
-                seen.setdefault(item.bank.folder / item.question.image, None)
-    return list(seen)

@@ -13,7 +13,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from quizgen.errors import RenderError
 from quizgen.output import write_all
-from quizgen.paper import Json, document, key_path
+from quizgen.paper import document, key_path
 from quizgen.select import Quiz, Version
 
 SUFFIX = ".pdf"
@@ -51,21 +50,24 @@ def _const(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
-def render(quiz: Quiz, *, paper: str = "a4", parts: tuple[str, ...] = PARTS) -> list[bytes]:
+def render(
+    quiz: Quiz, *, paper: str = "a4", parts: tuple[str, ...] = PARTS, blame: bool = True
+) -> list[bytes]:
     """The PDF bytes of each of `parts` ("quiz", "key") of `quiz`.
 
-    Raises RenderError, naming the question when it can, if Typst fails.
+    Raises RenderError if Typst fails; with `blame`, the message names the question.
     """
     with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as tmp:
         root = Path(tmp)
         doc = document(quiz, paper=paper, image=ImageCopier(root))
         data = json.dumps(doc, ensure_ascii=False)
         try:
-            # Typst lays out on all cores already, but the two files are independent:
-            # compiling them side by side keeps the second core busy while one is exported.
-            with ThreadPoolExecutor(max_workers=len(parts)) as pool:
-                return list(pool.map(lambda part: _compile(data, root, part), parts))
+            # One after the other: Typst already lays out on every core, and compiling
+            # the quiz and key side by side measured slower on a 2-core machine.
+            return [_compile(data, root, part) for part in parts]
         except RenderError as exc:
+            if not blame:
+                raise
             raise RenderError(_blame(quiz, paper, str(exc))) from None
 
 
@@ -102,7 +104,8 @@ def _compile(data: str, root: Path, part: str) -> bytes:
     import typst
 
     try:
-        out = typst.compile(
+        # The stub ties `input` and `root` to one type; Typst takes bytes and a str path.
+        out = typst.compile(  # type: ignore[call-overload]
             template(),
             format="pdf",
             root=str(root),
@@ -123,25 +126,30 @@ def _describe(exc: Exception) -> str:
     return message + "".join(f"\n    hint: {h}" for h in hints)
 
 
-def _blame(quiz: Quiz, paper: str, message: str) -> str:
-    """Find the question Typst fails on by printing each alone; say which it is.
+def _fails(quiz: Quiz, paper: str) -> bool:
+    try:
+        render(quiz, paper=paper, blame=False)
+    except RenderError:
+        return True
+    return False
 
-    Only runs after a failure, so a good quiz never pays for it.
+
+def _blame(quiz: Quiz, paper: str, message: str) -> str:
+    """Find the question Typst fails on by printing each alone, and say which it is.
+
+    Only runs after a failure, so a good quiz never pays for it. When even a quiz
+    without questions fails, the fault is quizgen's template, not a question.
     """
     if quiz.versions:
         first = quiz.versions[0]
-        for item in first.items:
-            alone = replace(quiz, versions=(Version(first.letter, (replace(item, number=1),)),))
-            try:
-                with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as tmp:
-                    doc = document(alone, paper=paper, image=ImageCopier(Path(tmp)))
-                    for part in PARTS:
-                        _compile(json.dumps(doc, ensure_ascii=False), Path(tmp), part)
-            except RenderError:
-                q = item.question
-                pos = q.pos()
-                return f"{item.bank.path}:{pos.line}:{pos.col}: cannot print question '{q.id}': {message}"
-    return f"cannot print the quiz: {message}"
+        if not _fails(replace(quiz, versions=(Version(first.letter, ()),)), paper):
+            for item in first.items:
+                alone = (Version(first.letter, (replace(item, number=1),)),)
+                if _fails(replace(quiz, versions=alone), paper):
+                    q = item.question
+                    pos = q.pos("image") if q.image and "image" in message else q.pos()
+                    return f"{item.bank.path}:{pos.line}:{pos.col}: cannot print question '{q.id}': {message}"
+    return f"cannot print the quiz (a bug in quizgen's template?): {message}"
 
 
-__all__ = ["SUFFIX", "Json", "key_path", "render", "write"]
+__all__ = ["SUFFIX", "key_path", "render", "write"]

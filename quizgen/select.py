@@ -186,13 +186,17 @@ def build_version(questions: Sequence[tuple[Bank, Question]], settings: QuizSett
         for kind in SECTION_ORDER:
             rng.shuffle(sections[kind])
             ordered.extend(sections[kind])
-    used = [0] * 26  # how often each letter has been the right answer in this version
+    # How often each letter has been the right answer in this version, counted apart for
+    # each number of choices: pooled counts let 2-choice questions push every 4-choice
+    # answer towards C and D.
+    used: dict[int, list[int]] = {}
     items: list[Item] = []
     for number, (bank, q) in enumerate(ordered, start=1):
         shown: tuple[str, ...] = ()
         if isinstance(q, Choice):
-            shown = _balanced_choices(q, used, rng) if settings.shuffle and q.shuffle else q.choices
-            used[shown.index(q.answer)] += 1
+            counts = used.setdefault(len(q.choices), [0] * len(q.choices))
+            shown = _balanced_choices(q, counts, rng) if settings.shuffle and q.shuffle else q.choices
+            counts[shown.index(q.answer)] += 1
         elif isinstance(q, Multi):
             shown = q.choices
             if settings.shuffle and q.shuffle:

@@ -1,0 +1,290 @@
+"""Markdown quizzes and answer keys, for pasting into a document or a learning platform.
+
+CommonMark (with GitHub's tables) from the same document as the PDF (quizgen.paper).
+Bank text is escaped run by run, so `*`, `_`, `[`, `<`, `|`, `$` and the rest print
+as themselves; only the three bank marks become Markdown emphasis and code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from urllib.parse import quote
+
+from quizgen.output import write_all
+from quizgen.paper import Json, document, key_path
+from quizgen.select import Quiz
+
+SUFFIX = ".md"
+
+# Characters that are Markdown (or a common extension: ~~strike~~, $math$, tables)
+# wherever they stand; `&` only starts something when it looks like an entity.
+_ALWAYS = re.compile(r"([\\`*_\[\]<>|~$])|&(?=#?\w+;)")
+_IN_HEADING = re.compile(r"([\\`*_\[\]<>|~$#])|&(?=#?\w+;)")
+# Markers that mean something only at the start of a line: headings, quotes, lists, rules.
+_LINE_MARK = re.compile(r"^(\s*)([#>+=-])", re.M)
+_DIGIT_MARK = re.compile(r"^(\s*\d+)([.)])", re.M)
+
+_MARKS = {"b": "**", "i": "*"}
+_TRAILING_BREAKS = re.compile(r"(?:\\\n|\s)+$")
+_LINE = "_" * 12
+
+
+def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
+    """Write all versions of `quiz` to `out` (Markdown) and, when `key`, the answer key beside it.
+
+    `paper` is accepted for the common writer interface; Markdown has no page size.
+    Returns the paths written.
+    """
+    doc = document(quiz, paper=paper, image=_relative_to(out.parent))
+    files: dict[Path, Callable[[], bytes]] = {out: lambda: render_quiz(doc).encode("utf-8")}
+    if key:
+        files[key_path(out)] = lambda: render_key(doc).encode("utf-8")
+    return write_all(files)
+
+
+# -- text --------------------------------------------------------------------------------------
+
+
+def escape(text: str, *, pattern: re.Pattern[str] = _ALWAYS) -> str:
+    """Plain text that Markdown shows as it is."""
+    text = pattern.sub(lambda m: "\\" + (m.group(1) or "&"), text)
+    text = _DIGIT_MARK.sub(r"\1\\\2", text)  # "1986. was" must not start a numbered list
+    text = _LINE_MARK.sub(r"\1\\\2", text)
+    # A newline in bank text is a line break, not the start of a new paragraph or block.
+    return text.replace("\n", "\\\n")
+
+
+def _is_punct(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "PS"
+
+
+def _flanking_ok(body: str, before: str, after: str) -> bool:
+    """Whether `**body**` between `before` and `after` is emphasis in CommonMark.
+
+    A delimiter next to a letter on the outside and punctuation on the inside does not
+    open (or close) emphasis, and would print as stars.
+    """
+    if before and not before.isspace() and not _is_punct(before) and _is_punct(body[0]):
+        return False
+    if before == "*":
+        return False  # "**a***b*": runs of stars merge
+    return not (after and not after.isspace() and not _is_punct(after) and _is_punct(body[-1]))
+
+
+def _code(text: str) -> str:
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{text.replace(chr(10), ' ')}{pad}{fence}"
+
+
+def rich(runs: Sequence[Sequence[str]]) -> str:
+    """JSON runs as Markdown: escaped text, with emphasis and code where the bank has them."""
+    out = ""
+    for i, (style, text) in enumerate(runs):
+        after = runs[i + 1][1][:1] if i + 1 < len(runs) else ""
+        if style == "code":
+            out += _code(text)
+        elif style in _MARKS and text:
+            body = escape(text)
+            mark = _MARKS[style]
+            # When CommonMark would not see emphasis here, keep the words and drop the style.
+            out += f"{mark}{body}{mark}" if _flanking_ok(body, out[-1:], after) else body
+        else:
+            out += escape(text)
+    # A line break at the very end of a block is not a break in CommonMark: its
+    # backslash would print. Trailing breaks and spaces show nothing anyway.
+    return _TRAILING_BREAKS.sub("", out)
+
+
+def _heading(text: str) -> str:
+    """Text for a heading line: one line, and no '#' that could close the heading."""
+    return _cell(escape(text, pattern=_IN_HEADING))
+
+
+def _cell(text: str) -> str:
+    """Text inside a table cell: one line."""
+    return text.replace("\\\n", " ").replace("\n", " ")
+
+
+# -- quiz --------------------------------------------------------------------------------------
+
+
+def render_quiz(doc: Json) -> str:
+    """The quiz, every version one after the other, as Markdown."""
+    return "\n".join(_quiz_lines(doc)) + "\n"
+
+
+def _quiz_lines(doc: Json) -> Iterator[str]:
+    title = _heading(doc["title"])
+    for n, ver in enumerate(doc["versions"]):
+        if n:  # a rule between versions: where to cut when pasting one version alone
+            yield from ("", "---", "")
+        total = ver["total_points"]
+        count = doc["count"]
+        yield f"# {title} — Version {ver['letter']}"
+        yield ""
+        yield f"Name: {_LINE * 2}  Class: {_LINE}  Date: {_LINE}"
+        yield ""
+        if doc["instructions"]:
+            yield rich(doc["instructions"])
+            yield ""
+        questions = f"{count} question{'' if count == 1 else 's'}"
+        yield f"**{questions} · Total: {total} points** · Score: {_LINE} / {total}"
+        for section in ver["sections"]:
+            if section["heading"]:
+                yield ""
+                yield f"## Part {section['number']} · {section['heading']} ({section['points_label']})"
+                yield ""
+                yield f"*{section['instruction']}*"
+            for q in section["questions"]:
+                yield ""
+                yield from _question(q)
+
+
+def _head(q: Json, text: str) -> str:
+    note = f" *{q['note']}*" if q["note"] else ""
+    return f"**{q['number']}.** {text}{note} *({q['points_label']})*"
+
+
+def _question(q: Json) -> Iterator[str]:
+    kind = q["kind"]
+    if kind == "cloze":
+        prompt = rich(q["prompt"])
+        yield _head(q, (prompt + " " if prompt else "") + _cloze(q, key=False))
+    else:
+        yield _head(q, rich(q["prompt"]))
+    if q["image"]:
+        yield ""
+        yield f"![]({q['image']})"
+    if kind in ("choice", "multi"):
+        yield ""
+        for c in q["choices"]:
+            yield f"- {c['letter']}. {rich(c['text'])}"
+    elif kind == "truefalse":
+        yield ""
+        yield "- [ ] True"
+        yield "- [ ] False"
+    elif kind == "short":
+        yield ""
+        yield f"Answer: {_LINE * 3}"
+    elif kind == "numeric":
+        yield ""
+        yield f"Answer: {_LINE * 2} {escape(q['unit'])}".rstrip()
+    elif kind == "match":
+        yield ""
+        yield "| | | | |"
+        yield "|---|---|---|---|"
+        for left, right in zip(q["left"], q["right"], strict=True):
+            yield (
+                f"| [  ] | {left['number']}. {_cell(rich(left['text']))} "
+                f"| {right['letter']}. | {_cell(rich(right['text']))} |"
+            )
+    elif kind == "order":
+        yield ""
+        for item in q["items"]:
+            yield f"- [  ] {rich(item['text'])}"
+    elif kind == "open":
+        for _ in range(q["lines"]):
+            yield ""
+            yield _LINE * 5  # a rule alone on a line: a ruled line to write on
+
+
+def _cloze(q: Json, *, key: bool) -> str:
+    out = ""
+    for piece in q["pieces"]:
+        if "blank" not in piece:
+            out += rich(piece["text"])
+            continue
+        n = piece["blank"]
+        out += f"**({n}) {rich(piece['fill'])}**" if key else f"({n}) {_LINE}"
+        if piece["hint"]:
+            out += f" *({rich(piece['hint'])})*"
+    return out
+
+
+# -- key ---------------------------------------------------------------------------------------
+
+
+def render_key(doc: Json) -> str:
+    """The teacher's key: the grid of every version, then each version's full key."""
+    lines = [f"# {_heading(doc['title'])} — answer key", ""]
+    versions = doc["versions"]
+    letters = ", ".join(v["letter"] for v in versions)
+    n = len(versions)
+    lines.append(
+        f"Teacher\u2019s copy · {n} version{'' if n == 1 else 's'} ({letters}) · "
+        f"{doc['count']} questions · {doc['total_points']} points each."
+    )
+    lines += ["", "## Answer grid", ""]
+    lines.append(
+        "Row: the version on the paper. Column: the question number. "
+        "For order questions, the numbers to write in the boxes from top to bottom."
+    )
+    for table in doc["grid"]:
+        lines += ["", "| Ver. | " + " | ".join(str(x) for x in table["numbers"]) + " |"]
+        lines.append("|---" * (len(table["numbers"]) + 1) + "|")
+        for row in table["rows"]:
+            cells = " | ".join(_cell(escape(c)) for c in row["cells"])
+            lines.append(f"| **{row['letter']}** | {cells} |")
+    for ver in versions:
+        lines += ["", f"## Version {ver['letter']} — full key"]
+        for section in ver["sections"]:
+            for q in section["questions"]:
+                lines.append("")
+                lines += _key_question(q)
+    return "\n".join(lines) + "\n"
+
+
+def _key_question(q: Json) -> list[str]:
+    kind = q["kind"]
+    prompt = rich(q["prompt"])
+    if kind == "cloze":
+        prompt = (prompt + " " if prompt else "") + _cloze(q, key=True)
+    out = [f"**{q['number']}.** {prompt} *({q['points_label']})*", ""]
+    answer = q["answer"]
+    if kind == "open":
+        model = rich(answer[0]["text"]) if answer else "*none given; mark on merit.*"
+        out.append(f"- **Model answer:** {model}")
+    elif kind in ("choice", "truefalse", "short", "numeric", "cloze"):
+        if kind == "cloze":
+            text = escape(q["key"])
+        else:
+            label = f"**{answer[0]['label']}** — " if answer[0]["label"] else ""
+            text = label + rich(answer[0]["text"])
+        accepted = "; ".join(rich(a) for a in q["accept"])
+        out.append(f"- **Answer:** {text}" + (f" (also accepted: {accepted})" if accepted else ""))
+    else:
+        what = f" (boxes, top to bottom: **{escape(q['key'])}**)" if kind == "order" else ""
+        out.append(f"- **Answer:** **{escape(q['key'])}**" if not what else f"- **Answer**{what}:")
+        out += [f"  - **{escape(a['label'])}** {rich(a['text'])}" for a in answer]
+    if q["explanation"]:
+        out.append(f"- *Why:* {rich(q['explanation'])}")
+    source = _source(q)
+    if source:
+        out.append(f"- *Source:* {source}")
+    return out
+
+
+def _source(q: Json) -> str:
+    bits: list[str] = []
+    src = q["source"]
+    if src:
+        title = escape(src["title"])
+        bits.append(f"[{title}](<{src['url']}>)" if src["url"] and ">" not in src["url"] else f"“{title}”")
+        if src["as_of"]:
+            bits.append(f"as of {escape(src['as_of'])}")
+    bits += [f"“{escape(e)}”" for e in q["evidence"]]
+    return " · ".join(bits)
+
+
+def _relative_to(folder: Path) -> Callable[[Path], str]:
+    """Images are linked, relative to the Markdown file when they can be, as URLs."""
+
+    def ref(path: Path) -> str:
+        return quote(Path(os.path.relpath(path.resolve(), folder.resolve())).as_posix())
+
+    return ref

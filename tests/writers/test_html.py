@@ -1,0 +1,214 @@
+"""The HTML quiz and key: escaped, self-contained, printable."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quizgen import html
+from quizgen.model import Bank, Choice, Question
+from quizgen.paper import document, key_path
+from quizgen.select import QuizSettings, build_quiz, select
+from quizgen.text import plain
+from tests.conftest import GOOD, QUESTIONS, load_ok
+
+
+class Texts(HTMLParser):
+    """The text inside each element with a given class, entities decoded."""
+
+    def __init__(self, cls: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cls = cls
+        self.depth = 0  # >0 while inside a wanted element
+        self.found: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if self.depth:
+            self.depth += 1
+        elif self.cls in (dict(attrs).get("class") or "").split():
+            self.depth = 1
+            self.found.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.found[-1] += data
+
+
+def texts(page: str, cls: str) -> list[str]:
+    parser = Texts(cls)
+    parser.feed(page)
+    return parser.found
+
+
+def tags(page: str) -> set[str]:
+    parser = Texts("-")
+    parser.feed(page)
+    return set(parser.tags)
+
+
+@pytest.fixture
+def samples(tmp_path: Path) -> tuple[str, str]:
+    banks = load_ok(GOOD / "all-types.yaml", GOOD / "specials.yaml").banks
+    quiz = build_quiz(select(banks), QuizSettings(title="Samples <b>", seed="h", versions=2))
+    out = tmp_path / "quiz.html"
+    assert html.write(quiz, out) == [out, key_path(out)]
+    return out.read_text(encoding="utf-8"), key_path(out).read_text(encoding="utf-8")
+
+
+def test_bank_text_is_escaped_never_markup(samples: tuple[str, str]) -> None:
+    for page in samples:
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+        assert "<script" not in page.lower()
+        assert "Samples &lt;b&gt;" in page  # the title too
+        assert "&amp;amp;" in page  # "&amp;" written in a bank shows as "&amp;"
+    quiz, key = samples
+    assert "&lt;b&gt;Minsk&lt;/b&gt;" in key
+    assert "#strong[x] &lt;b&gt;bold&lt;/b&gt; {{c1::x}}" in key
+    assert "b" not in tags(quiz) - {"body"}  # no <b> from the bank anywhere
+
+
+def test_emphasis_becomes_tags(samples: tuple[str, str]) -> None:
+    quiz, _ = samples
+    assert "This has <strong>bold</strong>, <em>italic</em> and <code>code # $</code> in it." in quiz
+
+
+def test_cyrillic_and_accents_survive(samples: tuple[str, str]) -> None:
+    quiz, key = samples
+    assert "Как называется столица Беларуси?" in quiz
+    assert "Мінск — Кіеў, Ölçek, naïve café" in quiz
+    assert "Минск" in key
+    assert '<meta charset="utf-8">' in quiz
+
+
+def test_layout_of_a_printed_test(samples: tuple[str, str]) -> None:
+    quiz, _ = samples
+    assert quiz.count('class="sheet version"') == 2
+    assert "Version A" in quiz and "Version B" in quiz
+    for field in ("Name:", "Class:", "Date:"):
+        assert quiz.count(field) == 2
+    assert "Total: 20 points" in quiz
+    assert "Select all that apply." in quiz
+    assert quiz.count('class="bubble"') == 2 * (4 + 4 + 4)
+    # A print stylesheet: page size, questions kept whole, each version on its own pages.
+    assert "@page { size: A4" in quiz
+    assert "break-inside: avoid" in quiz
+    assert "break-after: page" in quiz
+    assert "@page version-B" in quiz
+
+
+def test_points_add_up(samples: tuple[str, str]) -> None:
+    quiz, _ = samples
+    first = quiz.split('id="version-B"')[0]
+    labels = re.findall(r'<span class="pts">\((\d+) points?\)</span>', first)
+    assert sum(map(int, labels)) == 20
+
+
+def test_key_has_grid_and_full_key(samples: tuple[str, str]) -> None:
+    _, key = samples
+    assert key.count('<table class="grid"') >= 1
+    assert "Version A — full key" in key and "Version B — full key" in key
+    assert "London judged Russia unable to field another combat-ready force." in key
+    assert "as of October 2022" in key
+    assert "@page { size: A4" in key
+    assert 'class="sheet version"' not in key  # the key does not print the quizzes
+
+
+def test_grid_cells_are_the_keys(tmp_path: Path) -> None:
+    banks = load_ok(*sorted(QUESTIONS.glob("*.yaml"))).banks
+    quiz = build_quiz(select(banks), QuizSettings(count=30, seed="g", versions=3))
+    page = html.render(document(quiz), "key")
+    rows = re.findall(r"<tr><th>([A-Z]+)</th>(.*?)</tr>", page)
+    cells: dict[str, list[str]] = {}
+    for tag, row in rows:
+        cells.setdefault(tag, []).extend(re.findall(r"<td>(.*?)</td>", row))
+    for version in quiz.versions:
+        assert cells[version.letter] == [html_escape(item.key) for item in version.items]
+
+
+def html_escape(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
+
+
+def test_images_are_embedded(tmp_path: Path, write_bank: Callable[..., Path]) -> None:
+    (tmp_path / "map.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    path = write_bank(
+        """
+        bank: pictures
+        title: Pictures
+        questions:
+          - id: the-map
+            type: short
+            prompt: What does the map show?
+            answer: Belarus
+            image: map.png
+        """
+    )
+    quiz = build_quiz(select(load_ok(path).banks), QuizSettings())
+    out = tmp_path / "out" / "q.html"
+    html.write(quiz, out, key=False)
+    page = out.read_text(encoding="utf-8")
+    assert '<img src="data:image/png;base64,iVBORw0KGgpub3QgcmVhbGx5" alt="">' in page
+    assert sorted(p.name for p in out.parent.iterdir()) == ["q.html"]
+
+
+def test_letter_paper(all_types: Path) -> None:
+    quiz = build_quiz(select(load_ok(all_types).banks), QuizSettings())
+    assert "@page { size: letter" in html.render(document(quiz, paper="letter"))
+
+
+def test_same_input_same_bytes(tmp_path: Path, all_types: Path) -> None:
+    quiz = build_quiz(select(load_ok(all_types).banks), QuizSettings(seed="d", versions=3))
+    a = html.write(quiz, tmp_path / "a.html")
+    b = html.write(quiz, tmp_path / "b.html")
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+
+
+# -- any text survives ---------------------------------------------------------------------------
+
+SPECIALS = "#$@<>[]*_\\`&;'\"{}=+/~-|!.()"
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(SPECIALS), st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+    ),
+    min_size=1,
+    max_size=60,
+).filter(lambda t: plain(t).strip() != "")
+
+
+def one_question(prompt: str, choices: tuple[str, ...]) -> Bank:
+    q: Question = Choice(id="q", prompt=prompt, choices=choices, answer=choices[0])
+    return Bank(id="b", title="T", path=Path("b.yaml"), questions=(q,))
+
+
+@settings(max_examples=150, deadline=None)
+@given(prompt=TEXT, choice=TEXT)
+def test_any_text_appears_escaped(prompt: str, choice: str) -> None:
+    choices = (choice, choice + " (2)", "other")
+    quiz = build_quiz(select([one_question(prompt, choices)]), QuizSettings(seed="p"))
+    page = html.render(document(quiz), "quiz")
+    assert texts(page, "prompt") == [plain(prompt)]
+    printed = texts(page, "option")  # each: the letter in its bubble, then the choice
+    assert [t[0] for t in printed] == ["A", "B", "C"]
+    assert sorted(t[1:] for t in printed) == sorted(plain(c) for c in choices)
+    # Whatever the text, the page holds only the template's own elements.
+    assert tags(page) <= TEMPLATE_TAGS
+
+
+TEMPLATE_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "section", "header", "h1", "h2", "div", "span",
+    "p", "ol", "ul", "li", "strong", "em", "code", "br", "table", "tr", "td",
+}  # fmt: skip
