@@ -1,0 +1,1 @@
+"""quizgen's benchmark (`python bench/run.py`); not part of the installed package."""
