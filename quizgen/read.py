@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import difflib
 import gc
+import itertools
 import math
-import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,10 +92,10 @@ def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagno
                 "save the file as UTF-8 (most editors offer it under 'Save with encoding')",
             )
         ]
-    if len(text) >= PARALLEL_MIN_CHARS and (os.cpu_count() or 1) > 1 and not _ANCHOR.search(text):
-        in_parts = _read_in_parts(shown, path, text)
-        if in_parts is not None:
-            return in_parts
+    if len(text) >= SLICED_MIN_CHARS and not _may_have_anchor(text):
+        sliced = _read_in_slices(shown, path, text)
+        if sliced is not None:
+            return sliced
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -110,13 +110,17 @@ def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagno
 _ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.M)
 
 
+def _may_have_anchor(text: str) -> bool:
+    return "&" in text and _ANCHOR.search(text) is not None
+
+
 def alias_problems(shown: str, text: str) -> list[Diagnostic]:
     """QG005 at the first alias of each list or mapping that is used again through an alias.
 
     Composed nodes do not say where an alias was written (it is the anchored node itself),
     so when the text may hold an anchor, the parser's events are scanned for the aliases.
     """
-    if not _ANCHOR.search(text):
+    if not _may_have_anchor(text):
         return []
     anchored: set[str] = set()
     found: list[Diagnostic] = []
@@ -143,21 +147,22 @@ def alias_problems(shown: str, text: str) -> list[Diagnostic]:
 
 
 # -- large files ---------------------------------------------------------------------------
-# Composing YAML nodes costs about 0.3 s per MB, nearly all of it in making Python objects,
-# so a large bank's question list is read in two halves on two cores. The split is textual:
-# in a block list each item starts with `- ` at the list's own indentation, and no line of
-# an item's content can start there. Each half is padded with newlines so every line
-# number stays right. Whatever the split cannot handle (a flow-style list, an alias across
-# halves, any YAML error) falls back to reading the whole file at once, so the result and
-# the diagnostics are always those of the plain reader.
+# The YAML node tree of a bank takes about three times the memory of the model built from
+# it, so a large bank's question list is composed a slice at a time and each slice's
+# nodes are dropped once its questions are built. The split is textual: in a block list
+# each item starts with `- ` at the list's own indentation, and no line of an item's
+# content can start there. Whatever the split cannot vouch for (a flow-style list, an
+# anchor anywhere, a YAML error in a slice) falls back to reading the whole file at once,
+# so results and diagnostics are always those of the plain reader.
 
-PARALLEL_MIN_CHARS = 2_000_000
+SLICED_MIN_CHARS = 2_000_000
+QUESTIONS_PER_SLICE = 2_000
 _QUESTIONS_KEY = re.compile(r"^questions:[ \t]*(?:#.*)?$", re.M)
 _FIRST_ITEM = re.compile(r"\n(?:[ \t]*(?:#.*)?\n)*( *)- ")
 _TOP_LEVEL = re.compile(r"^[^\s#]", re.M)
 
 
-def _read_in_parts(shown: str, path: Path, text: str) -> tuple[Bank | None, list[Diagnostic]] | None:
+def _read_in_slices(shown: str, path: Path, text: str) -> tuple[Bank | None, list[Diagnostic]] | None:
     key = _QUESTIONS_KEY.search(text)
     if key is None:
         return None
@@ -167,22 +172,8 @@ def _read_in_parts(shown: str, path: Path, text: str) -> tuple[Bank | None, list
     end_match = _TOP_LEVEL.search(text, first.end())
     end = end_match.start() if end_match else len(text)
     starts = [m.start() for m in re.compile(rf"^{first.group(1)}- ", re.M).finditer(text, key.end(), end)]
-    if len(starts) < 2:
-        return None
-    middle = starts[len(starts) // 2]
-    halves = [(starts[0], middle), (middle, end)]
     # Keep the header's line numbers: the list becomes `[]` followed by as many newlines.
     header = text[: key.end()] + " []" + "\n" * text.count("\n", key.end(), end) + text[end:]
-    parts = ["\n" * text.count("\n", 0, a) + text[a:b] for a, b in halves]
-
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        second = pool.submit(_read_part, shown, path, parts[1])
-        first_half = _read_part(shown, path, parts[0])
-        second_half = second.result()
-    if first_half is None or second_half is None:
-        return None
     try:
         root = yaml.compose(header, Loader=_Loader)
     except yaml.YAMLError:
@@ -197,21 +188,20 @@ def _read_in_parts(shown: str, path: Path, text: str) -> tuple[Bank | None, list
     if len(placeholder) != 1 or not isinstance(placeholder[0], yaml.SequenceNode) or placeholder[0].value:
         return None
     reader = _BankReader(shown, path)
-    bank = reader.bank(root, questions=first_half[0] + second_half[0])
-    return bank, reader.diagnostics + first_half[1] + second_half[1]
-
-
-def _read_part(shown: str, path: Path, part: str) -> tuple[tuple[Question, ...], list[Diagnostic]] | None:
-    """Questions of one part of a question list; None when the part is not a list on its own."""
-    gc.disable()  # as in read_bank; in the worker process nothing turns it back on, nor needs to
-    try:
-        node = yaml.compose(part, Loader=_Loader)
-    except yaml.YAMLError:
-        return None
-    if not isinstance(node, yaml.SequenceNode):
-        return None
-    reader = _BankReader(shown, path)
-    return reader.questions(node, {}), reader.diagnostics
+    questions: list[Question] = []
+    bounds = [*starts[::QUESTIONS_PER_SLICE], end]
+    for a, b in itertools.pairwise(bounds):
+        try:
+            node = yaml.compose(text[a:b], Loader=_Loader)
+        except yaml.YAMLError:
+            return None
+        if not isinstance(node, yaml.SequenceNode):
+            return None
+        reader.line_offset = text.count("\n", 0, a)
+        reader.forget_walked()  # ids of freed nodes get reused; no anchors means no aliases
+        questions.extend(reader.questions(node, {}))
+    reader.line_offset = 0
+    return reader.bank(root, questions=tuple(questions)), reader.diagnostics
 
 
 def read_banks(paths: Iterable[Path]) -> tuple[list[Bank], list[Diagnostic]]:
@@ -262,9 +252,9 @@ def _yaml_error(shown: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     return diagnostic("QG002", shown, line, col, message, hint)
 
 
-def _pos(node: yaml.Node) -> Pos:
+def _pos(node: yaml.Node, line_offset: int = 0) -> Pos:
     mark = node.start_mark
-    return Pos(mark.line + 1, mark.column + 1)
+    return Pos(mark.line + 1 + line_offset, mark.column + 1)
 
 
 def _describe(node: yaml.Node) -> str:
@@ -304,15 +294,19 @@ class _BankReader:
         self.shown = shown
         self.path = path
         self.diagnostics: list[Diagnostic] = []
+        self.line_offset = 0  # lines before the text being composed (see `_read_in_slices`)
         # Ids of list and mapping nodes already walked: seeing one again means an alias.
         self._seen: set[int] = set()
 
     # -- reporting -----------------------------------------------------------------------
     def report(self, code: str, node_or_pos: yaml.Node | Pos, message: str, hint: str = "") -> None:
-        pos = node_or_pos if isinstance(node_or_pos, Pos) else _pos(node_or_pos)
+        pos = node_or_pos if isinstance(node_or_pos, Pos) else _pos(node_or_pos, self.line_offset)
         self.diagnostics.append(diagnostic(code, self.shown, pos.line, pos.col, message, hint))
 
     # -- structure -----------------------------------------------------------------------
+    def forget_walked(self) -> None:
+        self._seen.clear()
+
     def fresh(self, node: yaml.Node) -> bool:
         """False when `node` was already walked: it is reused through an alias.
 
@@ -334,7 +328,7 @@ class _BankReader:
                 continue
             key = key_node.value
             if key in keys:
-                first = _pos(keys[key])
+                first = _pos(keys[key], self.line_offset)
                 self.report(
                     "QG004",
                     key_node,
@@ -366,7 +360,7 @@ class _BankReader:
 
     # -- values --------------------------------------------------------------------------
     def value(self, f: FieldSpec, node: yaml.Node, where: dict[str, Pos]) -> Any:
-        where[f.name] = _pos(node)
+        where[f.name] = _pos(node, self.line_offset)
         kind = f.kind
         if kind is ValueKind.TEXT:
             return self.text(f.name, node)
@@ -430,7 +424,7 @@ class _BankReader:
         out: list[str] = []
         ok = True
         for i, item in enumerate(node.value):
-            where[f"{name}.{i}"] = _pos(item)
+            where[f"{name}.{i}"] = _pos(item, self.line_offset)
             try:
                 out.append(self.text(f"{name}[{i + 1}]", item))
             except _Bad:
@@ -471,7 +465,7 @@ class _BankReader:
         out: list[tuple[str, str]] = []
         ok = True
         for i, item in enumerate(node.value):
-            where[f"{name}.{i}"] = _pos(item)
+            where[f"{name}.{i}"] = _pos(item, self.line_offset)
             if not isinstance(item, yaml.SequenceNode) or len(item.value) != 2:
                 self.report("QG012", item, f"pair {i + 1} of '{name}' should be [left, right]", hint)
                 ok = False
@@ -507,7 +501,7 @@ class _BankReader:
 
     # -- objects -------------------------------------------------------------------------
     def bank(self, root: yaml.Node | None, questions: tuple[Question, ...] | None = None) -> Bank | None:
-        """The bank at `root`; `questions`, when given, were read separately (see `_read_in_parts`)."""
+        """The bank at `root`; `questions`, when given, were read separately (see `_read_in_slices`)."""
         if root is None:
             self.report("QG003", Pos(1, 1), "the file is empty", "a bank starts with 'bank: <id>'")
             return None
@@ -523,16 +517,16 @@ class _BankReader:
         spec = {f.name: f for f in BANK_FIELDS}
         fields = self.mapping(root, "the bank", spec)
         complete = self.required(fields, root, "the bank", spec)
-        where: dict[str, Pos] = {"": _pos(root)}
+        where: dict[str, Pos] = {"": _pos(root, self.line_offset)}
         values = self.fill(fields, spec, where)
         source = None
         if "source" in fields.values:
-            where["source"] = _pos(fields.values["source"])
+            where["source"] = _pos(fields.values["source"], self.line_offset)
             source = self.source(fields.values["source"])
         if questions is None:
             questions = self.questions(fields.values.get("questions"), where)
         elif "questions" in fields.values:
-            where["questions"] = _pos(fields.values["questions"])
+            where["questions"] = _pos(fields.values["questions"], self.line_offset)
         if values is None or not complete:
             return None
         return Bank(path=self.path, questions=questions, source=source, where=where, **values)
@@ -551,7 +545,7 @@ class _BankReader:
         spec = {f.name: f for f in SOURCE_FIELDS}
         fields = self.mapping(node, "the source", spec)
         complete = self.required(fields, node, "the source", spec)
-        where: dict[str, Pos] = {"": _pos(node)}
+        where: dict[str, Pos] = {"": _pos(node, self.line_offset)}
         values = self.fill(fields, spec, where)
         if values is None or not complete:
             return None
@@ -560,7 +554,7 @@ class _BankReader:
     def questions(self, node: yaml.Node | None, bank_where: dict[str, Pos]) -> tuple[Question, ...]:
         if node is None:
             return ()
-        bank_where["questions"] = _pos(node)
+        bank_where["questions"] = _pos(node, self.line_offset)
         if not isinstance(node, yaml.SequenceNode):
             self.report(
                 "QG012",
@@ -609,7 +603,7 @@ class _BankReader:
         spec = _FIELDS_BY_KIND[kind]
         fields = self.mapping(node, f"a {kind} question", spec)
         complete = self.required(fields, node, f"{label} ({kind})", spec)
-        where: dict[str, Pos] = {"": _pos(node)}
+        where: dict[str, Pos] = {"": _pos(node, self.line_offset)}
         values = self.fill(fields, spec, where)
         if values is None or not complete:
             return None
@@ -637,18 +631,3 @@ def _missing_hint(f: FieldSpec) -> str:
         ValueKind.QUESTIONS: f"{f.name}:\n      - id: first-question",
     }
     return f"add {examples[f.kind]}  ({f.doc})" if f.doc else f"add {examples[f.kind]}"
-
-
-def iter_questions(banks: Iterable[Bank]) -> Iterator[tuple[Bank, Question]]:
-    """Every (bank, question), in file order."""
-    for bank in banks:
-        for question in bank.questions:
-            yield bank, question
-
-
-def display_path(path: Path) -> str:
-    """A path as a user would type it: relative to the working folder when inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)

@@ -1,4 +1,4 @@
-"""Large banks are read in two halves on two cores; the result must be the plain reader's."""
+"""Large banks are read a slice of questions at a time; the result must be the plain reader's."""
 
 from __future__ import annotations
 
@@ -26,21 +26,22 @@ def big_bank(copies: int, broken: str = "") -> str:
 
 
 def read_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Checked, Checked]:
-    monkeypatch.setattr(read, "PARALLEL_MIN_CHARS", 10**12)
+    monkeypatch.setattr(read, "SLICED_MIN_CHARS", 10**12)
     serial = load([path])
-    monkeypatch.setattr(read, "PARALLEL_MIN_CHARS", 1)
+    monkeypatch.setattr(read, "SLICED_MIN_CHARS", 1)
+    monkeypatch.setattr(read, "QUESTIONS_PER_SLICE", 7)  # many slices, boundaries mid-bank
     parallel = load([path])
     return serial, parallel
 
 
-def test_a_large_clean_bank_reads_the_same_in_halves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_clean_bank_reads_the_same_in_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "big.yaml"
     path.write_text(big_bank(20), encoding="utf-8")
     split_used = []
-    real = read._read_in_parts
-    monkeypatch.setattr(read, "_read_in_parts", lambda *a: split_used.append(real(*a)) or split_used[-1])
+    real = read._read_in_slices
+    monkeypatch.setattr(read, "_read_in_slices", lambda *a: split_used.append(real(*a)) or split_used[-1])
     serial, parallel = read_both(path, monkeypatch)
-    assert split_used and split_used[0] is not None, "the two-halves reader was not used"
+    assert split_used and split_used[0] is not None, "the sliced reader was not used"
     assert parallel.diagnostics == serial.diagnostics
     assert parallel.ok  # repeated prompts are only warnings
     assert parallel.banks[0].questions == serial.banks[0].questions
@@ -51,8 +52,8 @@ def test_a_large_clean_bank_reads_the_same_in_halves(tmp_path: Path, monkeypatch
 @pytest.mark.parametrize(
     "broken",
     [
-        "  - id: no-type\n    prompt: x\n",  # a structural error in the second half
-        "  - id: joint-unit-purpose-0\n    type: truefalse\n    prompt: x\n    answer: true\n",  # id reused across halves
+        "  - id: no-type\n    prompt: x\n",  # a structural error in a later slice
+        "  - id: joint-unit-purpose-0\n    type: truefalse\n    prompt: x\n    answer: true\n",  # id reused
         "  - id: bad\n\ttype: choice\n",  # a YAML error: falls back to the whole file
         "  - &q {id: anchored, type: truefalse, prompt: x, answer: true}\n  - *q\n",  # alias
     ],
