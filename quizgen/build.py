@@ -6,8 +6,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizgen.model import Bank
+
+if TYPE_CHECKING:
+    from quizgen.anki import AnkiSummary
 from quizgen.select import QuizSettings, build_quiz, select
 
 # What `build` prints for each bank: every question, two versions, so a teacher can
@@ -22,6 +26,12 @@ class BuildPlan:
 
     deck: Path
     quizzes: dict[str, Path]  # bank id -> quiz PDF (its key beside it)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    files: list[Path]
+    deck: AnkiSummary
 
 
 def slug(text: str) -> str:
@@ -51,8 +61,8 @@ def build(
     timestamp: float,
     paper: str = "a4",
     progress: Callable[[str, int, int], None] = lambda step, done, total: None,
-) -> list[Path]:
-    """Write the deck and every bank's quiz and key into `out_dir`; return the files written.
+) -> BuildResult:
+    """Write the deck and every bank's quiz and key into `out_dir`; say what was written.
 
     `banks` must have passed the checks. `progress(step, done, total)` is told each step before it starts.
     """
@@ -61,12 +71,12 @@ def build(
     files = plan(banks, out_dir)
     total = 1 + len(banks)
     progress(f"Anki package {files.deck.name}", 0, total)
-    written = [files.deck]
-    anki.write_deck(select(banks), files.deck, timestamp=timestamp)
+    deck = anki.write_deck(select(banks), files.deck, timestamp=timestamp)
+    written = [files.deck, anki.lock_path_for(files.deck)]
     for done, bank in enumerate(banks, start=1):
         out = files.quizzes[bank.id]
         progress(f"quiz {out.name}", done, total)
         settings = QuizSettings(title=bank.title, seed=BUILD_SEED, versions=BUILD_VERSIONS, shuffle=True)
         quiz = build_quiz(select([bank]), settings)
         written.extend(pdf.write(quiz, out, paper=paper, key=True))
-    return written
+    return BuildResult(written, deck)

@@ -11,13 +11,17 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional, TypeVar
 
 import typer
 
 from quizgen import __version__
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
+    from quizgen.anki import AnkiSummary
+    from quizgen.build import BuildResult
     from quizgen.check import Checked
     from quizgen.select import Filter
 
@@ -227,7 +231,7 @@ def _report_written(paths: list[Path], quiet: bool) -> None:
             typer.echo(f"wrote {path}", err=True)
 
 
-def _run_writer(action: Callable[[], list[Path]]) -> list[Path]:
+def _run_writer(action: Callable[[], T]) -> T:
     """Run a writer; a failure from outside (disk, renderer) becomes a message and exit 1."""
     from quizgen.errors import QuizgenError
 
@@ -272,12 +276,30 @@ def anki(
     if out.suffix.lower() != ".apkg":
         _fail_usage(f"--output must end in .apkg, not '{out.name}'")
     now = _timestamp()
+    summaries: list[anki_writer.AnkiSummary] = []
 
     def write() -> list[Path]:
-        anki_writer.write_deck(questions, out, timestamp=now)
-        return [out]
+        summaries.append(anki_writer.write_deck(questions, out, timestamp=now))
+        return [out, anki_writer.lock_path_for(out)]
 
     _report_written(_run_writer(write), quiet)
+    _report_deck(summaries[0], quiet)
+
+
+def _report_deck(summary: AnkiSummary, quiet: bool) -> None:
+    if not quiet:
+        typer.echo(
+            f"{_count(summary.notes, 'note')} ({_count(summary.cards, 'card')}) in "
+            f"{_count(summary.decks, 'deck')}; {summary.changed} new or changed since the last build",
+            err=True,
+        )
+    for name in summary.retyped:
+        typer.secho(
+            f"warning: question {name} changed its type of note; Anki will not update the old note "
+            "on import (give the question a new id, see docs/anki.md)",
+            err=True,
+            fg=typer.colors.YELLOW,
+        )
 
 
 class Paper(StrEnum):
@@ -394,7 +416,7 @@ def build(
     now = _timestamp()
     show = not quiet and sys.stderr.isatty()
 
-    def run() -> list[Path]:
+    def run() -> BuildResult:
         if not show:
             return build_all(checked.banks, out, timestamp=now, paper=paper.value)
         from rich.progress import Progress
@@ -407,8 +429,9 @@ def build(
 
             return build_all(checked.banks, out, timestamp=now, paper=paper.value, progress=progress)
 
-    written = _run_writer(run)
-    _report_written(written, quiet)
+    result = _run_writer(run)
+    _report_written(result.files, quiet)
+    _report_deck(result.deck, quiet)
     if not quiet:
         questions = sum(len(b.questions) for b in checked.banks)
         summary = f"{_count(len(checked.banks), 'bank')}, {_count(questions, 'question')}"

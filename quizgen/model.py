@@ -167,3 +167,10 @@ class Bank(Located):
     def deck_name(self) -> str:
         """The Anki deck: the bank's `deck`, else `Quizgen::<title>`."""
         return self.deck or f"Quizgen::{self.title}"
+
+
+def format_number(value: float) -> str:
+    """A number as people write it: 300,000 and 2.5, never 3e+05."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.15g}" if abs(value) >= 1e-4 else f"{value:.15g}"

@@ -47,8 +47,9 @@ from quizgen.model import (
     Question,
     Short,
     TrueFalse,
+    format_number,
 )
-from quizgen.select import Item, Quiz, letter
+from quizgen.select import Item, Quiz, answer_key, letter
 from quizgen.text import cloze_blanks, parse_cloze, plain, runs
 
 Json = dict[str, Any]
@@ -94,7 +95,7 @@ def key_path(out: Path) -> Path:
 
 def fmt_points(points: float) -> str:
     """2.0 -> "2", 0.5 -> "0.5"."""
-    return f"{points:g}"
+    return format_number(points)
 
 
 def points_label(points: float) -> str:
@@ -244,9 +245,8 @@ def _answer(q: Question, shown: Sequence[str]) -> list[Json]:
     if isinstance(q, Short):
         return [line("", q.answer)]
     if isinstance(q, Numeric):
-        value = f"{q.answer:g}" + (f" \u00b1 {q.tolerance:g}" if q.tolerance else "")
         # A number is data, not bank markup: keep "2*3" or "_" literal through runs().
-        return [{"label": "", "text": [["", f"{value} {q.unit}".strip()]]}]
+        return [{"label": "", "text": [["", answer_key(q, ())]]}]
     if isinstance(q, Cloze):
         deletions, _ = parse_cloze(q.text)
         return [line(str(d.number), d.answer) for d in deletions]

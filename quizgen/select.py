@@ -24,6 +24,7 @@ from quizgen.model import (
     Question,
     Short,
     TrueFalse,
+    format_number,
 )
 from quizgen.text import parse_cloze, plain
 
@@ -156,9 +157,9 @@ def answer_key(q: Question, shown: Sequence[str]) -> str:
     if isinstance(q, Short):
         return plain(q.answer)
     if isinstance(q, Numeric):
-        value = f"{q.answer:g}"
+        value = format_number(q.answer)
         if q.tolerance:
-            value += f" \u00b1 {q.tolerance:g}"
+            value += f" \u00b1 {format_number(q.tolerance)}"
         return f"{value} {q.unit}".strip()
     if isinstance(q, Cloze):
         deletions, _ = parse_cloze(q.text)

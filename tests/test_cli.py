@@ -128,6 +128,9 @@ def test_anki_writes_the_package_and_its_lock_file(tmp_path: Path) -> None:
     code, output = run("anki", str(GOOD), "-o", str(out), "--types", "choice,cloze")
     assert code == 0, output
     assert out.is_file() and (tmp_path / "deck.lock.json").is_file()
+    assert "4 notes (6 cards) in 2 decks; 4 new or changed since the last build" in output
+    code, output = run("anki", str(GOOD), "-o", str(out), "--types", "choice,cloze")
+    assert "4 notes (6 cards) in 2 decks; 0 new or changed since the last build" in output
 
 
 def test_build_writes_the_documented_files(tmp_path: Path) -> None:
@@ -141,3 +144,24 @@ def test_build_writes_the_documented_files(tmp_path: Path) -> None:
         "quizgen-tests.lock.json",
     ]
     assert f"built 1 bank, 9 questions into {out}/" in output
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "q.md"
+    old = os.umask(0o022)
+    try:
+        code, _ = run("quiz", str(GOOD / "all-types.yaml"), "-o", str(out))
+    finally:
+        os.umask(old)
+    assert code == 0
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code, output = run("quiz", str(GOOD / "all-types.yaml"), "-o", str(blocker / "q.pdf"))
+    assert code == 1
+    assert f"quizgen: error: cannot write {blocker / 'q.pdf'}" in output
