@@ -324,9 +324,8 @@ def _peak_mb() -> dict[str, float]:
             own = int(found.group(1)) / 1024
     except OSError:  # pragma: no cover - not Linux
         pass
-    # Children forked by the reader (no exec) start from this process's pages: their peak is their own.
+    # quizgen reads in one process; any child it ever forks would count here too (an upper bound).
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    # The reader's helper process runs alongside this one: the sum is an upper bound.
     return {"peak_mb": own + children, "peak_self_mb": own, "peak_children_mb": children}
 
 
@@ -701,9 +700,8 @@ def measure_read(bank: BankInfo, repeat: int) -> Measurement:
         _median(runs),
         runs,
         includes="quizgen.check.load([bank]) in a fresh process; module imports excluded. Peak "
-        "memory: the process's peak RSS plus its helper process's (the reader reads a large bank in "
-        "two halves on two cores), an upper bound that counts pages they share twice; and, in an "
-        "extra untimed run, the highest PSS of both together sampled every 0.1 s, a lower bound",
+        "memory: the process's peak RSS (VmHWM, plus any child process's), the figure the target is "
+        "checked against; and, in an extra untimed run, the highest PSS sampled every 0.1 s",
         extra={
             "peak_mb": peak["peak_mb"],
             "sampled_pss_mb": sampled.get("sampled_pss_mb"),
