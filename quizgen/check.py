@@ -24,6 +24,7 @@ from quizgen.model import (
     Match,
     Multi,
     Numeric,
+    Open,
     Order,
     Question,
 )
@@ -107,7 +108,18 @@ def check_image(bank: Bank, q: Question) -> Iterator[Diagnostic]:
         )
         return
     folder = bank.folder.resolve()
-    target = (folder / q.image).resolve()
+    try:
+        target = (folder / q.image).resolve()
+    except (OSError, ValueError, RuntimeError):  # a NUL in the name, a symlink loop
+        yield _at(
+            "QG032",
+            bank,
+            q,
+            "image",
+            f"image file '{_visible(q.image)}' does not exist",
+            "a file name cannot hold the character NUL (\\0)" if "\0" in q.image else "",
+        )
+        return
     if not target.is_relative_to(folder):
         yield _at(
             "QG031",
@@ -117,7 +129,7 @@ def check_image(bank: Bank, q: Question) -> Iterator[Diagnostic]:
             f"image path '{q.image}' leaves the bank's folder",
             "keep images in the bank's folder or below it",
         )
-    elif not target.is_file():
+    elif not _is_file(target):
         yield _at(
             "QG032",
             bank,
@@ -126,6 +138,24 @@ def check_image(bank: Bank, q: Question) -> Iterator[Diagnostic]:
             f"image file '{q.image}' does not exist",
             f"looked for {target}",
         )
+
+
+def _is_file(path: Path) -> bool:
+    """`path.is_file()`, False too for a name the system refuses (too long, a NUL in it)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _visible(name: str) -> str:
+    """A file name as the author wrote it in YAML: a NUL shown as \\0."""
+    return name.replace("\0", "\\0")
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 choice`, `0 choices`, `3 choices`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 # -- choices ---------------------------------------------------------------------------------
@@ -140,7 +170,7 @@ def check_choices(bank: Bank, q: Question) -> Iterator[Diagnostic]:
             bank,
             q,
             "choices",
-            f"{len(q.choices)} choices; a question needs 2 to 26",
+            f"{_count(len(q.choices), 'choice')}; a question needs 2 to 26",
         )
     seen: dict[str, int] = {}
     for i, choice in enumerate(q.choices):
@@ -155,7 +185,7 @@ def check_choices(bank: Bank, q: Question) -> Iterator[Diagnostic]:
             )
         else:
             seen[choice] = i
-        if _ABOVE.search(choice):
+        if q.shuffle and _ABOVE.search(choice):  # `shuffle: false` pins the order
             yield _at(
                 "QG051",
                 bank,
@@ -170,9 +200,11 @@ def _not_a_choice(bank: Bank, q: Choice | Multi, answer: str, key: str) -> Diagn
     folded = {c.casefold().strip(): c for c in q.choices}
     if answer.casefold() in folded:
         hint = f"did you mean '{folded[answer.casefold()]}'? (an answer must match its choice exactly)"
-    else:
+    elif q.choices:
         best = max(q.choices, key=lambda c: difflib.SequenceMatcher(None, answer, c).ratio())
         hint = f"the closest choice is '{best}'"
+    else:
+        hint = "the question has no choices"
     return _at("QG020", bank, q, key, f"answer '{answer}' is not one of the choices", hint)
 
 
@@ -242,7 +274,7 @@ def check_cloze(bank: Bank, q: Question) -> Iterator[Diagnostic]:
 def check_match(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Match)
     if len(q.pairs) < 2:
-        yield _at("QG027", bank, q, "pairs", f"{len(q.pairs)} pair; a match needs 2 or more")
+        yield _at("QG027", bank, q, "pairs", f"{_count(len(q.pairs), 'pair')}; a match needs 2 or more")
     for side, name in ((0, "left"), (1, "right")):
         seen: dict[str, int] = {}
         for i, pair in enumerate(q.pairs):
@@ -269,13 +301,26 @@ def check_order(bank: Bank, q: Question) -> Iterator[Diagnostic]:
             bank,
             q,
             "items",
-            f"{len(q.items)} items; an order question needs 3 or more",
-            "with two items, ask a choice or truefalse question instead",
+            f"{_count(len(q.items), 'item')}; an order question needs 3 or more",
+            "with two items, ask a choice or truefalse question instead"
+            if len(q.items) == 2
+            else "list 3 or more items, in the right order",
         )
     counts = Counter(q.items)
+    reported: set[str] = set()
     for i, item in enumerate(q.items):
-        if counts[item] > 1 and q.items.index(item) != i:
-            yield _at("QG029", bank, q, f"items.{i}", f"item '{item}' appears twice")
+        # Reported once, at its first repeat.
+        if counts[item] > 1 and item not in reported and q.items.index(item) != i:
+            reported.add(item)
+            times = "twice" if counts[item] == 2 else f"{counts[item]} times"
+            yield _at("QG029", bank, q, f"items.{i}", f"item '{item}' appears {times}")
+
+
+@question_check(Open)
+def check_lines(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    assert isinstance(q, Open)
+    if q.lines < 0:
+        yield _at("QG017", bank, q, "lines", f"lines cannot be negative ({q.lines})")
 
 
 # -- banks -----------------------------------------------------------------------------------
@@ -378,7 +423,19 @@ class Article:
 
 
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"(?<=[.!?\"\u201d])\s+|\n+")
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n\s*")  # a blank line
+_SENTENCE_END = re.compile(r"(?<=[.!?\"\u201d])\s+")
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of an article: paragraphs end at blank lines and are joined across
+    line breaks (articles are often hard-wrapped), then split after . ! ? and closing quotes."""
+    out: list[str] = []
+    for paragraph in _PARAGRAPH_END.split(text):
+        joined = " ".join(paragraph.split())
+        if joined:
+            out.extend(_SENTENCE_END.split(joined))
+    return out
 
 
 @dataclass
@@ -391,15 +448,19 @@ class Articles:
     def get(self, name: str) -> Article | None:
         """The article called `name` in the folder; None when it is missing or outside it."""
         if name not in self._cache:
-            path = self.folder / name
-            inside = path.resolve().is_relative_to(self.folder.resolve())
-            if not inside or not path.is_file():
-                self._cache[name] = None
-            else:
-                raw = path.read_text(encoding="utf-8-sig", errors="replace")
-                sentences = [(s.strip(), _words(s)) for s in _SENTENCE_END.split(raw) if s.strip()]
-                self._cache[name] = Article(normalize_quote(raw), sentences)
+            self._cache[name] = self._read(name)
         return self._cache[name]
+
+    def _read(self, name: str) -> Article | None:
+        path = self.folder / name
+        try:
+            if not path.resolve().is_relative_to(self.folder.resolve()) or not path.is_file():
+                return None
+            raw = path.read_text(encoding="utf-8-sig", errors="replace")
+        except (OSError, ValueError, RuntimeError):
+            # A NUL in the name, a name too long, a symlink loop, a file that cannot be read.
+            return None
+        return Article(normalize_quote(raw), [(s, _words(s)) for s in _sentences(raw)])
 
 
 def _words(text: str) -> frozenset[str]:
@@ -407,10 +468,11 @@ def _words(text: str) -> frozenset[str]:
 
 
 def closest_passage(quote: str, article: Article) -> str:
-    """The sentence of the article sharing most words with `quote` (shortest on a tie)."""
+    """The sentence of the article sharing most words with `quote` (shortest on a tie);
+    '' when no sentence shares a word with it."""
     words = _words(quote)
-    best = max(article.sentences, key=lambda s: (len(words & s[1]), -len(s[0])), default=("", None))
-    return best[0]
+    best = max(article.sentences, key=lambda s: (len(words & s[1]), -len(s[0])), default=None)
+    return best[0] if best is not None and words & best[1] else ""
 
 
 def check_provenance(bank: Bank, articles: Articles) -> Iterator[Diagnostic]:
@@ -434,7 +496,7 @@ def check_provenance(bank: Bank, articles: Articles) -> Iterator[Diagnostic]:
             str(bank.path),
             pos.line,
             pos.col,
-            f"article '{source.file}' not found in {articles.folder}; evidence not checked",
+            f"article '{_visible(source.file)}' not found in {articles.folder}; evidence not checked",
             "check the file name or the --articles folder",
         )
         return
@@ -457,7 +519,9 @@ def check_provenance(bank: Bank, articles: Articles) -> Iterator[Diagnostic]:
                     q,
                     f"evidence.{i}",
                     f"evidence not found in '{source.file}'",
-                    f"the closest passage is: {_shorten(closest)}",
+                    f"the closest passage is: {_shorten(closest)}"
+                    if closest
+                    else "no sentence of the article shares a word with this quote",
                 )
 
 

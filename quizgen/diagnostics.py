@@ -40,8 +40,8 @@ class Diagnostic:
         text = f"{self.message} ({self.hint})" if self.hint else self.message
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return (
-            f"::{self.severity.value} file={self.path},line={self.line},col={self.col},"
-            f"title={self.code}::{text}"
+            f"::{self.severity.value} file={_github_property(self.path)},line={self.line},col={self.col},"
+            f"title={_github_property(self.code)}::{text}"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -49,6 +49,17 @@ class Diagnostic:
         data["severity"] = self.severity.value
         data["column"] = data.pop("col")
         return data
+
+
+def _github_property(value: str) -> str:
+    """A property of a workflow command (`file=`, `title=`): ',' and ':' end it, so escape them too."""
+    return (
+        value.replace("%", "%25")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace(":", "%3A")
+        .replace(",", "%2C")
+    )
 
 
 # code -> (default severity, short title used in docs/diagnostics.md)

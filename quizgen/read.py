@@ -10,15 +10,17 @@ problem is reported and left out of the model; later stages see only sound objec
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import gc
 import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -80,15 +82,19 @@ def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagno
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        # The offsets are in the bytes that were decoded: after the BOM, when there is one.
+        body = exc.object
+        line = body.count(b"\n", 0, exc.start) + 1
+        line_start = body.rfind(b"\n", 0, exc.start) + 1
+        # Editors count characters, not bytes; all before the first bad byte is UTF-8.
+        col = len(body[line_start : exc.start].decode("utf-8")) + 1
         return None, [
             diagnostic(
                 "QG001",
                 shown,
                 line,
                 col,
-                f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                f"file is not valid UTF-8 (byte 0x{body[exc.start]:02x})",
                 "save the file as UTF-8 (most editors offer it under 'Save with encoding')",
             )
         ]
@@ -100,8 +106,10 @@ def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagno
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         return None, [_yaml_error(shown, exc, text)]
-    except yaml.YAMLError as exc:  # unmarked errors are rare (e.g. reader errors)
-        return None, [diagnostic("QG002", shown, 1, 1, f"YAML error: {exc}")]
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_error(shown, exc, text)]
+    except yaml.YAMLError as exc:  # unmarked errors other than reader errors are rare
+        return None, [diagnostic("QG002", shown, 1, 1, "YAML error: " + " ".join(str(exc).split()))]
     reader = _BankReader(shown, path)
     bank = reader.bank(root)
     return bank, reader.diagnostics + alias_problems(shown, text)
@@ -252,6 +260,31 @@ def _yaml_error(shown: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     return diagnostic("QG002", shown, line, col, message, hint)
 
 
+def _reader_error(shown: str, exc: yaml.reader.ReaderError, text: str) -> Diagnostic:
+    """A character YAML does not allow (a control character), at its line and column."""
+    position = exc.position
+    if exc.encoding != "unicode":
+        # LibYAML reads the text as UTF-8 and counts bytes; editors count characters.
+        position = len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
+    line = text.count("\n", 0, position) + 1
+    col = position - (text.rfind("\n", 0, position) + 1) + 1
+    character = exc.character
+    if isinstance(character, int):
+        code = f"#x{character:04x}"
+        control = unicodedata.category(chr(character)) == "Cc"
+    else:  # bytes that are not text: not met with text already decoded, but typed as possible
+        code, control = repr(character), False
+    message = "control characters are not allowed" if control else "this character is not allowed"
+    return diagnostic(
+        "QG002",
+        shown,
+        line,
+        col,
+        f"YAML syntax error: {message} ({code})",
+        "delete the invisible character (copy and paste often brings one along)",
+    )
+
+
 def _pos(node: yaml.Node, line_offset: int = 0) -> Pos:
     mark = node.start_mark
     return Pos(mark.line + 1 + line_offset, mark.column + 1)
@@ -268,7 +301,28 @@ def _describe(node: yaml.Node) -> str:
         return "a number"
     if node.tag == _BOOL:
         return f"'{node.value}' (true/false)"
+    if node.tag not in _TEXT_TAGS:
+        return f"a value tagged '{_shown_tag(node.tag)}'"
     return "text"
+
+
+def _shown_tag(tag: str) -> str:
+    """A tag as it is written in YAML: `!!binary` for YAML's own, `!country` for others."""
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+def _tag_hint(node: yaml.Node) -> str:
+    """The hint for a scalar with a tag quizgen does not read, else ''."""
+    if isinstance(node, yaml.ScalarNode) and node.tag not in _TEXT_TAGS and node.tag != _NULL:
+        return f"remove the tag '{_shown_tag(node.tag)}'"
+    return ""
+
+
+# Numbers as YAML 1.2 (core schema) writes them, for plain scalars YAML 1.1 calls text.
+_DECIMAL = re.compile(r"[-+]?[0-9]+")
+_YAML12_NUMBER = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
+)
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -392,15 +446,15 @@ class _BankReader:
             return self.pairs(f.name, node, where)
         raise AssertionError(f"no reader for {kind}")  # pragma: no cover - table is fixed
 
-    def text(self, name: str, node: yaml.Node) -> str:
+    def text(self, name: str, node: yaml.Node, empty_hint: str = "write the text or remove the key") -> str:
         if isinstance(node, yaml.ScalarNode) and node.tag in _TEXT_TAGS:
             value = node.value.strip()
             if value:
                 return str(value)
         if isinstance(node, yaml.ScalarNode) and (node.tag == _NULL or not node.value.strip()):
-            self.report("QG014", node, f"'{name}' is empty", "write the text or remove the key")
+            self.report("QG014", node, f"'{name}' is empty", empty_hint)
             raise _Bad
-        hint = ""
+        hint = _tag_hint(node)
         if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
             hint = "text containing ': ' must be quoted"
         elif isinstance(node, yaml.SequenceNode):
@@ -410,10 +464,13 @@ class _BankReader:
 
     def texts(self, name: str, node: yaml.Node, where: dict[str, Pos], min_items: int = 0) -> tuple[str, ...]:
         if not isinstance(node, yaml.SequenceNode):
-            if isinstance(node, yaml.ScalarNode) and node.tag != _NULL:
-                hint = f"write a list: {name}: [{node.value}]"
-            else:
-                hint = f"write a list: {name}: [first, second]"
+            hint = f"write a list: {name}: [first, second]"
+            if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+                # `choices:` with nothing after it (or `~`): empty, like `prompt:` with nothing.
+                self.report("QG014", node, f"'{name}' is empty", hint)
+                raise _Bad
+            if isinstance(node, yaml.ScalarNode):
+                hint = _tag_hint(node) or f"write a list: {name}: [{node.value}]"
             self.report("QG012", node, f"'{name}' should be a list of text, not {_describe(node)}", hint)
             raise _Bad
         if not self.fresh(node):
@@ -426,7 +483,7 @@ class _BankReader:
         for i, item in enumerate(node.value):
             where[f"{name}.{i}"] = _pos(item, self.line_offset)
             try:
-                out.append(self.text(f"{name}[{i + 1}]", item))
+                out.append(self.text(f"{name}[{i + 1}]", item, "write the text or remove the item"))
             except _Bad:
                 ok = False
         if not ok:
@@ -438,27 +495,81 @@ class _BankReader:
             raw = node.value.replace("_", "")
             try:
                 value: float = int(raw, 0) if node.tag == _INT else float(raw)
-            except ValueError:
-                value = float("nan")
-            if math.isfinite(value):
-                return value
-            self.report("QG017", node, f"'{name}' must be a finite number, not {node.value}")
-            raise _Bad
-        hint = ""
-        if isinstance(node, yaml.ScalarNode) and node.tag != _NULL:
+                if math.isfinite(value):
+                    return value
+            except (ValueError, OverflowError):
+                pass
+            return self.odd_number(name, node, raw)
+        if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "str" and not node.style:
+            # Unquoted, but text to YAML 1.1: `9e3` (no dot, no exponent sign), `09`, `0o17`.
+            # YAML 1.2 and every reader of it take these as numbers; so does quizgen.
+            written = node.value
+            if _YAML12_NUMBER.fullmatch(written):
+                if _DECIMAL.fullmatch(written):
+                    return self.finite(name, node, self.decimal(name, node, written))
+                value = int(written, 0) if written[:2] in ("0o", "0x") else float(written)
+                return self.finite(name, node, value)
+        hint = _tag_hint(node)
+        if not hint and isinstance(node, yaml.ScalarNode) and node.tag != _NULL:
             cleaned = node.value.replace(",", "").replace(" ", "")
-            try:
-                float(cleaned)
+            if _YAML12_NUMBER.fullmatch(cleaned):
                 hint = f"write the number without quotes or separators: {cleaned}"
-            except ValueError:
+            else:
                 hint = "write a number such as 9000 or 2.5"
         self.report("QG012", node, f"'{name}' should be a number, not {_describe(node)}", hint)
         raise _Bad
 
+    def finite(self, name: str, node: yaml.ScalarNode, value: float) -> float:
+        try:
+            if math.isfinite(value):
+                return value
+        except OverflowError:  # an int beyond the range of a float
+            self.too_large(name, node)
+        if node.value.lstrip("+-").lower() not in (".inf", ".nan"):
+            self.too_large(name, node)  # 1e400: beyond the range of a float
+        self.report("QG017", node, f"'{name}' must be a finite number, not {node.value}")
+        raise _Bad
+
+    def too_large(self, name: str, node: yaml.ScalarNode) -> NoReturn:
+        written = node.value
+        if len(written) > 24:
+            unsigned = written.lstrip("+-")
+            written = f"{len(unsigned)} digits" if unsigned.isdigit() else f"{len(written)} characters long"
+        self.report("QG017", node, f"'{name}' is too large a number ({written})")
+        raise _Bad
+
+    def odd_number(self, name: str, node: yaml.ScalarNode, raw: str) -> float:
+        """The error branch of `number`: a YAML 1.1 number not finite or not read as written."""
+        if ":" in raw:  # YAML 1.1 base 60 (1:30 is 90): surely a time, not a number
+            self.report(
+                "QG012",
+                node,
+                f"'{name}' should be a number, not {node.value}",
+                "write a number such as 9000 or 2.5",
+            )
+            raise _Bad
+        if node.tag == _INT and _DECIMAL.fullmatch(raw):
+            # A leading zero (007) is decimal, as in YAML 1.2, not YAML 1.1's octal.
+            return self.finite(name, node, self.decimal(name, node, raw))
+        try:
+            value: float = int(raw, 0) if node.tag == _INT else float(raw)
+        except ValueError:
+            value = float("nan")  # .inf, .nan
+        return self.finite(name, node, value)
+
+    def decimal(self, name: str, node: yaml.ScalarNode, raw: str) -> int:
+        try:
+            return int(raw, 10)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            self.too_large(name, node)
+
     def pairs(self, name: str, node: yaml.Node, where: dict[str, Pos]) -> tuple[tuple[str, str], ...]:
         hint = f"write {name}: [[left, right], [left, right]]"
         if not isinstance(node, yaml.SequenceNode):
-            self.report("QG012", node, f"'{name}' should be a list of [left, right] pairs", hint)
+            if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+                self.report("QG014", node, f"'{name}' is empty", hint)
+            else:
+                self.report("QG012", node, f"'{name}' should be a list of [left, right] pairs", hint)
             raise _Bad
         if not self.fresh(node):
             raise _Bad
@@ -474,8 +585,8 @@ class _BankReader:
                 ok = False
                 continue
             try:
-                left = self.text(f"{name}[{i + 1}] left", item.value[0])
-                right = self.text(f"{name}[{i + 1}] right", item.value[1])
+                left = self.text(f"{name}[{i + 1}] left", item.value[0], "write the text")
+                right = self.text(f"{name}[{i + 1}] right", item.value[1], "write the text")
                 out.append((left, right))
             except _Bad:
                 ok = False
@@ -502,7 +613,8 @@ class _BankReader:
     # -- objects -------------------------------------------------------------------------
     def bank(self, root: yaml.Node | None, questions: tuple[Question, ...] | None = None) -> Bank | None:
         """The bank at `root`; `questions`, when given, were read separately (see `_read_in_slices`)."""
-        if root is None:
+        if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == _NULL and not root.value):
+            # No document at all, or one with nothing in it (a lone '---').
             self.report("QG003", Pos(1, 1), "the file is empty", "a bank starts with 'bank: <id>'")
             return None
         if not isinstance(root, yaml.MappingNode):
@@ -591,13 +703,7 @@ class _BankReader:
             self.report("QG010", node, f"{label} is missing 'type'", "type: " + " | ".join(QUESTION_KINDS))
             return None
         if not isinstance(type_node, yaml.ScalarNode) or type_node.value not in QUESTION_KINDS:
-            shown = type_node.value if isinstance(type_node, yaml.ScalarNode) else _describe(type_node)
-            self.report(
-                "QG013",
-                type_node,
-                f"unknown question type '{shown}'",
-                did_you_mean(str(shown), QUESTION_KINDS) or "one of: " + ", ".join(QUESTION_KINDS),
-            )
+            self.unknown_type(type_node)
             return None
         kind = type_node.value
         spec = _FIELDS_BY_KIND[kind]
@@ -609,6 +715,23 @@ class _BankReader:
             return None
         values.pop("type")
         return QUESTION_KINDS[kind](where=where, **values)
+
+    def unknown_type(self, node: yaml.Node) -> None:
+        kinds = "one of: " + ", ".join(QUESTION_KINDS)
+        if not isinstance(node, yaml.ScalarNode):
+            with contextlib.suppress(_Bad):
+                self.text("type", node)  # reports a list or mapping as a value of the wrong type
+        elif node.tag not in _TEXT_TAGS and node.tag != _NULL:
+            self.report("QG012", node, f"'type' should be text, not {_describe(node)}", _tag_hint(node))
+        elif not node.value.strip():
+            self.report("QG014", node, "'type' is empty", kinds)
+        else:
+            self.report(
+                "QG013",
+                node,
+                f"unknown question type '{node.value}'",
+                did_you_mean(node.value, QUESTION_KINDS) or kinds,
+            )
 
 
 def _question_label(node: yaml.MappingNode) -> str:

@@ -87,25 +87,28 @@ class Deletion:
     end: int
 
 
-_BRACES = re.compile(r"\{\{(.*?)\}\}", re.S)
 _DELETION = re.compile(r"c([1-9][0-9]*)::(.+?)(?:::(.*))?", re.S)
 
 
 def parse_cloze(text: str) -> tuple[list[Deletion], list[str]]:
-    """The deletions of a cloze text, and a message for each malformed one."""
+    """The deletions of a cloze text, and a message for each malformed one.
+
+    Each `{{` is closed by the first `}}` after it. The scan is linear: once a `{{` has no
+    `}}` after it, no later one has either, and the rest of the text is one stray segment.
+    """
     deletions: list[Deletion] = []
     problems: list[str] = []
     last = 0
-    for m in _BRACES.finditer(text):
-        _stray_braces(text[last : m.start()], problems)
-        last = m.end()
-        inner = m.group(1)
+    while (start := text.find("{{", last)) >= 0 and (close := text.find("}}", start + 2)) >= 0:
+        _stray_braces(text[last:start], problems)
+        last = end = close + 2
+        inner = text[start + 2 : close]
         d = _DELETION.fullmatch(inner)
         if d is None or not d.group(2).strip():
             problems.append(f"'{{{{{inner}}}}}' is not a deletion like {{{{c1::answer}}}}")
             continue
         deletions.append(
-            Deletion(int(d.group(1)), d.group(2).strip(), (d.group(3) or "").strip(), m.start(), m.end())
+            Deletion(int(d.group(1)), d.group(2).strip(), (d.group(3) or "").strip(), start, end)
         )
     _stray_braces(text[last:], problems)
     return deletions, problems

@@ -227,11 +227,6 @@ def test_github_format_of_a_clean_bank_prints_nothing() -> None:
     assert (run(CLEAN, "--format", "github").stdout, run(CLEAN).exit_code) == ("", 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: diagnostics.py format_github escapes the message but not the properties: a "
-    "',' or ':' in the file name breaks the annotation (GitHub wants %2C and %3A there)",
-)
 def test_github_format_escapes_the_file_name(tmp_path: Path) -> None:
     path = tmp_path / "war, peace.yaml"
     path.write_bytes(ONE_ERROR.read_bytes())
@@ -278,11 +273,6 @@ def test_the_whole_corpus_at_once() -> None:
     assert {"QG001", "QG002", "QG003", "QG024", "QG032"} <= codes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bugs: a 400-digit number (read.py number(): OverflowError) and an answer with "
-    "'choices: []' (check.py _not_a_choice: ValueError from max()) end in a traceback",
-)
 @pytest.mark.parametrize(
     "question",
     [

@@ -90,21 +90,12 @@ def test_utf16_is_not_utf8(tmp_path: Path) -> None:
     assert diagnostics_of(path) == ["1:1 QG001 file is not valid UTF-8 (byte 0xff)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: read.py decodes with 'utf-8-sig', whose error offsets do not count the BOM, "
-    "but counts lines and columns (and picks the byte shown) in the data with the BOM",
-)
 def test_not_utf8_after_a_bom_points_at_the_bad_byte(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, b"\xef\xbb\xbfbank: x\n\xe9\n")
-    # Reported today: "1:9 QG001 file is not valid UTF-8 (byte 0x20)".
+    # Not "1:9 QG001 file is not valid UTF-8 (byte 0x20)": offsets after the BOM, counted with it.
     assert diagnostics_of(path) == ["2:1 QG001 file is not valid UTF-8 (byte 0xe9)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: read.py counts the QG001 column in bytes, not in characters as editors do",
-)
 def test_not_utf8_column_counts_characters_not_bytes(tmp_path: Path) -> None:
     # 'Минск' is 5 characters but 10 bytes: the bad byte is the 14th character of the line.
     path = write_bytes(tmp_path, "title: Минск ".encode() + b"\xe9\n")
@@ -129,11 +120,6 @@ def test_top_level_that_is_not_a_mapping(write_bank: WriteBank, text: str, expec
     assert diagnostics_of(write_bank(text)) == [expected]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="wording: read.py _BankReader.bank only calls a missing root 'empty'; a file holding "
-    "just '---' gets '2:1 QG003 the top level should be a mapping of keys, not nothing'",
-)
 def test_a_lone_document_marker_is_an_empty_file(write_bank: WriteBank) -> None:
     assert diagnostics_of(write_bank("---\n# questions to come\n")) == ["1:1 QG003 the file is empty"]
 
@@ -177,12 +163,6 @@ def test_leading_document_marker_is_fine(write_bank: WriteBank) -> None:
     load_ok(write_bank("---\n" + SHORT_BANK))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: read.py turns a PyYAML ReaderError (a control character) into '1:1 YAML "
-    'error: unacceptable character #x0007: ...\\n  in "<unicode string>", position 19\': '
-    "the position is lost and the message spans two lines",
-)
 def test_control_character_is_reported_where_it_is(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, b"bank: x\ntitle: Bell\x07 quiz\nquestions: []\n")
     assert diagnostics_of(path) == [

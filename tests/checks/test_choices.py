@@ -152,11 +152,6 @@ def test_no_choices_and_no_answer_among_them(tmp_path: Path) -> None:
     assert problems(tmp_path, question) == [("8:13 QG014 'answer' is an empty list", "")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: check.py _not_a_choice calls max() on the choices to name the closest one; "
-    "with 'choices: []' that raises ValueError: a traceback instead of diagnostics",
-)
 @pytest.mark.parametrize(("kind", "answer"), [("choice", "a"), ("multi", "[a]")])
 def test_an_answer_with_no_choices_is_a_diagnostic_not_a_crash(
     tmp_path: Path, kind: str, answer: str
@@ -167,10 +162,6 @@ def test_an_answer_with_no_choices_is_a_diagnostic_not_a_crash(
     assert [m.split(" ")[1] for m, _ in found] == ["QG022", "QG020"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="wording: check.py check_choices says '1 choices; a question needs 2 to 26'",
-)
 def test_one_choice(tmp_path: Path) -> None:
     question = "id: q\ntype: choice\nprompt: p\nchoices: [Minsk]\nanswer: Minsk"
     assert problems(tmp_path, question) == [("7:14 QG022 1 choice; a question needs 2 to 26", "")]
@@ -210,12 +201,6 @@ def test_a_choice_merely_mentioning_all_is_fine(tmp_path: Path) -> None:
     assert problems(tmp_path, question) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: check.py check_choices warns about 'All of the above' even with "
-    "'shuffle: false', which pins the order (DESIGN.md and docs/diagnostics.md QG051 name "
-    "shuffle: false as the way to keep such a choice)",
-)
 def test_all_of_the_above_is_fine_when_the_order_is_pinned(tmp_path: Path) -> None:
     question = CHOICE.replace("A peacekeeping mission", "All of the above") + "shuffle: false\n"
     assert problems(tmp_path, question) == []

@@ -110,11 +110,6 @@ def test_a_block_cloze_text_points_at_its_first_line(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: text.py _BRACES ('\\{\\{(.*?)\\}\\}', re.S) rescans to the end of the text from "
-    "every '{{' that is never closed: parse_cloze is quadratic (16,000 braces take ~1 s)",
-)
 def test_unclosed_braces_are_checked_in_linear_time() -> None:
     start = time.perf_counter()
     deletions, problems_found = parse_cloze("{{" * 8_000)

@@ -116,31 +116,20 @@ def test_a_long_closest_passage_is_shortened(tmp_path: Path) -> None:
     assert len(hint.removeprefix("the closest passage is: ")) <= 160
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="wording: check.py closest_passage falls back to the shortest sentence (or to '' for "
-    "an empty article) when no sentence shares a word with the quote, and the hint calls it "
-    "'the closest passage'",
-)
 @pytest.mark.parametrize("article", [ARTICLE, ""], ids=["nothing-in-common", "empty-article"])
 def test_no_closest_passage_when_nothing_is_close(tmp_path: Path, article: str) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "front.txt").write_text(article, encoding="utf-8")
     ((_, hint),) = seen(bank(tmp_path, question("zebras gallop")), folder)
-    # Today: 'the closest passage is: Its troops stay at home.' and, for an empty article,
-    # 'the closest passage is: ' with nothing after it.
+    # Not the shortest sentence (once 'Its troops stay at home.'), nor nothing at all for an
+    # empty article (once 'the closest passage is: ').
     assert hint == "no sentence of the article shares a word with this quote"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: check.py _SENTENCE_END splits the article at every line break, so in a "
-    "hard-wrapped article the 'closest passage' is a piece of a line, not the sentence",
-)
 def test_the_closest_passage_is_a_whole_sentence_of_a_wrapped_article(tmp_path: Path, articles: Path) -> None:
     ((_, hint),) = seen(bank(tmp_path, question("'The fighting spirit is here'")), articles)
-    # Today: 'the closest passage is: \u201cThe fighting spirit' (the line ends there).
+    # Not a piece of a line (once 'the closest passage is: \u201cThe fighting spirit').
     assert " ".join(hint.split()) == "the closest passage is: \u201cThe fighting spirit is there,\u201d"
 
 
@@ -240,12 +229,6 @@ def test_without_articles_nothing_is_checked(tmp_path: Path) -> None:
     assert seen(path) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: check.py Articles.get resolves source.file before any check; a NUL in it "
-    "raises ValueError (embedded null byte), and a 300-character name makes is_file() raise "
-    "OSError (File name too long)",
-)
 @pytest.mark.parametrize("file", ['"front\\0.txt"', "f" * 300 + ".txt"], ids=["nul", "too-long"])
 def test_an_impossible_article_name_is_a_warning_not_a_crash(
     tmp_path: Path, articles: Path, file: str
