@@ -77,6 +77,11 @@ def _fail_usage(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def _require_folder(articles: Path | None) -> None:
+    if articles is not None and not articles.is_dir():
+        _fail_usage(f"--articles: no such folder: {articles}")
+
+
 def _bank_files(paths: list[Path] | None) -> list[Path]:
     from quizgen.read import find_bank_files
 
@@ -121,8 +126,7 @@ def _load_or_exit(
     """Read and check; print problems; exit 1 (writing nothing) when there is an error."""
     from quizgen.check import load
 
-    if articles is not None and not articles.is_dir():
-        _fail_usage(f"--articles: no such folder: {articles}")
+    _require_folder(articles)
     checked = load(_bank_files(paths), articles, strict=strict)
     _print_diagnostics(checked)
     if not checked.ok:
@@ -155,8 +159,7 @@ def check(
     """
     from quizgen.check import load
 
-    if articles is not None and not articles.is_dir():
-        _fail_usage(f"--articles: no such folder: {articles}")
+    _require_folder(articles)
     checked = load(_bank_files(paths), articles, strict=strict, ignore=ignore or ())
     _print_diagnostics(checked, output_format)
     if output_format is OutputFormat.text and not quiet:
