@@ -583,6 +583,23 @@ class _BankParts:
     deck: Any  # genanki.Deck
 
 
+_BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+
+
+def note_guid(bank_id: str, question_id: str) -> str:
+    """The note's GUID: exactly `genanki.guid_for(bank_id, question_id)`, computed faster.
+
+    genanki's version builds the integer a byte at a time; at 100,000 notes that was 14%
+    of writing a deck. The tests hold the two equal.
+    """
+    number = int.from_bytes(hashlib.sha256(f"{bank_id}__{question_id}".encode()).digest()[:8], "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, 91)
+        digits.append(_BASE91[digit])
+    return "".join(reversed(digits))
+
+
 def write_deck(
     questions: Sequence[tuple[Bank, Question]],
     out: Path,
@@ -648,7 +665,7 @@ def _write_deck(
         bp = parts.get(id(bank))
         if bp is None:
             bp = parts[id(bank)] = _BankParts(source_html(bank.source), _deck(decks, bank))
-        guid = genanki.guid_for(bank.id, q.id)
+        guid = note_guid(bank.id, q.id)
         ref = f"{bank.id}/{q.id}"
         image = f'<img src="{media.add(bank.folder / q.image)}" alt="">' if q.image else ""
         nt, values = note_fields(q, guid=guid, source=bp.source, image=image, ref=ref)

@@ -854,3 +854,11 @@ def test_the_writers_fast_escaping_is_exactly_to_html(text: str) -> None:
     """anki._html skips to_html's parser for text without marks; it must never differ
     (a new mark in quizgen.text would show up here)."""
     assert _html(text) == to_html(text)
+
+
+@given(st.text(), st.text())
+@settings(max_examples=200)
+def test_note_guid_is_genankis_guid(bank: str, question: str) -> None:
+    from quizgen.anki import note_guid
+
+    assert note_guid(bank, question) == genanki.guid_for(bank, question)
