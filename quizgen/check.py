@@ -39,17 +39,24 @@ QuestionCheck = Callable[[Bank, Question], Iterator[Diagnostic]]
 BankCheck = Callable[[Bank], Iterator[Diagnostic]]
 CorpusCheck = Callable[[list[Bank]], Iterator[Diagnostic]]
 
-QUESTION_CHECKS: dict[str, list[QuestionCheck]] = {kind: [] for kind in QUESTION_KINDS}
+# kind -> [(check, the attributes it reads)]
+QUESTION_CHECKS: dict[str, list[tuple[QuestionCheck, frozenset[str]]]] = {kind: [] for kind in QUESTION_KINDS}
 BANK_CHECKS: list[BankCheck] = []
 CORPUS_CHECKS: list[CorpusCheck] = []
 
 
-def question_check(*kinds: type[Question]) -> Callable[[QuestionCheck], QuestionCheck]:
-    """Register a check for questions of `kinds` (all kinds when none is named)."""
+def question_check(
+    *kinds: type[Question], reads: tuple[str, ...]
+) -> Callable[[QuestionCheck], QuestionCheck]:
+    """Register a check for questions of `kinds` (all kinds when none is named).
+
+    `reads` names the attributes the check looks at: on a question with a broken
+    attribute (reported by the reader), only the checks that do not read it run.
+    """
 
     def register(fn: QuestionCheck) -> QuestionCheck:
         for kind in kinds or tuple(QUESTION_KINDS.values()):
-            QUESTION_CHECKS[kind.kind].append(fn)
+            QUESTION_CHECKS[kind.kind].append((fn, frozenset(reads)))
         return fn
 
     return register
@@ -63,13 +70,13 @@ def _at(code: str, bank: Bank, where: Question | Bank, key: str, message: str, h
 # -- every question --------------------------------------------------------------------------
 
 
-@question_check()
+@question_check(reads=("id",))
 def check_question_id(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     if not SLUG.fullmatch(q.id):
         yield _at("QG015", bank, q, "id", f"question id '{q.id}' is not a slug", _SLUG_HINT)
 
 
-@question_check()
+@question_check(reads=("difficulty",))
 def check_difficulty(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     if q.difficulty is not None and q.difficulty not in DIFFICULTIES:
         yield _at(
@@ -82,18 +89,18 @@ def check_difficulty(bank: Bank, q: Question) -> Iterator[Diagnostic]:
         )
 
 
-@question_check()
+@question_check(reads=("points",))
 def check_points(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     if q.points < 0:
         yield _at("QG017", bank, q, "points", f"points cannot be negative ({q.points:g})")
 
 
-@question_check()
+@question_check(reads=("tags",))
 def check_question_tags(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     yield from _tags(bank, q, q.tags)
 
 
-@question_check()
+@question_check(reads=("image",))
 def check_image(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     if q.image is None:
         return
@@ -161,7 +168,7 @@ def _count(n: int, noun: str) -> str:
 # -- choices ---------------------------------------------------------------------------------
 
 
-@question_check(Choice, Multi)
+@question_check(Choice, Multi, reads=("choices", "shuffle"))
 def check_choices(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, (Choice, Multi))
     if not 2 <= len(q.choices) <= 26:
@@ -208,14 +215,14 @@ def _not_a_choice(bank: Bank, q: Choice | Multi, answer: str, key: str) -> Diagn
     return _at("QG020", bank, q, key, f"answer '{answer}' is not one of the choices", hint)
 
 
-@question_check(Choice)
+@question_check(Choice, reads=("choices", "answer"))
 def check_choice_answer(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Choice)
     if q.answer not in q.choices:
         yield _not_a_choice(bank, q, q.answer, "answer")
 
 
-@question_check(Multi)
+@question_check(Multi, reads=("choices", "answers"))
 def check_multi_answers(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Multi)
     seen: set[str] = set()
@@ -239,14 +246,14 @@ def check_multi_answers(bank: Bank, q: Question) -> Iterator[Diagnostic]:
 # -- other kinds -----------------------------------------------------------------------------
 
 
-@question_check(Numeric)
+@question_check(Numeric, reads=("tolerance",))
 def check_tolerance(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Numeric)
     if q.tolerance < 0:
         yield _at("QG017", bank, q, "tolerance", f"tolerance cannot be negative ({q.tolerance:g})")
 
 
-@question_check(Cloze)
+@question_check(Cloze, reads=("text",))
 def check_cloze(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Cloze)
     deletions, problems = parse_cloze(q.text)
@@ -270,7 +277,7 @@ def check_cloze(bank: Bank, q: Question) -> Iterator[Diagnostic]:
         )
 
 
-@question_check(Match)
+@question_check(Match, reads=("pairs",))
 def check_match(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Match)
     if len(q.pairs) < 2:
@@ -292,7 +299,7 @@ def check_match(bank: Bank, q: Question) -> Iterator[Diagnostic]:
                 seen[text] = i
 
 
-@question_check(Order)
+@question_check(Order, reads=("items",))
 def check_order(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Order)
     if len(q.items) < 3:
@@ -316,7 +323,7 @@ def check_order(bank: Bank, q: Question) -> Iterator[Diagnostic]:
             yield _at("QG029", bank, q, f"items.{i}", f"item '{item}' appears {times}")
 
 
-@question_check(Open)
+@question_check(Open, reads=("lines",))
 def check_lines(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Open)
     if q.lines < 0:
@@ -340,7 +347,7 @@ def _tags(bank: Bank, where: Question | Bank, tags: Iterable[str]) -> Iterator[D
 
 
 def check_bank_header(bank: Bank) -> Iterator[Diagnostic]:
-    if not SLUG.fullmatch(bank.id):
+    if "id" not in bank.broken and not SLUG.fullmatch(bank.id):
         yield _at("QG015", bank, bank, "bank", f"bank id '{bank.id}' is not a slug", _SLUG_HINT)
     if bank.deck and any(not part.strip() for part in bank.deck.split("::")):
         yield _at(
@@ -351,12 +358,14 @@ def check_bank_header(bank: Bank) -> Iterator[Diagnostic]:
             f"deck name '{bank.deck}' has an empty part",
             "write parent::child with text on both sides of '::'",
         )
-    yield from _tags(bank, bank, bank.tags)
+    if "tags" not in bank.broken:
+        yield from _tags(bank, bank, bank.tags)
 
 
 def check_unique_ids(bank: Bank) -> Iterator[Diagnostic]:
     first: dict[str, Question] = {}
-    for q in bank.questions:
+    usable = (q for q in (*bank.questions, *bank.unsound) if "id" not in q.broken)
+    for q in sorted(usable, key=lambda q: q.pos()):
         if q.id in first:
             line = first[q.id].pos("id").line
             yield _at(
@@ -395,6 +404,8 @@ BANK_CHECKS.extend([check_bank_header, check_unique_ids, check_repeated_prompts]
 def check_unique_bank_ids(banks: list[Bank]) -> Iterator[Diagnostic]:
     first: dict[str, Bank] = {}
     for bank in banks:
+        if "id" in bank.broken:
+            continue
         if bank.id in first:
             yield _at(
                 "QG024",
@@ -478,6 +489,8 @@ def closest_passage(quote: str, article: Article) -> str:
 def check_provenance(bank: Bank, articles: Articles) -> Iterator[Diagnostic]:
     """Every evidence quote must occur in the bank's article."""
     source = bank.source
+    if "source" in bank.broken:
+        return
     if source is None or not source.file:
         yield _at(
             "QG043",
@@ -500,7 +513,9 @@ def check_provenance(bank: Bank, articles: Articles) -> Iterator[Diagnostic]:
             "check the file name or the --articles folder",
         )
         return
-    for q in bank.questions:
+    for q in (*bank.questions, *bank.unsound):
+        if "evidence" in q.broken:
+            continue
         if not q.evidence:
             yield _at(
                 "QG042",
@@ -540,8 +555,12 @@ def check_banks(banks: list[Bank], articles: Path | None = None) -> list[Diagnos
         for check in BANK_CHECKS:
             found.extend(check(bank))
         for q in bank.questions:
-            for qcheck in QUESTION_CHECKS[q.kind]:
+            for qcheck, _ in QUESTION_CHECKS[q.kind]:
                 found.extend(qcheck(bank, q))
+        for q in bank.unsound:
+            for qcheck, reads in QUESTION_CHECKS[q.kind]:
+                if reads.isdisjoint(q.broken):
+                    found.extend(qcheck(bank, q))
         if store is not None:
             found.extend(check_provenance(bank, store))
     for corpus_check in CORPUS_CHECKS:
@@ -555,10 +574,12 @@ class Checked:
 
     banks: list[Bank]
     diagnostics: list[Diagnostic]
+    # False when a bank or question has a value the reader could not use: writers must not run.
+    complete: bool = True
 
     @property
     def ok(self) -> bool:
-        return not has_errors(self.diagnostics)
+        return self.complete and not has_errors(self.diagnostics)
 
 
 def load(
@@ -572,9 +593,11 @@ def load(
     files, missing = find_bank_files(paths)
     banks, found = read_banks(files)
     found.extend(diagnostic("QG006", name, 1, 1, "no such file or folder") for name in missing)
-    found.extend(check_banks(banks, articles))
+    # --ignore applies to the checks only: what the reader reports left a value unusable,
+    # and hiding it would make a question vanish from the outputs without a word.
     skip = set(ignore)
-    found = [d for d in found if d.code not in skip]
+    found.extend(d for d in check_banks(banks, articles) if d.code not in skip)
     if strict:
         found = promote_warnings(found)
-    return Checked(banks, sorted(found))
+    complete = all(not bank.broken and not bank.unsound for bank in banks)
+    return Checked([bank for bank in banks if not bank.broken], sorted(found), complete)

@@ -29,6 +29,10 @@ DIFFICULTIES = ("easy", "medium", "hard")
 @dataclass(frozen=True, kw_only=True)
 class Located:
     where: Mapping[str, Pos] = field(default_factory=dict, compare=False, repr=False)
+    # Attributes whose value was missing or unusable (already reported by the reader); they
+    # hold placeholders, so that checks of the other attributes can still run. A bank with
+    # anything broken, in itself or in a question, never reaches a writer.
+    broken: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     def pos(self, key: str = "") -> Pos:
         """Where `key` was written: `choices.2`, else `choices`, else the object itself."""
@@ -158,6 +162,8 @@ class Bank(Located):
     source: Source | None = None
     deck: str = ""
     tags: tuple[str, ...] = ()
+    # Questions with broken attributes: checked as far as they can be, never written.
+    unsound: tuple[Question, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def folder(self) -> Path:

@@ -349,6 +349,7 @@ class _BankReader:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
         self.line_offset = 0  # lines before the text being composed (see `_read_in_slices`)
+        self.unsound: list[Question] = []
         # Ids of list and mapping nodes already walked: seeing one again means an alias.
         self._seen: set[int] = set()
 
@@ -596,10 +597,10 @@ class _BankReader:
 
     def fill(
         self, fields: _Fields, spec: dict[str, FieldSpec], where: dict[str, Pos]
-    ) -> dict[str, Any] | None:
-        """Convert every known key; None when any value was unusable."""
+    ) -> tuple[dict[str, Any], set[str]]:
+        """Convert every known key: the usable values, and the attributes whose value was not."""
         out: dict[str, Any] = {}
-        ok = True
+        broken: set[str] = set()
         for key, node in fields.values.items():
             f = spec.get(key)
             if f is None or f.kind in (ValueKind.MAPPING, ValueKind.QUESTIONS):
@@ -607,8 +608,8 @@ class _BankReader:
             try:
                 out[f.attribute] = self.value(f, node, where)
             except _Bad:
-                ok = False
-        return out if ok else None
+                broken.add(f.attribute)
+        return out, broken
 
     # -- objects -------------------------------------------------------------------------
     def bank(self, root: yaml.Node | None, questions: tuple[Question, ...] | None = None) -> Bank | None:
@@ -628,9 +629,9 @@ class _BankReader:
         self.fresh(root)
         spec = {f.name: f for f in BANK_FIELDS}
         fields = self.mapping(root, "the bank", spec)
-        complete = self.required(fields, root, "the bank", spec)
+        self.required(fields, root, "the bank", spec)
         where: dict[str, Pos] = {"": _pos(root, self.line_offset)}
-        values = self.fill(fields, spec, where)
+        values, broken = self.fill(fields, spec, where)
         source = None
         if "source" in fields.values:
             where["source"] = _pos(fields.values["source"], self.line_offset)
@@ -639,9 +640,18 @@ class _BankReader:
             questions = self.questions(fields.values.get("questions"), where)
         elif "questions" in fields.values:
             where["questions"] = _pos(fields.values["questions"], self.line_offset)
-        if values is None or not complete:
-            return None
-        return Bank(path=self.path, questions=questions, source=source, where=where, **values)
+        broken |= self.placeholders(values, fields, spec)
+        if "source" in fields.values and source is None:
+            broken.add("source")
+        return Bank(
+            path=self.path,
+            questions=questions,
+            source=source,
+            where=where,
+            broken=frozenset(broken),
+            unsound=tuple(self.unsound),
+            **values,
+        )
 
     def source(self, node: yaml.Node) -> Source | None:
         if not isinstance(node, yaml.MappingNode):
@@ -658,8 +668,8 @@ class _BankReader:
         fields = self.mapping(node, "the source", spec)
         complete = self.required(fields, node, "the source", spec)
         where: dict[str, Pos] = {"": _pos(node, self.line_offset)}
-        values = self.fill(fields, spec, where)
-        if values is None or not complete:
+        values, broken = self.fill(fields, spec, where)
+        if broken or not complete:
             return None
         return Source(where=where, **values)
 
@@ -710,11 +720,26 @@ class _BankReader:
         fields = self.mapping(node, f"a {kind} question", spec)
         complete = self.required(fields, node, f"{label} ({kind})", spec)
         where: dict[str, Pos] = {"": _pos(node, self.line_offset)}
-        values = self.fill(fields, spec, where)
-        if values is None or not complete:
+        values, broken = self.fill(fields, spec, where)
+        if broken or not complete:
+            broken |= self.placeholders(values, fields, spec)
+        del values["type"]
+        question = QUESTION_KINDS[kind](where=where, broken=frozenset(broken), **values)
+        if broken:
+            self.unsound.append(question)
             return None
-        values.pop("type")
-        return QUESTION_KINDS[kind](where=where, **values)
+        return question
+
+    @staticmethod
+    def placeholders(values: dict[str, Any], fields: _Fields, spec: dict[str, FieldSpec]) -> set[str]:
+        """Fill missing or unusable required values with placeholders; the attributes filled."""
+        filled = set()
+        for f in spec.values():
+            missing = f.attribute not in values and (f.required or f.name in fields.values)
+            if missing and f.kind in _PLACEHOLDERS:
+                values[f.attribute] = _PLACEHOLDERS[f.kind]
+                filled.add(f.attribute)
+        return filled
 
     def unknown_type(self, node: yaml.Node) -> None:
         kinds = "one of: " + ", ".join(QUESTION_KINDS)
@@ -732,6 +757,17 @@ class _BankReader:
                 f"unknown question type '{node.value}'",
                 did_you_mean(node.value, QUESTION_KINDS) or kinds,
             )
+
+
+_PLACEHOLDERS: dict[ValueKind, Any] = {
+    ValueKind.TEXT: "",
+    ValueKind.TEXTS: (),
+    ValueKind.TEXT_OR_TEXTS: (),
+    ValueKind.NUMBER: 0,
+    ValueKind.INT: 0,
+    ValueKind.BOOL: False,
+    ValueKind.PAIRS: (),
+}
 
 
 def _question_label(node: yaml.MappingNode) -> str:

@@ -149,7 +149,11 @@ def test_too_many_choices(tmp_path: Path) -> None:
 
 def test_no_choices_and_no_answer_among_them(tmp_path: Path) -> None:
     question = "id: q\ntype: multi\nprompt: p\nchoices: []\nanswer: []"
-    assert problems(tmp_path, question) == [("8:13 QG014 'answer' is an empty list", "")]
+    # The empty answer list leaves 'answer' unusable; the choices are still checked.
+    assert problems(tmp_path, question) == [
+        ("7:14 QG022 0 choices; a question needs 2 to 26", ""),
+        ("8:13 QG014 'answer' is an empty list", ""),
+    ]
 
 
 @pytest.mark.parametrize(("kind", "answer"), [("choice", "a"), ("multi", "[a]")])
