@@ -162,8 +162,9 @@ def _note_type_spec(nt: NoteType) -> tuple[list[dict[str, Any]], list[dict[str, 
     """genanki's field and template lists for `nt`, and a hash of everything Anki stores."""
     front, back = card_templates(nt)
     fields = [{"name": name, "id": nt.id * 1000 + number} for name, number in nt.fields]
-    templates = [{"name": "Cloze" if nt.cloze else "Card 1", "qfmt": front, "afmt": back,
-                  "id": nt.id * 1000 + 101}]
+    templates = [
+        {"name": "Cloze" if nt.cloze else "Card 1", "qfmt": front, "afmt": back, "id": nt.id * 1000 + 101}
+    ]
     content = json.dumps([nt.name, nt.cloze, fields, templates, stylesheet()], sort_keys=True)
     return fields, templates, _digest(content)
 
@@ -215,8 +216,11 @@ def _read_lock(path: Path) -> _Lock:
         for section in (lock.notes, lock.notetypes):
             for key, e in section.items():
                 if not (
-                    type(e["q"]) is str and type(e["type"]) is int
-                    and type(e["hash"]) is str and type(e["mod"]) is int and e["mod"] >= 0
+                    type(e["q"]) is str
+                    and type(e["type"]) is int
+                    and type(e["hash"]) is str
+                    and type(e["mod"]) is int
+                    and e["mod"] >= 0
                 ):
                     raise ValueError(f"bad entry for {key!r}")
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -248,8 +252,7 @@ def _lock_lines(entries: dict[str, _Entry]) -> list[str]:
         return lines
     dumps = json.dumps
     return [
-        f"    {dumps(key)}: "
-        + dumps({"q": e["q"], "type": e["type"], "hash": e["hash"], "mod": e["mod"]})
+        f"    {dumps(key)}: " + dumps({"q": e["q"], "type": e["type"], "hash": e["hash"], "mod": e["mod"]})
         for key, e in items
     ]
 
@@ -297,9 +300,7 @@ _STRIPPED = re.compile(r"[\x00-\x08\x0b-\x1e\x7f]")
 
 
 def _clean(values: list[str]) -> list[str]:
-    return [
-        unicodedata.normalize("NFC", _STRIPPED.sub("", v).replace(_SEPARATOR, " ")) for v in values
-    ]
+    return [unicodedata.normalize("NFC", _STRIPPED.sub("", v).replace(_SEPARATOR, " ")) for v in values]
 
 
 def _html(text: str) -> str:
@@ -315,8 +316,20 @@ def _html(text: str) -> str:
     return text.replace("\n", "<br>") if "\n" in text else text
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
@@ -560,6 +573,7 @@ class _Media:
 
 # -- writing ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class AnkiSummary:
     """What `write_deck` wrote."""
@@ -646,8 +660,13 @@ def _write_deck(
         mod = _next_mod(lock.notetypes.get(key), digest, now)
         lock.notetypes[key] = {"q": nt.name, "type": nt.id, "hash": digest, "mod": mod}
         models[nt.id] = _Model(
-            model_id=nt.id, name=nt.name, fields=fields, templates=templates, css=stylesheet(),
-            model_type=genanki.Model.CLOZE if nt.cloze else genanki.Model.FRONT_BACK, mod=mod,
+            model_id=nt.id,
+            name=nt.name,
+            fields=fields,
+            templates=templates,
+            css=stylesheet(),
+            model_type=genanki.Model.CLOZE if nt.cloze else genanki.Model.FRONT_BACK,
+            mod=mod,
         )
 
     # Note and card ids count up from the timestamp in ms, as genanki numbers them. Anki
@@ -713,8 +732,13 @@ def _write_deck(
     except OSError as exc:
         raise OutputError(f"cannot write {lock_path}: {exc.strerror or exc}") from exc
     return AnkiSummary(
-        notes=len(note_rows), cards=len(card_rows), decks=len(decks), changed=changed,
-        media=len(media.files), new=new, retyped=tuple(retyped),
+        notes=len(note_rows),
+        cards=len(card_rows),
+        decks=len(decks),
+        changed=changed,
+        media=len(media.files),
+        new=new,
+        retyped=tuple(retyped),
     )
 
 
