@@ -27,7 +27,6 @@ import hashlib
 import html
 import itertools
 import json
-import math
 import re
 import sqlite3
 import time
@@ -57,6 +56,7 @@ from quizgen.model import (
     Short,
     Source,
     TrueFalse,
+    format_number,
 )
 from quizgen.output import atomic_path, write_bytes
 from quizgen.select import letter
@@ -359,13 +359,6 @@ def source_html(source: Source | None) -> str:
     return title
 
 
-def _number(value: float) -> str:
-    """A number as people write it: 9000, not 9000.0 nor 9e+03."""
-    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:.15g}"
-
-
 def _keyed_list(keys: Sequence[str], texts: Sequence[str], marks: Sequence[str] = ()) -> str:
     """A list with a key (A, B, ... or 1, 2, ...) before each item, and an optional mark after."""
     if marks:
@@ -479,9 +472,9 @@ def _basic_fields(q: Question) -> tuple[str, str]:
         return "True or false?", f'<div class="qg-answer-text qg-{word.lower()}">{word}</div>'
     if isinstance(q, Numeric):
         unit = f" {_html(q.unit)}" if q.unit else ""
-        answer = f'<div class="qg-answer-text">{_number(q.answer)}{unit}</div>'
+        answer = f'<div class="qg-answer-text">{format_number(q.answer)}{unit}</div>'
         if q.tolerance:
-            answer += f'<div class="qg-also">Accepted: \u00b1 {_number(q.tolerance)}{unit}</div>'
+            answer += f'<div class="qg-also">Accepted: \u00b1 {format_number(q.tolerance)}{unit}</div>'
         return "Give a number", answer
     if isinstance(q, Open):
         if q.answer:
