@@ -169,6 +169,14 @@ def deck(tmp_path: Path, all_types: Path, specials: Path) -> Path:
     return out
 
 
+@pytest.fixture
+def student(deck: Path, new_collection: Callable[[str], Collection]) -> Collection:
+    """A student's fresh collection with the sample deck imported, as a first import does."""
+    col = new_collection("student")
+    import_into(col, deck)
+    return col
+
+
 ALL_TYPES_IDS = [
     "joint-unit-purpose",
     "who-fears-saboteurs",
@@ -205,11 +213,8 @@ def test_fresh_import_has_exactly_the_expected_notes_cards_and_decks(
     assert len(col.find_cards('"deck:Quizgen tests::Спецсимволы"')) == 5
 
 
-def test_note_types_keep_their_fixed_ids_and_field_ids(
-    deck: Path, new_collection: Callable[[str], Collection]
-) -> None:
-    col = new_collection("student")
-    import_into(col, deck)
+def test_note_types_keep_their_fixed_ids_and_field_ids(student: Collection) -> None:
+    col = student
     for nt in NOTE_TYPES:
         model = col.models.get(nt.id)  # type: ignore[arg-type]
         assert model is not None and model["name"] == nt.name
@@ -233,11 +238,8 @@ def test_note_types_keep_their_fixed_ids_and_field_ids(
     }
 
 
-def test_tags_are_bank_and_question_tags_difficulty_and_type(
-    deck: Path, new_collection: Callable[[str], Collection]
-) -> None:
-    col = new_collection("student")
-    import_into(col, deck)
+def test_tags_are_bank_and_question_tags_difficulty_and_type(student: Collection) -> None:
+    col = student
 
     def tags(bank: str, qid: str) -> list[str]:
         return sorted(col.get_note(note_id(col, bank, qid)).tags)
@@ -255,11 +257,8 @@ def test_tags_are_bank_and_question_tags_difficulty_and_type(
     assert len(col.find_notes("tag:type::cloze")) == 2
 
 
-def test_fields_hold_question_answer_explanation_source_and_evidence(
-    deck: Path, new_collection: Callable[[str], Collection]
-) -> None:
-    col = new_collection("student")
-    import_into(col, deck)
+def test_fields_hold_question_answer_explanation_source_and_evidence(student: Collection) -> None:
+    col = student
     f = fields(col, "all-types", "joint-unit-purpose")
     assert f["Question"] == (
         "According to British intelligence, what is the joint Russian-Belarusian unit mainly?"
@@ -302,11 +301,8 @@ def test_fields_hold_question_answer_explanation_source_and_evidence(
     assert fields(col, "specials", "cyrillic")["Source"] == ""  # that bank names no source
 
 
-def test_text_is_escaped_so_markup_in_a_bank_shows_as_text(
-    deck: Path, new_collection: Callable[[str], Collection]
-) -> None:
-    col = new_collection("student")
-    import_into(col, deck)
+def test_text_is_escaped_so_markup_in_a_bank_shows_as_text(student: Collection) -> None:
+    col = student
     f = fields(col, "specials", "typst-specials")
     assert "&lt;script&gt;alert('x')&lt;/script&gt; &amp; &amp;amp;" in f["Choices"]
     assert "<script" not in "".join(f.values())
@@ -322,11 +318,8 @@ def test_text_is_escaped_so_markup_in_a_bank_shows_as_text(
     assert fields(col, "specials", "cyrillic")["Question"] == "Как называется столица Беларуси?"
 
 
-def test_every_card_back_shows_answer_explanation_source_and_evidence(
-    deck: Path, new_collection: Callable[[str], Collection]
-) -> None:
-    col = new_collection("student")
-    import_into(col, deck)
+def test_every_card_back_shows_answer_explanation_source_and_evidence(student: Collection) -> None:
+    col = student
     for qid in ALL_TYPES_IDS:
         for card in col.get_note(note_id(col, "all-types", qid)).cards():
             rendered = card.answer()
@@ -350,11 +343,8 @@ def test_every_card_back_shows_answer_explanation_source_and_evidence(
     assert "broad consensus in Belarus" in back("why-not-fight")
 
 
-def test_the_front_of_an_order_or_match_never_gives_the_answer_away(
-    deck: Path, new_collection: Callable[[str], Collection]
-) -> None:
-    col = new_collection("student")
-    import_into(col, deck)
+def test_the_front_of_an_order_or_match_never_gives_the_answer_away(student: Collection) -> None:
+    col = student
     items = re.findall(r'<span class="qg-text">([^<]*)<', fields(col, "all-types", "timeline")["Items"])
     assert sorted(items) == sorted(
         [
@@ -373,11 +363,8 @@ def test_the_front_of_an_order_or_match_never_gives_the_answer_away(
     assert match[3:] != ["head of the KGB", "defence minister", "expert"]
 
 
-def test_cloze_with_c1_and_c2_makes_two_cards(
-    deck: Path, new_collection: Callable[[str], Collection]
-) -> None:
-    col = new_collection("student")
-    import_into(col, deck)
+def test_cloze_with_c1_and_c2_makes_two_cards(student: Collection) -> None:
+    col = student
     note = col.get_note(note_id(col, "all-types", "gomel-route"))
     cards = sorted(note.cards(), key=lambda c: c.ord)
     assert [c.ord for c in cards] == [0, 1]
@@ -393,9 +380,8 @@ def test_cloze_with_c1_and_c2_makes_two_cards(
     assert len(col.get_note(note_id(col, "specials", "cloze-specials")).cards()) == 2
 
 
-def test_new_cards_come_up_in_bank_order(deck: Path, new_collection: Callable[[str], Collection]) -> None:
-    col = new_collection("student")
-    import_into(col, deck)
+def test_new_cards_come_up_in_bank_order(student: Collection) -> None:
+    col = student
     dues = [
         only_card(col, "all-types", qid).due
         if qid != "gomel-route"
