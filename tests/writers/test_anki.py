@@ -437,14 +437,22 @@ def test_the_stylesheet_is_self_contained_and_has_a_night_mode() -> None:
 # -- updating in place -----------------------------------------------------------------------
 
 
-def test_edited_question_updates_its_note_and_keeps_its_reviews(
+def studied_deck(
     tmp_path: Path, all_types: Path, new_collection: Callable[[str], Collection]
-) -> None:
+) -> tuple[Path, Path, Collection]:
+    """An editable copy of the all-types bank, its deck, and a student who imported it."""
     bank = copy_bank(all_types, tmp_path / "questions")
     out = tmp_path / "decks" / "belarus.apkg"
     build(out, bank)
     col = new_collection("student")
     import_into(col, out)
+    return bank, out, col
+
+
+def test_edited_question_updates_its_note_and_keeps_its_reviews(
+    tmp_path: Path, all_types: Path, new_collection: Callable[[str], Collection]
+) -> None:
+    bank, out, col = studied_deck(tmp_path, all_types, new_collection)
     nid = note_id(col, "all-types", "exile-country")
     card = only_card(col, "all-types", "exile-country")
     card.start_timer()
@@ -505,11 +513,7 @@ def test_rebuild_with_nothing_changed_updates_nothing(
 def test_a_new_question_becomes_one_new_note(
     tmp_path: Path, all_types: Path, new_collection: Callable[[str], Collection]
 ) -> None:
-    bank = copy_bank(all_types, tmp_path / "questions")
-    out = tmp_path / "decks" / "belarus.apkg"
-    build(out, bank)
-    col = new_collection("student")
-    import_into(col, out)
+    bank, out, col = studied_deck(tmp_path, all_types, new_collection)
     with bank.open("a", encoding="utf-8") as f:
         f.write(
             "  - id: capital\n"
@@ -529,11 +533,7 @@ def test_a_new_question_becomes_one_new_note(
 def test_a_new_cloze_deletion_adds_a_card_and_a_removed_one_keeps_its_card(
     tmp_path: Path, all_types: Path, new_collection: Callable[[str], Collection]
 ) -> None:
-    bank = copy_bank(all_types, tmp_path / "questions")
-    out = tmp_path / "decks" / "belarus.apkg"
-    build(out, bank)
-    col = new_collection("student")
-    import_into(col, out)
+    bank, out, col = studied_deck(tmp_path, all_types, new_collection)
     nid = note_id(col, "all-types", "gomel-route")
     first = min(col.get_note(nid).cards(), key=lambda c: c.ord)
     first.start_timer()
@@ -558,11 +558,7 @@ def test_a_new_cloze_deletion_adds_a_card_and_a_removed_one_keeps_its_card(
 def test_a_bank_moved_to_another_deck_leaves_studied_cards_where_they_are(
     tmp_path: Path, all_types: Path, new_collection: Callable[[str], Collection]
 ) -> None:
-    bank = copy_bank(all_types, tmp_path / "questions")
-    out = tmp_path / "decks" / "belarus.apkg"
-    build(out, bank)
-    col = new_collection("student")
-    import_into(col, out)
+    bank, out, col = studied_deck(tmp_path, all_types, new_collection)
     edit(bank, "deck: Quizgen tests::All types", "deck: Belarus::Sample")
     with bank.open("a", encoding="utf-8") as f:
         f.write("  - id: capital\n    type: short\n    prompt: Capital of Belarus?\n    answer: Minsk\n")
@@ -578,11 +574,7 @@ def test_a_type_change_within_a_note_type_updates_in_place(
     tmp_path: Path, all_types: Path, new_collection: Callable[[str], Collection]
 ) -> None:
     """short -> truefalse: both are Quizgen Basic, so the note updates like any edit."""
-    bank = copy_bank(all_types, tmp_path / "questions")
-    out = tmp_path / "decks" / "belarus.apkg"
-    build(out, bank)
-    col = new_collection("student")
-    import_into(col, out)
+    bank, out, col = studied_deck(tmp_path, all_types, new_collection)
     nid = note_id(col, "all-types", "exile-country")
     edit(
         bank,
@@ -606,11 +598,7 @@ def test_a_type_change_across_note_types_is_reported_and_anki_keeps_the_old_note
     nor duplicates such a note: it keeps the old one (and its reviews) and logs the new
     one as "conflicting". write_deck names it in `retyped`; docs/anki.md says: give the
     question a new id."""
-    bank = copy_bank(all_types, tmp_path / "questions")
-    out = tmp_path / "decks" / "belarus.apkg"
-    build(out, bank)
-    col = new_collection("student")
-    import_into(col, out)
+    bank, out, col = studied_deck(tmp_path, all_types, new_collection)
     nid = note_id(col, "all-types", "exile-country")
     before = fields(col, "all-types", "exile-country")
     edit(
