@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,9 +43,9 @@ def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list
     Both files are rendered before either is written. Returns the paths written.
     """
     doc = document(quiz, paper=paper, image=data_uri)
-    files: dict[Path, Callable[[], bytes]] = {out: lambda: render(doc, "quiz").encode("utf-8")}
+    files = {out: render(doc, "quiz").encode("utf-8")}
     if key:
-        files[key_path(out)] = lambda: render(doc, "key").encode("utf-8")
+        files[key_path(out)] = render(doc, "key").encode("utf-8")
     return write_all(files)
 
 

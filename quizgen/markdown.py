@@ -40,9 +40,9 @@ def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list
     Returns the paths written.
     """
     doc = document(quiz, paper=paper, image=_relative_to(out.parent))
-    files: dict[Path, Callable[[], bytes]] = {out: lambda: render_quiz(doc).encode("utf-8")}
+    files = {out: render_quiz(doc).encode("utf-8")}
     if key:
-        files[key_path(out)] = lambda: render_key(doc).encode("utf-8")
+        files[key_path(out)] = render_key(doc).encode("utf-8")
     return write_all(files)
 
 

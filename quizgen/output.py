@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,9 +52,8 @@ def write_text(target: Path, text: str) -> None:
     write_bytes(target, text.encode("utf-8"))
 
 
-def write_all(files: dict[Path, Callable[[], bytes]]) -> list[Path]:
-    """Render every file first, then write them all: a render error writes nothing."""
-    rendered = {path: render() for path, render in files.items()}
-    for path, data in rendered.items():
+def write_all(files: dict[Path, bytes]) -> list[Path]:
+    """Write files that were all rendered before any is written: a render error writes nothing."""
+    for path, data in files.items():
         write_bytes(path, data)
-    return list(rendered)
+    return list(files)

@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -43,11 +42,7 @@ def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list
     parts = PARTS if key else PARTS[:1]
     rendered = render(quiz, paper=paper, parts=parts)
     targets = [out, key_path(out)][: len(parts)]
-    return write_all({path: _const(data) for path, data in zip(targets, rendered, strict=True)})
-
-
-def _const(data: bytes) -> Callable[[], bytes]:
-    return lambda: data
+    return write_all(dict(zip(targets, rendered, strict=True)))
 
 
 def render(
