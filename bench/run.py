@@ -12,7 +12,7 @@ It generates synthetic banks (all nine question types, realistic text lengths; s
 so every run reads the same bytes) in a temporary folder and measures, with the same
 inputs:
 
-- read + check (`quizgen.check.load`): time and peak memory;
+- read + check (`quizgen.bank.check.load`): time and peak memory;
 - `.apkg` writing (`quizgen.anki.write_deck`) against a plain genanki script writing the
   same notes;
 - importing our `.apkg` into a fresh collection of the real Anki library against Anki's
@@ -331,7 +331,7 @@ def _peak_mb() -> dict[str, float]:
 
 def task_read(args: dict[str, Any]) -> dict[str, Any]:
     """read + check: `load([bank])`; module imports are done before the clock starts."""
-    from quizgen.check import load
+    from quizgen.bank.check import load
 
     start = time.perf_counter()
     checked = load([Path(args["bank"])])
@@ -349,7 +349,7 @@ def task_read(args: dict[str, Any]) -> dict[str, Any]:
 def task_apkg(args: dict[str, Any]) -> dict[str, Any]:
     """Our .apkg: `write_deck` alone (lock file included); the bank is loaded before the clock starts."""
     from quizgen import anki
-    from quizgen.check import load
+    from quizgen.bank.check import load
     from quizgen.select import Filter, select
 
     questions = select(load([Path(args["bank"])]).banks, Filter())
@@ -427,8 +427,8 @@ def task_import_csv(args: dict[str, Any]) -> dict[str, Any]:
 
 def task_quiz(args: dict[str, Any]) -> dict[str, Any]:
     """`build_quiz` + `pdf.write` (quiz and key), Typst's first use included; the bank is loaded before."""
-    from quizgen import pdf
-    from quizgen.check import load
+    from quizgen.bank.check import load
+    from quizgen.paper import pdf
     from quizgen.select import Filter, QuizSettings, build_quiz, select
 
     pool = select(load([Path(args["bank"])]).banks, Filter())
@@ -704,7 +704,7 @@ def measure_read(bank: BankInfo, repeat: int) -> Measurement:
         bank.size,
         _median(runs),
         runs,
-        includes="quizgen.check.load([bank]) in a fresh process; module imports excluded. Peak "
+        includes="quizgen.bank.check.load([bank]) in a fresh process; module imports excluded. Peak "
         "memory: the process's peak RSS (VmHWM, plus any child process's), the figure the target is "
         "checked against; and, in an extra untimed run, the highest PSS sampled every 0.1 s",
         extra={

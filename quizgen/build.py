@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizgen.model import Bank
+from quizgen.bank.model import Bank
 
 if TYPE_CHECKING:
     from quizgen.anki import AnkiSummary
@@ -66,7 +66,8 @@ def build(
 
     `banks` must have passed the checks. `progress(step, done, total)` is told each step before it starts.
     """
-    from quizgen import anki, pdf
+    from quizgen import anki
+    from quizgen.paper import pdf
 
     files = plan(banks, out_dir)
     total = 1 + len(banks)

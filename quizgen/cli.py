@@ -21,8 +21,8 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     from quizgen.anki import AnkiSummary
+    from quizgen.bank.check import Checked
     from quizgen.build import BuildResult
-    from quizgen.check import Checked
     from quizgen.select import Filter
 
 app = typer.Typer(
@@ -83,7 +83,7 @@ def _require_folder(articles: Path | None) -> None:
 
 
 def _bank_files(paths: list[Path] | None) -> list[Path]:
-    from quizgen.read import find_bank_files
+    from quizgen.bank.read import find_bank_files
 
     files, missing = find_bank_files(paths or [DEFAULT_BANKS])
     if missing:
@@ -124,7 +124,7 @@ def _load_or_exit(
     paths: list[Path] | None, articles: Path | None, strict: bool, quiet: bool = False
 ) -> Checked:
     """Read and check; print problems; exit 1 (writing nothing) when there is an error."""
-    from quizgen.check import load
+    from quizgen.bank.check import load
 
     _require_folder(articles)
     checked = load(_bank_files(paths), articles, strict=strict)
@@ -157,7 +157,7 @@ def check(
 
     Example: quizgen check questions/ --articles ../shared/articles --strict
     """
-    from quizgen.check import load
+    from quizgen.bank.check import load
 
     _require_folder(articles)
     checked = load(_bank_files(paths), articles, strict=strict, ignore=ignore or ())
@@ -175,7 +175,7 @@ def schema() -> None:
     """
     import json
 
-    from quizgen.schema import bank_schema
+    from quizgen.bank.schema import bank_schema
 
     typer.echo(json.dumps(bank_schema(), indent=2))
 
@@ -199,8 +199,8 @@ def _split(values: list[str] | None) -> frozenset[str]:
 
 
 def _filter(tags: list[str] | None, types: list[str] | None, difficulty: list[str] | None) -> Filter:
-    from quizgen.model import DIFFICULTIES, QUESTION_KINDS
-    from quizgen.read import did_you_mean
+    from quizgen.bank.model import DIFFICULTIES, QUESTION_KINDS
+    from quizgen.bank.nodes import did_you_mean
     from quizgen.select import Filter
 
     chosen_types, chosen_levels = _split(types), _split(difficulty)

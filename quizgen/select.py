@@ -12,7 +12,7 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from quizgen.model import (
+from quizgen.bank.model import (
     Bank,
     Choice,
     Cloze,
@@ -26,7 +26,7 @@ from quizgen.model import (
     TrueFalse,
     format_number,
 )
-from quizgen.text import parse_cloze, plain
+from quizgen.bank.text import parse_cloze, plain
 
 # The order of sections on paper: quick objective questions first, writing last,
 # as school tests are usually laid out.

@@ -8,9 +8,9 @@ from types import ModuleType
 
 # format name -> module with SUFFIX and write(quiz, out, *, paper, key) -> list[Path]
 QUIZ_FORMATS: dict[str, str] = {
-    "pdf": "quizgen.pdf",
-    "html": "quizgen.html",
-    "md": "quizgen.markdown",
+    "pdf": "quizgen.paper.pdf",
+    "html": "quizgen.paper.html",
+    "md": "quizgen.paper.markdown",
 }
 
 SUFFIXES: dict[str, str] = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.check import Checked, load
+from quizgen.bank.check import Checked, load
 
 HERE = Path(__file__).parent
 GOOD = HERE / "banks" / "good"
-BAD = HERE / "banks" / "bad"
+BAD = HERE / "bank" / "bad"
 ARTICLES = HERE.parent.parent / "shared" / "articles"
 QUESTIONS = HERE.parent / "questions"
 

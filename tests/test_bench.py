@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bench.run import KIND_SHARES, write_bank
-from quizgen.check import load
-from quizgen.model import QUESTION_KINDS
+from quizgen.bank.check import load
+from quizgen.bank.model import QUESTION_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "bench" / "run.py"

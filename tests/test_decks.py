@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from quizgen.bank.check import load
 from quizgen.build import build, plan
-from quizgen.check import load
 from tests.conftest import QUESTIONS
 
 DECKS = Path(__file__).parent.parent / "decks"

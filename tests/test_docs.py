@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quizgen.check import load
+from quizgen.bank.check import load
+from quizgen.bank.model import QUESTION_KINDS
+from quizgen.bank.schema import bank_schema
+from quizgen.bank.spec import BANK_FIELDS, COMMON_FIELDS, KIND_FIELDS, SOURCE_FIELDS
 from quizgen.diagnostics import CODES
-from quizgen.model import QUESTION_KINDS
-from quizgen.schema import bank_schema
-from quizgen.spec import BANK_FIELDS, COMMON_FIELDS, KIND_FIELDS, SOURCE_FIELDS
 
 DOCS = Path(__file__).parent.parent / "docs"
 README = Path(__file__).parent.parent / "README.md"

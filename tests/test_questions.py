@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.check import load
-from quizgen.model import QUESTION_KINDS, Choice
+from quizgen.bank.check import load
+from quizgen.bank.model import QUESTION_KINDS, Choice
 from quizgen.select import letter
 from tests.conftest import ARTICLES, QUESTIONS, requires_articles
 
@@ -43,9 +43,7 @@ def test_each_bank_meets_the_content_bar(path: Path) -> None:
 @pytest.mark.parametrize("path", BANKS, ids=[p.stem for p in BANKS])
 def test_right_answers_of_choice_questions_are_spread_over_positions(path: Path) -> None:
     (bank,) = load([path]).banks
-    positions = Counter(
-        letter(q.choices.index(q.answer)) for q in bank.questions if isinstance(q, Choice)
-    )
+    positions = Counter(letter(q.choices.index(q.answer)) for q in bank.questions if isinstance(q, Choice))
     assert len(positions) >= 3 and max(positions.values()) - min(positions.values()) <= 2
 
 

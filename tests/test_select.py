@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizgen.model import Bank, Choice, Match, Multi, Order, Question, TrueFalse
+from quizgen.bank.model import Bank, Choice, Match, Multi, Order, Question, TrueFalse
+from quizgen.bank.text import plain
 from quizgen.select import (
     SECTION_ORDER,
     Filter,
@@ -20,7 +21,6 @@ from quizgen.select import (
     sample,
     select,
 )
-from quizgen.text import plain
 from tests.conftest import QUESTIONS, load_ok
 
 

@@ -1,4 +1,4 @@
-"""The Anki writer: selected questions -> one `.apkg` that updates in place when re-imported.
+"""The Anki package: selected questions -> one `.apkg` that updates in place when re-imported.
 
 A student imports the deck, studies for weeks, and we fix a typo: importing the new
 deck must update that note and keep its review history. Anki's importer decides that
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import html
 import itertools
 import json
 import re
@@ -35,127 +34,26 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import genanki
 
+from quizgen.anki.fields import (
+    FIELD_SEPARATOR,
+    STRIPPED,
+    card_ords,
+    clean_fields,
+    deck_id,
+    note_fields,
+    note_tags,
+    source_html,
+)
+from quizgen.anki.lock import content_hash, lock_json, lock_path_for, next_mod, read_lock
+from quizgen.anki.notes import NOTE_TYPES, NoteType, card_templates, stylesheet
+from quizgen.bank.model import Bank, Question
 from quizgen.errors import OutputError, QuizgenError
-from quizgen.model import (
-    Bank,
-    Choice,
-    Cloze,
-    Match,
-    Multi,
-    Numeric,
-    Open,
-    Order,
-    Question,
-    Short,
-    Source,
-    TrueFalse,
-    format_number,
-)
 from quizgen.output import atomic_path, write_bytes
-from quizgen.select import letter
-from quizgen.text import parse_cloze, to_html
-
-# -- note types ------------------------------------------------------------------------------
-#
-# These ids are how Anki recognises our note types in a student's collection. They were
-# picked at random once and MUST NEVER CHANGE: a new id makes Anki add a second copy of
-# the note type, and every existing note would then refuse updates ("conflicting").
-# For the same reason the fields and templates of a released note type are never added,
-# removed or reordered (Anki would see another "schema" and copy the note type); such a
-# change needs a new note type with a new id. Names may change: ids match them (below).
-BASIC_MODEL_ID = 1421816683
-CHOICE_MODEL_ID = 1470675365
-CLOZE_MODEL_ID = 2017724366
-MATCH_ORDER_MODEL_ID = 1282090038
-
-# Field and template ids (Anki 2.1.67+ matches fields and templates by them, so a
-# renamed field stays the same field). Each field has a permanent number, like a
-# protobuf tag: its id is model id * 1000 + number, templates use 100 + number.
-_DETAIL_FIELDS = (("Image", 20), ("Explanation", 21), ("Evidence", 22), ("Source", 23), ("Ref", 24))
-
-
-@dataclass(frozen=True)
-class NoteType:
-    """One quizgen note type, as released. See the comment above before changing one."""
-
-    id: int
-    name: str
-    fields: tuple[tuple[str, int], ...]  # (name, permanent number)
-    template: str  # the stem of its anki-<template>-front/back.html files
-    cloze: bool = False
-
-    @property
-    def field_names(self) -> tuple[str, ...]:
-        """The field names, in Anki's order."""
-        return tuple(name for name, _ in self.fields)
-
-
-BASIC = NoteType(
-    BASIC_MODEL_ID,
-    "Quizgen Basic",
-    (("Question", 1), ("Instruction", 2), ("Answer", 4), *_DETAIL_FIELDS),
-    "basic",
-)
-CHOICE = NoteType(
-    CHOICE_MODEL_ID,
-    "Quizgen Choice",
-    (("Question", 1), ("Instruction", 2), ("Choices", 3), ("Answer", 4), *_DETAIL_FIELDS),
-    "choice",
-)
-CLOZE = NoteType(
-    CLOZE_MODEL_ID,
-    "Quizgen Cloze",
-    (("Text", 1), ("Question", 2), *_DETAIL_FIELDS),
-    "cloze",
-    cloze=True,
-)
-MATCH_ORDER = NoteType(
-    MATCH_ORDER_MODEL_ID,
-    "Quizgen Match/Order",
-    (("Question", 1), ("Instruction", 2), ("Items", 3), ("Answer", 4), *_DETAIL_FIELDS),
-    "matchorder",
-)
-NOTE_TYPES = (BASIC, CHOICE, CLOZE, MATCH_ORDER)
-
-# Which note type carries each kind of question. A question whose kind moves to
-# another note type keeps its GUID but cannot be updated by Anki (see docs/anki.md).
-NOTE_TYPE_OF: dict[str, NoteType] = {
-    "short": BASIC,
-    "truefalse": BASIC,
-    "numeric": BASIC,
-    "open": BASIC,
-    "choice": CHOICE,
-    "multi": CHOICE,
-    "cloze": CLOZE,
-    "match": MATCH_ORDER,
-    "order": MATCH_ORDER,
-}
-
-
-def _template_text(name: str) -> str:
-    return (resources.files("quizgen") / "templates" / name).read_text(encoding="utf-8")
-
-
-@cache
-def stylesheet() -> str:
-    """The CSS every quizgen note type carries (quizgen/templates/anki.css)."""
-    return _template_text("anki.css")
-
-
-@cache
-def card_templates(nt: NoteType) -> tuple[str, str]:
-    """The front and back template of `nt`, with the shared details block filled in."""
-    details = _template_text("anki-details.html").strip()
-    front = _template_text(f"anki-{nt.template}-front.html").strip()
-    back = _template_text(f"anki-{nt.template}-back.html").strip()
-    return front, back.replace("<!-- quizgen:details -->", details)
 
 
 def _note_type_spec(nt: NoteType) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
@@ -166,7 +64,7 @@ def _note_type_spec(nt: NoteType) -> tuple[list[dict[str, Any]], list[dict[str, 
         {"name": "Cloze" if nt.cloze else "Card 1", "qfmt": front, "afmt": back, "id": nt.id * 1000 + 101}
     ]
     content = json.dumps([nt.name, nt.cloze, fields, templates, stylesheet()], sort_keys=True)
-    return fields, templates, _digest(content)
+    return fields, templates, content_hash(content)
 
 
 class _Model(genanki.Model):  # type: ignore[misc]  # genanki has no type hints
@@ -178,359 +76,6 @@ class _Model(genanki.Model):  # type: ignore[misc]  # genanki has no type hints
 
     def to_json(self, timestamp: float, deck_id: int) -> Any:
         return super().to_json(self.mod, deck_id)
-
-
-# -- the lock file ---------------------------------------------------------------------------
-
-LOCK_FORMAT = 1
-
-# One entry per note GUID (and per note type id), as JSON:
-#   {"q": "<bank>/<question>", "type": <note type id>, "hash": "<content hash>", "mod": <seconds>}
-# "q" is there for people reading a diff; the writer uses type, hash and mod.
-_Entry = dict[str, Any]
-
-
-def lock_path_for(out: Path) -> Path:
-    """The lock file kept beside a package: decks/belarus.apkg -> decks/belarus.lock.json."""
-    return out.with_name((out.stem if out.suffix else out.name) + ".lock.json")
-
-
-@dataclass
-class _Lock:
-    notes: dict[str, _Entry]
-    notetypes: dict[str, _Entry]
-
-
-def _read_lock(path: Path) -> _Lock:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return _Lock({}, {})
-    except OSError as exc:
-        raise QuizgenError(f"cannot read lock file {path}: {exc.strerror}") from exc
-    try:
-        data = json.loads(raw)
-        if data.get("quizgen-anki-lock") != LOCK_FORMAT:
-            raise ValueError("unknown format")
-        lock = _Lock(data["notes"], data["notetypes"])
-        for section in (lock.notes, lock.notetypes):
-            for key, e in section.items():
-                if not (
-                    type(e["q"]) is str
-                    and type(e["type"]) is int
-                    and type(e["hash"]) is str
-                    and type(e["mod"]) is int
-                    and e["mod"] >= 0
-                ):
-                    raise ValueError(f"bad entry for {key!r}")
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise QuizgenError(
-            f"{path} is not a quizgen Anki lock file ({exc}); restore it from version control, "
-            "or delete it to start over (every note then counts as changed once)"
-        ) from exc
-    return lock
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _lock_lines(entries: dict[str, _Entry]) -> list[str]:
-    """One JSON line per entry, sorted by key.
-
-    Formatted by hand, because json.dumps takes several times longer on 100,000 small
-    objects. GUIDs, hashes and refs never need escaping; should a hand-edited lock hold
-    a string that does, the quote count or a backslash gives it away and json.dumps
-    formats the entries instead.
-    """
-    items = sorted(entries.items())
-    lines = [
-        f'    "{key}": {{"q": "{e["q"]}", "type": {e["type"]}, "hash": "{e["hash"]}", "mod": {e["mod"]}}}'
-        for key, e in items
-    ]
-    text = "".join(lines)
-    if text.count('"') == 14 * len(lines) and "\\" not in text and not _CONTROL.search(text):
-        return lines
-    dumps = json.dumps
-    return [
-        f"    {dumps(key)}: " + dumps({"q": e["q"], "type": e["type"], "hash": e["hash"], "mod": e["mod"]})
-        for key, e in items
-    ]
-
-
-def _lock_json(lock: _Lock) -> bytes:
-    """The lock as JSON, sorted by key, one entry per line so that a diff shows what changed."""
-
-    def section(entries: dict[str, _Entry]) -> str:
-        lines = _lock_lines(entries)
-        return "{\n" + ",\n".join(lines) + "\n  }" if lines else "{}"
-
-    return (
-        "{\n"
-        f'  "quizgen-anki-lock": {LOCK_FORMAT},\n'
-        f'  "notetypes": {section(lock.notetypes)},\n'
-        f'  "notes": {section(lock.notes)}\n'
-        "}\n"
-    ).encode()
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
-
-
-def _next_mod(prev: _Entry | None, digest: str, now: int) -> int:
-    """The mod time to release content with: rises exactly when the content changed."""
-    if prev is None:
-        return now
-    if prev["hash"] == digest:
-        return int(prev["mod"])
-    # Strictly newer than what students may hold, even when the clock is pinned
-    # (SOURCE_DATE_EPOCH) or behind the last release.
-    return max(now, int(prev["mod"]) + 1)
-
-
-# -- fields ----------------------------------------------------------------------------------
-
-# Anki separates fields with \x1f inside one column; a bank can smuggle that character
-# in through a YAML escape ("\x1f"), so it never reaches a field.
-_SEPARATOR = "\x1f"
-# What Anki removes from a field on import (control characters but tab and newline),
-# and Anki keeps text in NFC. Doing the same here makes the field we write the field
-# Anki stores.
-_STRIPPED = re.compile(r"[\x00-\x08\x0b-\x1e\x7f]")
-
-
-def _clean(values: list[str]) -> list[str]:
-    return [unicodedata.normalize("NFC", _STRIPPED.sub("", v).replace(_SEPARATOR, " ")) for v in values]
-
-
-def _html(text: str) -> str:
-    """`quizgen.text.to_html`, with a fast path for text without marks (most text).
-
-    Without `*`, `` ` `` or a backslash, to_html's result is the escaped text with <br>
-    for newlines; skipping its parser matters at 100,000 questions.
-    """
-    if "*" in text or "`" in text or "\\" in text:
-        return to_html(text)
-    if "&" in text or "<" in text or ">" in text:
-        text = html.escape(text, quote=False)
-    return text.replace("\n", "<br>") if "\n" in text else text
-
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-
-
-def _as_of(published: str) -> str:
-    """'2022-10' -> 'October 2022', '2022-10-05' -> '5 October 2022'; other text as written."""
-    m = _DATE.fullmatch(published.strip())
-    if not m or (m.group(2) and not 1 <= int(m.group(2)) <= 12):
-        return published
-    year, month, day = m.groups()
-    if month is None:
-        return year
-    shown = f"{_MONTHS[int(month) - 1]} {year}"
-    return f"{int(day)} {shown}" if day else shown
-
-
-def source_html(source: Source | None) -> str:
-    """The Source field: the article's title (a link when it has a web URL) and its date."""
-    if source is None or not source.title:
-        return ""
-    title = f"<cite>{_html(source.title)}</cite>"
-    url = source.url.strip()
-    # Only web links: a javascript: or file: URL from a bank must not become clickable.
-    if url.lower().startswith(("https://", "http://")):
-        title = f'<a href="{html.escape(url, quote=True)}">{title}</a>'
-    if source.published:
-        title += f", as of {_html(_as_of(source.published))}"
-    return title
-
-
-def _keyed_list(keys: Sequence[str], texts: Sequence[str], marks: Sequence[str] = ()) -> str:
-    """A list with a key (A, B, ... or 1, 2, ...) before each item, and an optional mark after."""
-    if marks:
-        items = [
-            f'<li><span class="qg-key">{k}</span><span class="qg-text">{t}</span>'
-            f'<span class="qg-mark">{m}</span></li>'
-            for k, t, m in zip(keys, texts, marks, strict=True)
-        ]
-    else:
-        items = [
-            f'<li><span class="qg-key">{k}</span><span class="qg-text">{t}</span></li>'
-            for k, t in zip(keys, texts, strict=True)
-        ]
-    return '<ol class="qg-list">' + "".join(items) + "</ol>"
-
-
-def _permutation(n: int, seed: str, derange: bool) -> list[int]:
-    """A shuffled range(n) fixed by `seed` (the GUID), so it is the same on every build.
-
-    A Fisher-Yates shuffle driven by one big number from a hash of the seed (16 bits per
-    item, more than log2(n!) needs): portable, and cheaper per note than seeding
-    `random.Random`. With `derange`, never the original order, which would give the
-    answer away.
-    """
-    x = int.from_bytes(hashlib.shake_128(seed.encode()).digest(2 * n + 8), "big")
-    order = list(range(n))
-    for i in range(n - 1, 0, -1):
-        x, j = divmod(x, i + 1)
-        order[i], order[j] = order[j], order[i]
-    if derange and n > 1 and order == sorted(order):
-        order = order[1:] + order[:1]
-    return order
-
-
-_LETTERS = [letter(i) for i in range(26)]
-
-
-def _letter(i: int) -> str:
-    return _LETTERS[i] if i < 26 else letter(i)
-
-
-def _choice_fields(q: Choice | Multi, guid: str) -> tuple[str, str, str]:
-    """Instruction, Choices (the front) and Answer: the same list, the correct choices marked
-    (a class and a check mark) and the others dimmed, so the card does not jump when flipped."""
-    n = len(q.choices)
-    order = _permutation(n, guid, derange=False) if q.shuffle else range(n)
-    correct = (q.answer,) if isinstance(q, Choice) else q.answers
-    front: list[str] = []
-    back: list[str] = []
-    for pos, i in enumerate(order):
-        choice = q.choices[i]
-        item = f'<span class="qg-key">{_letter(pos)}</span><span class="qg-text">{_html(choice)}</span>'
-        front.append(f"<li>{item}</li>")
-        if choice in correct:
-            back.append(f'<li class="qg-correct">{item}<span class="qg-mark">\u2713</span></li>')
-        else:
-            back.append(f'<li class="qg-wrong">{item}</li>')
-    instruction = "Choose one" if isinstance(q, Choice) else "Select all that apply"
-    return (
-        instruction,
-        '<ol class="qg-list">' + "".join(front) + "</ol>",
-        '<ol class="qg-list">' + "".join(back) + "</ol>",
-    )
-
-
-def _match_fields(q: Match, guid: str) -> tuple[str, str, str]:
-    """Instruction, Items (left column numbered, right column shuffled) and the answer table."""
-    rights = [right for _, right in q.pairs]
-    order = _permutation(len(rights), guid, derange=True)
-    letter_of = {original: _letter(pos) for pos, original in enumerate(order)}
-    front = (
-        '<div class="qg-columns">'
-        + _keyed_list([str(i + 1) for i in range(len(q.pairs))], [_html(left) for left, _ in q.pairs])
-        + _keyed_list([_letter(i) for i in range(len(order))], [_html(rights[i]) for i in order])
-        + "</div>"
-    )
-    rows = "".join(
-        f'<tr><td><span class="qg-key">{i + 1}</span> {_html(left)}</td>'
-        f'<td class="qg-arrow">\u2192</td>'
-        f'<td><span class="qg-key">{letter_of[i]}</span> {_html(right)}</td></tr>'
-        for i, (left, right) in enumerate(q.pairs)
-    )
-    back = f'<table class="qg-table">{rows}</table>'
-    # "numbered ... lettered", not "left ... right": on a phone the two lists stack
-    return "Match each numbered item with a lettered one", front, back
-
-
-def _order_fields(q: Order, guid: str) -> tuple[str, str, str]:
-    """Instruction, Items (shuffled, lettered) and the answer: numbered, with each letter."""
-    order = _permutation(len(q.items), guid, derange=True)
-    letter_of = {original: _letter(pos) for pos, original in enumerate(order)}
-    front = _keyed_list([_letter(i) for i in range(len(order))], [_html(q.items[i]) for i in order])
-    back = _keyed_list(
-        [str(i + 1) for i in range(len(q.items))],
-        [_html(item) for item in q.items],
-        marks=[letter_of[i] for i in range(len(q.items))],
-    )
-    return "Put these in the right order", front, back
-
-
-def _basic_fields(q: Question) -> tuple[str, str]:
-    """Instruction and Answer of a short, truefalse, numeric or open question."""
-    if isinstance(q, Short):
-        answer = f'<div class="qg-answer-text">{_html(q.answer)}</div>'
-        if q.accept:
-            also = ", ".join(_html(a) for a in q.accept)
-            answer += f'<div class="qg-also">Also accepted: {also}</div>'
-        return "", answer
-    if isinstance(q, TrueFalse):
-        word = "True" if q.answer else "False"
-        return "True or false?", f'<div class="qg-answer-text qg-{word.lower()}">{word}</div>'
-    if isinstance(q, Numeric):
-        unit = f" {_html(q.unit)}" if q.unit else ""
-        answer = f'<div class="qg-answer-text">{format_number(q.answer)}{unit}</div>'
-        if q.tolerance:
-            answer += f'<div class="qg-also">Accepted: \u00b1 {format_number(q.tolerance)}{unit}</div>'
-        return "Give a number", answer
-    if isinstance(q, Open):
-        if q.answer:
-            answer = f'<div class="qg-label">Model answer</div><div>{_html(q.answer)}</div>'
-        else:
-            answer = (
-                '<div class="qg-also">No model answer: compare with the explanation and the source.</div>'
-            )
-        return "In your own words", answer
-    raise TypeError(f"no Basic note for {type(q).__name__}")  # pragma: no cover
-
-
-def note_fields(
-    q: Question, *, guid: str, source: str = "", image: str = "", ref: str = ""
-) -> tuple[NoteType, list[str]]:
-    """The note type of `q` and its field values, in that note type's field order (HTML).
-
-    `source` is the bank's Source field (`source_html`), `image` the question's <img> tag.
-    """
-    nt = NOTE_TYPE_OF[q.kind]
-    prompt = _html(q.prompt)
-    evidence = "".join(f"<blockquote>\u201c{_html(e)}\u201d</blockquote>" for e in q.evidence)
-    details = (image, _html(q.explanation), evidence, source, ref)
-    if isinstance(q, Cloze):
-        values = [_html(q.text), prompt, *details]
-    elif isinstance(q, (Choice, Multi)):
-        values = [prompt, *_choice_fields(q, guid), *details]
-    elif isinstance(q, Match):
-        values = [prompt, *_match_fields(q, guid), *details]
-    elif isinstance(q, Order):
-        values = [prompt, *_order_fields(q, guid), *details]
-    else:
-        values = [prompt, *_basic_fields(q), *details]
-    return nt, values
-
-
-def note_tags(bank: Bank, q: Question) -> list[str]:
-    """Bank tags, question tags, difficulty::<level> and type::<kind>, sorted, no repeats."""
-    tags = {*bank.tags, *q.tags, f"type::{q.kind}"}
-    if q.difficulty:
-        tags.add(f"difficulty::{q.difficulty}")
-    return sorted(tags, key=lambda t: (t.casefold(), t))
-
-
-def card_ords(q: Question) -> list[int]:
-    """The template ordinals of the cards Anki makes of `q`: one per cloze number, else [0]."""
-    if isinstance(q, Cloze):
-        deletions, _ = parse_cloze(q.text)
-        return sorted({d.number - 1 for d in deletions}) or [0]
-    return [0]
-
-
-def deck_id(name: str) -> int:
-    """A deck id derived from the deck's name (31 bits, like the ids genanki suggests)."""
-    digest = hashlib.sha256(f"quizgen-deck:{name}".encode()).digest()
-    return (1 << 30) | int.from_bytes(digest[:4], "big") & ((1 << 30) - 1)
 
 
 # -- media -----------------------------------------------------------------------------------
@@ -643,14 +188,14 @@ def _gc_paused() -> Iterator[None]:
 def _write_deck(
     questions: Sequence[tuple[Bank, Question]], out: Path, timestamp: float, lock_path: Path
 ) -> AnkiSummary:
-    lock = _read_lock(lock_path)
+    lock = read_lock(lock_path)
     now = int(timestamp)
 
     models: dict[int, _Model] = {}
     for nt in NOTE_TYPES:
         fields, templates, digest = _note_type_spec(nt)
         key = str(nt.id)
-        mod = _next_mod(lock.notetypes.get(key), digest, now)
+        mod = next_mod(lock.notetypes.get(key), digest, now)
         lock.notetypes[key] = {"q": nt.name, "type": nt.id, "hash": digest, "mod": mod}
         models[nt.id] = _Model(
             model_id=nt.id,
@@ -685,18 +230,18 @@ def _write_deck(
         tags = tag_cache.get(tag_key)
         if tags is None:
             tags = tag_cache[tag_key] = " " + " ".join(note_tags(bank, q)) + " "
-        flds = _SEPARATOR.join(values)
+        flds = FIELD_SEPARATOR.join(values)
         if (
-            flds.count(_SEPARATOR) != len(values) - 1
-            or _STRIPPED.search(flds)
+            flds.count(FIELD_SEPARATOR) != len(values) - 1
+            or STRIPPED.search(flds)
             or not unicodedata.is_normalized("NFC", flds)
         ):
-            values = _clean(values)
-            flds = _SEPARATOR.join(values)
-        digest = _digest(f"{nt.id}\x1e{flds}\x1e{tags}")
+            values = clean_fields(values)
+            flds = FIELD_SEPARATOR.join(values)
+        digest = content_hash(f"{nt.id}\x1e{flds}\x1e{tags}")
 
         prev = lock.notes.get(guid)
-        mod = _next_mod(prev, digest, now)
+        mod = next_mod(prev, digest, now)
         if prev is None or prev["hash"] != digest:
             changed += 1
             new += prev is None
@@ -721,7 +266,7 @@ def _write_deck(
     # lock: if one comes back, its mod time must still beat what students hold.
     _write_package(out, list(decks.values()), note_rows, card_rows, media.files, timestamp)
     try:
-        write_bytes(lock_path, _lock_json(lock))
+        write_bytes(lock_path, lock_json(lock))
     except OSError as exc:
         raise OutputError(f"cannot write {lock_path}: {exc.strerror or exc}") from exc
     return AnkiSummary(

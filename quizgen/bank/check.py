@@ -14,8 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from quizgen.diagnostics import Diagnostic, diagnostic, has_errors, promote_warnings
-from quizgen.model import (
+from quizgen.bank.model import (
     DIFFICULTIES,
     QUESTION_KINDS,
     Bank,
@@ -28,8 +27,10 @@ from quizgen.model import (
     Order,
     Question,
 )
-from quizgen.read import did_you_mean, find_bank_files, read_banks
-from quizgen.text import normalize_quote, parse_cloze
+from quizgen.bank.nodes import did_you_mean
+from quizgen.bank.read import find_bank_files, read_banks
+from quizgen.bank.text import normalize_quote, parse_cloze
+from quizgen.diagnostics import Diagnostic, diagnostic, has_errors, promote_warnings
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'joint-unit-purpose'"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from quizgen.model import DIFFICULTIES, QUESTION_KINDS
-from quizgen.spec import (
+from quizgen.bank.model import DIFFICULTIES, QUESTION_KINDS
+from quizgen.bank.spec import (
     BANK_FIELDS,
     PROMPT_OPTIONAL,
     SOURCE_FIELDS,

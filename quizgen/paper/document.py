@@ -5,7 +5,7 @@
 formats cannot disagree about what is printed, in which order, or what the key says.
 
 Bank text is never pre-rendered here: every text field is a list of runs
-`[[style, text], ...]` (style "", "b", "i" or "code", see `quizgen.text.runs`) and
+`[[style, text], ...]` (style "", "b", "i" or "code", see `quizgen.bank.text.runs`) and
 each writer turns runs into its own format with its own escaping. For Typst this is
 what keeps bank text out of markup: the template builds content from the runs.
 
@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from quizgen.model import (
+from quizgen.bank.model import (
     Bank,
     Choice,
     Cloze,
@@ -49,8 +49,8 @@ from quizgen.model import (
     TrueFalse,
     format_number,
 )
+from quizgen.bank.text import cloze_blanks, parse_cloze, plain, runs
 from quizgen.select import Item, Quiz, answer_key, letter
-from quizgen.text import cloze_blanks, parse_cloze, plain, runs
 
 Json = dict[str, Any]
 ImageRef = Callable[[Path], str]  # an image file on disk -> how the writer refers to it

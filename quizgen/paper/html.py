@@ -1,6 +1,6 @@
 """HTML quizzes and answer keys: one self-contained file each, ready to print from a browser.
 
-Jinja2 with autoescape on renders the same document as the PDF (quizgen.paper).
+Jinja2 with autoescape on renders the same document as the PDF (quizgen.paper.document).
 Bank text reaches the page only through the `rich` filter, which escapes every run
 before wrapping it in <strong>/<em>/<code>: `<script>` in a question prints as text.
 Images are embedded as data: URIs so the file can be mailed or moved on its own.
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizgen.output import write_all
-from quizgen.paper import Json, document, key_path
+from quizgen.paper.document import Json, document, key_path
 from quizgen.select import Quiz
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def _environment() -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("quizgen", "templates"),
+        loader=jinja2.PackageLoader("quizgen.paper", "templates"),
         autoescape=True,  # every {{ }} is escaped; bank text is never trusted markup
         undefined=jinja2.StrictUndefined,  # a typo in a template fails the tests, not a quiz
         trim_blocks=True,

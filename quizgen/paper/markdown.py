@@ -1,6 +1,6 @@
 """Markdown quizzes and answer keys, for pasting into a document or a learning platform.
 
-CommonMark (with GitHub's tables) from the same document as the PDF (quizgen.paper).
+CommonMark (with GitHub's tables) from the same document as the PDF (quizgen.paper.document).
 Bank text is escaped run by run, so `*`, `_`, `[`, `<`, `|`, `$` and the rest print
 as themselves; only the three bank marks become Markdown emphasis and code.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from quizgen.output import write_all
-from quizgen.paper import Json, document, key_path
+from quizgen.paper.document import Json, document, key_path
 from quizgen.select import Quiz
 
 SUFFIX = ".md"

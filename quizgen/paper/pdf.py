@@ -19,7 +19,7 @@ from pathlib import Path
 
 from quizgen.errors import RenderError
 from quizgen.output import write_all
-from quizgen.paper import document, key_path
+from quizgen.paper.document import document, key_path
 from quizgen.select import Quiz, Version
 
 SUFFIX = ".pdf"
@@ -30,7 +30,7 @@ PARTS = ("quiz", "key")
 @cache
 def template() -> bytes:
     """The Typst source of the quiz and key layout."""
-    return resources.files("quizgen").joinpath("templates", "quiz.typ").read_bytes()
+    return resources.files("quizgen.paper").joinpath("templates", "quiz.typ").read_bytes()
 
 
 def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:

@@ -34,18 +34,18 @@ from quizgen.anki import (
     MATCH_ORDER_MODEL_ID,
     NOTE_TYPES,
     AnkiSummary,
-    _html,
     card_templates,
     deck_id,
     lock_path_for,
     stylesheet,
     write_deck,
 )
-from quizgen.check import load
+from quizgen.anki.fields import _html
+from quizgen.bank.check import load
+from quizgen.bank.model import Bank, Short
+from quizgen.bank.text import plain, to_html
 from quizgen.errors import QuizgenError
-from quizgen.model import Bank, Short
 from quizgen.select import Filter, select
-from quizgen.text import plain, to_html
 from tests.conftest import load_ok
 
 if TYPE_CHECKING:  # importing anki.cards before anki.collection trips a circular import in anki
@@ -629,7 +629,7 @@ def test_a_new_stylesheet_reaches_students_and_only_then(
     new_collection: Callable[[str], Collection],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import quizgen.anki as anki_writer
+    import quizgen.anki.package as anki_writer
 
     out = tmp_path / "decks" / "belarus.apkg"
     build(out, all_types)
@@ -826,7 +826,7 @@ def test_any_text_in_a_prompt_or_answer_reaches_the_note_as_text(
 @given(st.text(st.sampled_from("ab *`\\<>&\n\"'") | st.characters(codec="utf-8"), max_size=40))
 def test_the_writers_fast_escaping_is_exactly_to_html(text: str) -> None:
     """anki._html skips to_html's parser for text without marks; it must never differ
-    (a new mark in quizgen.text would show up here)."""
+    (a new mark in quizgen.bank.text would show up here)."""
     assert _html(text) == to_html(text)
 
 

@@ -19,10 +19,21 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from quizgen.check import load
+from quizgen.bank.check import load
+from quizgen.bank.model import (
+    DIFFICULTIES,
+    Choice,
+    Cloze,
+    Match,
+    Multi,
+    Numeric,
+    Open,
+    Order,
+    Short,
+    TrueFalse,
+)
 from quizgen.cli import app
 from quizgen.diagnostics import CODES
-from quizgen.model import DIFFICULTIES, Choice, Cloze, Match, Multi, Numeric, Open, Order, Short, TrueFalse
 from tests.conftest import GOOD
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

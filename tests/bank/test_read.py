@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.check import load
-from quizgen.model import Choice, Multi, Numeric, Open, Short, TrueFalse
-from quizgen.read import read_bank
+from quizgen.bank.check import load
+from quizgen.bank.model import Choice, Multi, Numeric, Open, Short, TrueFalse
+from quizgen.bank.read import read_bank
 from tests.conftest import BAD, GOOD, diagnostics_of, load_ok
 
 WriteBank = Callable[..., Path]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import quizgen.read as read
-from quizgen.check import Checked, load
+import quizgen.bank.slices as slices
+from quizgen.bank.check import Checked, load
 from tests.conftest import GOOD
 
 
@@ -26,10 +26,10 @@ def big_bank(copies: int, broken: str = "") -> str:
 
 
 def read_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Checked, Checked]:
-    monkeypatch.setattr(read, "SLICED_MIN_CHARS", 10**12)
+    monkeypatch.setattr(slices, "SLICED_MIN_CHARS", 10**12)
     serial = load([path])
-    monkeypatch.setattr(read, "SLICED_MIN_CHARS", 1)
-    monkeypatch.setattr(read, "QUESTIONS_PER_SLICE", 7)  # many slices, boundaries mid-bank
+    monkeypatch.setattr(slices, "SLICED_MIN_CHARS", 1)
+    monkeypatch.setattr(slices, "QUESTIONS_PER_SLICE", 7)  # many slices, boundaries mid-bank
     parallel = load([path])
     return serial, parallel
 
@@ -38,8 +38,8 @@ def test_a_large_clean_bank_reads_the_same_in_slices(tmp_path: Path, monkeypatch
     path = tmp_path / "big.yaml"
     path.write_text(big_bank(20), encoding="utf-8")
     split_used = []
-    real = read._read_in_slices
-    monkeypatch.setattr(read, "_read_in_slices", lambda *a: split_used.append(real(*a)) or split_used[-1])
+    real = slices.read_in_slices
+    monkeypatch.setattr(slices, "read_in_slices", lambda *a: split_used.append(real(*a)) or split_used[-1])
     serial, parallel = read_both(path, monkeypatch)
     assert split_used and split_used[0] is not None, "the sliced reader was not used"
     assert parallel.diagnostics == serial.diagnostics

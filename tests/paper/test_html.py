@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizgen import html
-from quizgen.model import Bank, Choice, Question
-from quizgen.paper import document, key_path
+from quizgen.bank.model import Bank, Choice, Question
+from quizgen.bank.text import plain
+from quizgen.paper import html
+from quizgen.paper.document import document, key_path
 from quizgen.select import QuizSettings, build_quiz, select
-from quizgen.text import plain
 from tests.conftest import GOOD, QUESTIONS, load_ok
 
 

@@ -18,12 +18,12 @@ import pytest
 from pypdf import PageObject, PdfReader
 from pypdf.generic import DictionaryObject
 
-from quizgen import pdf
+from quizgen.bank.model import Choice, Cloze, Match, Multi, Order, Question, TrueFalse
+from quizgen.bank.text import cloze_blanks, plain
 from quizgen.errors import RenderError
-from quizgen.model import Choice, Cloze, Match, Multi, Order, Question, TrueFalse
-from quizgen.paper import key_path
+from quizgen.paper import pdf
+from quizgen.paper.document import key_path
 from quizgen.select import Filter, Quiz, QuizSettings, build_quiz, select
-from quizgen.text import cloze_blanks, plain
 from tests.conftest import GOOD, QUESTIONS, load_ok
 
 FOOTER = re.compile(r"Version ([A-Z]+) · page (\d+) of (\d+)")

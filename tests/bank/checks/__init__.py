@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from quizgen.check import load
+from quizgen.bank.check import load
 
 HEADER = "bank: checks\ntitle: Checks\nquestions:\n"
 FIRST_LINE = 4  # the first question of `bank_text` starts on this line

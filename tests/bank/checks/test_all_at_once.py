@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from quizgen.check import load
+from quizgen.bank.check import load
 from tests.conftest import diagnostics_of
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.check import load
-from quizgen.model import Choice
-from tests.checks import bank_text, seen, write
+from quizgen.bank.check import load
+from quizgen.bank.model import Choice
+from tests.bank.checks import bank_text, seen, write
 
 # Lines: 4 id, 5 type, 6 prompt, 7 choices, 8 answer, 9 and on: extra keys.
 CHOICE = """

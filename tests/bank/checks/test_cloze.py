@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.check import load
-from quizgen.model import Cloze
-from quizgen.text import parse_cloze
-from tests.checks import bank_text, seen, write
+from quizgen.bank.check import load
+from quizgen.bank.model import Cloze
+from quizgen.bank.text import parse_cloze
+from tests.bank.checks import bank_text, seen, write
 
 NO_DELETION_HINT = "mark what the student must recall: The capital is {{c1::Minsk}}."
 MALFORMED_HINT = "write {{c1::answer}} or {{c1::answer::hint}}"

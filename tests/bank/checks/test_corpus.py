@@ -1,4 +1,4 @@
-"""The corpus of broken banks: one file per failure mode in tests/banks/bad/.
+"""The corpus of broken banks: one file per failure mode in tests/bank/bad/.
 
 Each file is mapped to the exact list of problems a user sees ("line:col CODE message"),
 the whole list, so no extra or missing diagnostic can slip through. Hints are asserted
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.check import load
+from quizgen.bank.check import load
 from quizgen.diagnostics import CODES
 from tests.conftest import ARTICLES, BAD, diagnostics_of, requires_articles
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.check import load
-from tests.checks import bank_text, seen, write
+from quizgen.bank.check import load
+from tests.bank.checks import bank_text, seen, write
 
 SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'joint-unit-purpose'"
 DUPLICATE_BANK_HINT = "every bank needs its own id: it is part of every Anki note's identity"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.checks import bank_text, seen, write
+from tests.bank.checks import bank_text, seen, write
 
 ESCAPES_HINT = "keep images in the bank's folder or below it"
 ABSOLUTE_HINT = "give the path relative to the bank's folder, e.g. images/map.png"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.check import load
-from quizgen.model import Match, Order
-from tests.checks import bank_text, seen, write
+from quizgen.bank.check import load
+from quizgen.bank.model import Match, Order
+from tests.bank.checks import bank_text, seen, write
 
 # Lines: 4 id, 5 type, 6 prompt, 7 pairs/items (value at column 7, the first "-"), 8 and on:
 # one pair or item per line, at column 9.

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quizgen.check import load
+from quizgen.bank.check import load
 from quizgen.cli import app
-from tests.checks import bank_text, seen, write
+from tests.bank.checks import bank_text, seen, write
 from tests.conftest import ARTICLES, QUESTIONS, requires_articles
 
 ARTICLE = (

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.check import load
-from tests.checks import HEADER, bank_text, seen, write
+from quizgen.bank.check import load
+from tests.bank.checks import HEADER, bank_text, seen, write
 
 # A sound short question; its keys are on lines 4-7 and a key added after it is on line 8.
 SHORT = """

@@ -1,0 +1,273 @@
+"""A question -> its note type and field values (HTML), tags and cards.
+
+Everything from a bank is escaped here: a field is HTML that Anki shows as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from quizgen.anki.notes import NOTE_TYPE_OF, NoteType
+from quizgen.bank.model import (
+    Bank,
+    Choice,
+    Cloze,
+    Match,
+    Multi,
+    Numeric,
+    Open,
+    Order,
+    Question,
+    Short,
+    Source,
+    TrueFalse,
+    format_number,
+)
+from quizgen.bank.text import parse_cloze, to_html
+from quizgen.select import letter
+
+# Anki separates fields with \x1f inside one column; a bank can smuggle that character
+# in through a YAML escape ("\x1f"), so it never reaches a field.
+FIELD_SEPARATOR = "\x1f"
+# What Anki removes from a field on import (control characters but tab and newline),
+# and Anki keeps text in NFC. Doing the same here makes the field we write the field
+# Anki stores.
+STRIPPED = re.compile(r"[\x00-\x08\x0b-\x1e\x7f]")
+
+
+def clean_fields(values: list[str]) -> list[str]:
+    return [unicodedata.normalize("NFC", STRIPPED.sub("", v).replace(FIELD_SEPARATOR, " ")) for v in values]
+
+
+def _html(text: str) -> str:
+    """`quizgen.bank.text.to_html`, with a fast path for text without marks (most text).
+
+    Without `*`, `` ` `` or a backslash, to_html's result is the escaped text with <br>
+    for newlines; skipping its parser matters at 100,000 questions.
+    """
+    if "*" in text or "`" in text or "\\" in text:
+        return to_html(text)
+    if "&" in text or "<" in text or ">" in text:
+        text = html.escape(text, quote=False)
+    return text.replace("\n", "<br>") if "\n" in text else text
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def _as_of(published: str) -> str:
+    """'2022-10' -> 'October 2022', '2022-10-05' -> '5 October 2022'; other text as written."""
+    m = _DATE.fullmatch(published.strip())
+    if not m or (m.group(2) and not 1 <= int(m.group(2)) <= 12):
+        return published
+    year, month, day = m.groups()
+    if month is None:
+        return year
+    shown = f"{_MONTHS[int(month) - 1]} {year}"
+    return f"{int(day)} {shown}" if day else shown
+
+
+def source_html(source: Source | None) -> str:
+    """The Source field: the article's title (a link when it has a web URL) and its date."""
+    if source is None or not source.title:
+        return ""
+    title = f"<cite>{_html(source.title)}</cite>"
+    url = source.url.strip()
+    # Only web links: a javascript: or file: URL from a bank must not become clickable.
+    if url.lower().startswith(("https://", "http://")):
+        title = f'<a href="{html.escape(url, quote=True)}">{title}</a>'
+    if source.published:
+        title += f", as of {_html(_as_of(source.published))}"
+    return title
+
+
+def _keyed_list(keys: Sequence[str], texts: Sequence[str], marks: Sequence[str] = ()) -> str:
+    """A list with a key (A, B, ... or 1, 2, ...) before each item, and an optional mark after."""
+    if marks:
+        items = [
+            f'<li><span class="qg-key">{k}</span><span class="qg-text">{t}</span>'
+            f'<span class="qg-mark">{m}</span></li>'
+            for k, t, m in zip(keys, texts, marks, strict=True)
+        ]
+    else:
+        items = [
+            f'<li><span class="qg-key">{k}</span><span class="qg-text">{t}</span></li>'
+            for k, t in zip(keys, texts, strict=True)
+        ]
+    return '<ol class="qg-list">' + "".join(items) + "</ol>"
+
+
+def _permutation(n: int, seed: str, derange: bool) -> list[int]:
+    """A shuffled range(n) fixed by `seed` (the GUID), so it is the same on every build.
+
+    A Fisher-Yates shuffle driven by one big number from a hash of the seed (16 bits per
+    item, more than log2(n!) needs): portable, and cheaper per note than seeding
+    `random.Random`. With `derange`, never the original order, which would give the
+    answer away.
+    """
+    x = int.from_bytes(hashlib.shake_128(seed.encode()).digest(2 * n + 8), "big")
+    order = list(range(n))
+    for i in range(n - 1, 0, -1):
+        x, j = divmod(x, i + 1)
+        order[i], order[j] = order[j], order[i]
+    if derange and n > 1 and order == sorted(order):
+        order = order[1:] + order[:1]
+    return order
+
+
+_LETTERS = [letter(i) for i in range(26)]
+
+
+def _letter(i: int) -> str:
+    return _LETTERS[i] if i < 26 else letter(i)
+
+
+def _choice_fields(q: Choice | Multi, guid: str) -> tuple[str, str, str]:
+    """Instruction, Choices (the front) and Answer: the same list, the correct choices marked
+    (a class and a check mark) and the others dimmed, so the card does not jump when flipped."""
+    n = len(q.choices)
+    order = _permutation(n, guid, derange=False) if q.shuffle else range(n)
+    correct = (q.answer,) if isinstance(q, Choice) else q.answers
+    front: list[str] = []
+    back: list[str] = []
+    for pos, i in enumerate(order):
+        choice = q.choices[i]
+        item = f'<span class="qg-key">{_letter(pos)}</span><span class="qg-text">{_html(choice)}</span>'
+        front.append(f"<li>{item}</li>")
+        if choice in correct:
+            back.append(f'<li class="qg-correct">{item}<span class="qg-mark">\u2713</span></li>')
+        else:
+            back.append(f'<li class="qg-wrong">{item}</li>')
+    instruction = "Choose one" if isinstance(q, Choice) else "Select all that apply"
+    return (
+        instruction,
+        '<ol class="qg-list">' + "".join(front) + "</ol>",
+        '<ol class="qg-list">' + "".join(back) + "</ol>",
+    )
+
+
+def _match_fields(q: Match, guid: str) -> tuple[str, str, str]:
+    """Instruction, Items (left column numbered, right column shuffled) and the answer table."""
+    rights = [right for _, right in q.pairs]
+    order = _permutation(len(rights), guid, derange=True)
+    letter_of = {original: _letter(pos) for pos, original in enumerate(order)}
+    front = (
+        '<div class="qg-columns">'
+        + _keyed_list([str(i + 1) for i in range(len(q.pairs))], [_html(left) for left, _ in q.pairs])
+        + _keyed_list([_letter(i) for i in range(len(order))], [_html(rights[i]) for i in order])
+        + "</div>"
+    )
+    rows = "".join(
+        f'<tr><td><span class="qg-key">{i + 1}</span> {_html(left)}</td>'
+        f'<td class="qg-arrow">\u2192</td>'
+        f'<td><span class="qg-key">{letter_of[i]}</span> {_html(right)}</td></tr>'
+        for i, (left, right) in enumerate(q.pairs)
+    )
+    back = f'<table class="qg-table">{rows}</table>'
+    # "numbered ... lettered", not "left ... right": on a phone the two lists stack
+    return "Match each numbered item with a lettered one", front, back
+
+
+def _order_fields(q: Order, guid: str) -> tuple[str, str, str]:
+    """Instruction, Items (shuffled, lettered) and the answer: numbered, with each letter."""
+    order = _permutation(len(q.items), guid, derange=True)
+    letter_of = {original: _letter(pos) for pos, original in enumerate(order)}
+    front = _keyed_list([_letter(i) for i in range(len(order))], [_html(q.items[i]) for i in order])
+    back = _keyed_list(
+        [str(i + 1) for i in range(len(q.items))],
+        [_html(item) for item in q.items],
+        marks=[letter_of[i] for i in range(len(q.items))],
+    )
+    return "Put these in the right order", front, back
+
+
+def _basic_fields(q: Question) -> tuple[str, str]:
+    """Instruction and Answer of a short, truefalse, numeric or open question."""
+    if isinstance(q, Short):
+        answer = f'<div class="qg-answer-text">{_html(q.answer)}</div>'
+        if q.accept:
+            also = ", ".join(_html(a) for a in q.accept)
+            answer += f'<div class="qg-also">Also accepted: {also}</div>'
+        return "", answer
+    if isinstance(q, TrueFalse):
+        word = "True" if q.answer else "False"
+        return "True or false?", f'<div class="qg-answer-text qg-{word.lower()}">{word}</div>'
+    if isinstance(q, Numeric):
+        unit = f" {_html(q.unit)}" if q.unit else ""
+        answer = f'<div class="qg-answer-text">{format_number(q.answer)}{unit}</div>'
+        if q.tolerance:
+            answer += f'<div class="qg-also">Accepted: \u00b1 {format_number(q.tolerance)}{unit}</div>'
+        return "Give a number", answer
+    if isinstance(q, Open):
+        if q.answer:
+            answer = f'<div class="qg-label">Model answer</div><div>{_html(q.answer)}</div>'
+        else:
+            answer = (
+                '<div class="qg-also">No model answer: compare with the explanation and the source.</div>'
+            )
+        return "In your own words", answer
+    raise TypeError(f"no Basic note for {type(q).__name__}")  # pragma: no cover
+
+
+def note_fields(
+    q: Question, *, guid: str, source: str = "", image: str = "", ref: str = ""
+) -> tuple[NoteType, list[str]]:
+    """The note type of `q` and its field values, in that note type's field order (HTML).
+
+    `source` is the bank's Source field (`source_html`), `image` the question's <img> tag.
+    """
+    nt = NOTE_TYPE_OF[q.kind]
+    prompt = _html(q.prompt)
+    evidence = "".join(f"<blockquote>\u201c{_html(e)}\u201d</blockquote>" for e in q.evidence)
+    details = (image, _html(q.explanation), evidence, source, ref)
+    if isinstance(q, Cloze):
+        values = [_html(q.text), prompt, *details]
+    elif isinstance(q, (Choice, Multi)):
+        values = [prompt, *_choice_fields(q, guid), *details]
+    elif isinstance(q, Match):
+        values = [prompt, *_match_fields(q, guid), *details]
+    elif isinstance(q, Order):
+        values = [prompt, *_order_fields(q, guid), *details]
+    else:
+        values = [prompt, *_basic_fields(q), *details]
+    return nt, values
+
+
+def note_tags(bank: Bank, q: Question) -> list[str]:
+    """Bank tags, question tags, difficulty::<level> and type::<kind>, sorted, no repeats."""
+    tags = {*bank.tags, *q.tags, f"type::{q.kind}"}
+    if q.difficulty:
+        tags.add(f"difficulty::{q.difficulty}")
+    return sorted(tags, key=lambda t: (t.casefold(), t))
+
+
+def card_ords(q: Question) -> list[int]:
+    """The template ordinals of the cards Anki makes of `q`: one per cloze number, else [0]."""
+    if isinstance(q, Cloze):
+        deletions, _ = parse_cloze(q.text)
+        return sorted({d.number - 1 for d in deletions}) or [0]
+    return [0]
+
+
+def deck_id(name: str) -> int:
+    """A deck id derived from the deck's name (31 bits, like the ids genanki suggests)."""
+    digest = hashlib.sha256(f"quizgen-deck:{name}".encode()).digest()
+    return (1 << 30) | int.from_bytes(digest[:4], "big") & ((1 << 30) - 1)

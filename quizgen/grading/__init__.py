@@ -1,0 +1,1 @@
+"""Answer sheets, their layout, reading scanned sheets, scores and item analysis."""

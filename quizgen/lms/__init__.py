@@ -1,0 +1,1 @@
+"""Files a learning platform imports (Moodle XML, GIFT, Canvas QTI, CSV): one module per format."""
