@@ -15,6 +15,7 @@ cloze answers) are plain text, with the characters Moodle would read as syntax e
 from __future__ import annotations
 
 import base64
+import html as std_html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
@@ -117,8 +118,9 @@ _CLOZE_SPECIAL = re.compile(r'([\\}#~/"*])')
 
 
 def cloze_answer(answer: str) -> str:
-    """A cloze answer as plain text with Moodle's embedded-answer specials escaped."""
-    return _CLOZE_SPECIAL.sub(r"\\\1", text(answer))
+    """A cloze answer: plain text, HTML-escaped (it sits in the question's HTML, where a
+    `<b>` would be a tag), with Moodle's embedded-answer specials escaped."""
+    return _CLOZE_SPECIAL.sub(r"\\\1", std_html.escape(text(answer), quote=False))
 
 
 def shortanswer(answer: str) -> str:
