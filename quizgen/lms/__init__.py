@@ -63,7 +63,7 @@ class Export:
 
 def writer(fmt: str) -> Writer:
     """The writer module of `fmt` (imported on first use)."""
-    module: Writer = importlib.import_module(FORMATS[fmt])  # type: ignore[assignment]
+    module: Writer = importlib.import_module(FORMATS[fmt])
     return module
 
 
@@ -81,9 +81,7 @@ def export(questions: Sequence[Pair], fmt: str, options: ExportOptions = ExportO
     return Export(data, sorted(found), len(kept))
 
 
-def left_out(
-    code: str, fmt: str, bank: Bank, q: Question, key: str, what: str, hint: str = ""
-) -> Diagnostic:
+def left_out(code: str, fmt: str, bank: Bank, q: Question, key: str, what: str, hint: str = "") -> Diagnostic:
     """A per-format diagnostic at `key` of `q`: `what` the format cannot carry; `q` is left out."""
     pos = q.pos(key)
     message = f"{FORMAT_NAMES[fmt]} cannot carry {what}; question '{q.id}' is left out"

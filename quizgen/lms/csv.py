@@ -59,9 +59,9 @@ def check(bank: Bank, q: Question, options: ExportOptions) -> Iterator[Diagnosti
             bank,
             q,
             "type",
-            f"{'an' if q.kind[0] in 'aeiou' else 'a'} {q.kind} question (a flashcard has one term and one short answer)",
-            "export it to Moodle XML or Canvas QTI, or leave it out with --types "
-            + ",".join(CARD_KINDS),
+            f"{'an' if q.kind[0] in 'aeiou' else 'a'} {q.kind} question "
+            "(a flashcard has one term and one short answer)",
+            "export it to Moodle XML or Canvas QTI, or leave it out with --types " + ",".join(CARD_KINDS),
         )
         return
     if isinstance(q, Cloze) and len(parse_cloze(q.text)[0]) > 1:

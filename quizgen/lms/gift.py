@@ -140,9 +140,7 @@ def _cloze(bank: Bank, q: Cloze) -> str:
 
 def question(bank: Bank, q: Question) -> str:
     """One GIFT question: its id and tags comment, title, text and answers."""
-    meta = " ".join(
-        [f"[id:{_meta(question_ref(bank, q))}]", *(f"[tag:{_meta(t)}]" for t in tags(bank, q))]
-    )
+    meta = " ".join([f"[id:{_meta(question_ref(bank, q))}]", *(f"[tag:{_meta(t)}]" for t in tags(bank, q))])
     head = f"// {meta}\n::{escape(clean(q.id))}::"
     if isinstance(q, Cloze):
         return head + _cloze(bank, q)

@@ -68,7 +68,8 @@ def check_moodle_limits(fmt: str, bank: Bank, q: Question) -> Iterator[Diagnosti
                 bank,
                 q,
                 "answer",
-                f"{right} correct and {wrong} wrong choices: Moodle's grade list has no 1/{max(right, wrong)}",
+                f"{right} correct and {wrong} wrong choices: "
+                f"Moodle's grade list has no 1/{max(right, wrong)}",
                 f"keep at most {MAX_SHARE} correct and {MAX_SHARE} wrong choices",
             )
     if isinstance(q, Match) and len(q.pairs) < 3:
@@ -179,7 +180,7 @@ def image_file(bank: Bank, q: Question) -> tuple[str, bytes] | None:
 def _question_text(parent: ET.Element, value: str, bank: Bank, q: Question) -> None:
     image = image_file(bank, q)
     if image is not None:
-        name, data = image
+        name, _data = image
         value += f'<p><img src="@@PLUGINFILE@@/{quote(name)}" alt=""></p>'
     el = _text(parent, "questiontext", value)
     if image is not None:
@@ -232,7 +233,7 @@ def question_element(bank: Bank, q: Question) -> ET.Element:
     return el
 
 
-def _body(el: ET.Element, q: Question) -> None:  # noqa: C901 - one branch per Moodle type
+def _body(el: ET.Element, q: Question) -> None:
     if isinstance(q, (Choice, Multi)):
         _sub(el, "single", "true" if isinstance(q, Choice) else "false")
         _sub(el, "shuffleanswers", "true" if q.shuffle else "false")
@@ -251,8 +252,8 @@ def _body(el: ET.Element, q: Question) -> None:  # noqa: C901 - one branch per M
         for a in dict.fromkeys((q.answer, *q.accept)):
             _answer(el, "100", shortanswer(a), "moodle_auto_format")
     elif isinstance(q, Numeric):
-        a = _answer(el, "100", number(q.answer), "moodle_auto_format")
-        _sub(a, "tolerance", number(q.tolerance))
+        exact = _answer(el, "100", number(q.answer), "moodle_auto_format")
+        _sub(exact, "tolerance", number(q.tolerance))
         if q.unit:
             units = _sub(el, "units")
             unit = _sub(units, "unit")
@@ -282,8 +283,8 @@ def _body(el: ET.Element, q: Question) -> None:  # noqa: C901 - one branch per M
             _sub(el, tag, value)
         _combined_feedback(el)
         for i, item in enumerate(q.items, start=1):
-            a = _sub(el, "answer", fraction=str(i), format="html")
-            _sub(a, "text", html(item))
+            place = _sub(el, "answer", fraction=str(i), format="html")
+            _sub(place, "text", html(item))
     elif isinstance(q, Open):
         _sub(el, "responseformat", "editor")
         _sub(el, "responserequired", "1")
@@ -311,4 +312,5 @@ def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
             current = bank
         root.append(question_element(bank, q))
     ET.indent(root)
-    return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+    return data + b"\n"

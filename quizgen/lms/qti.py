@@ -157,7 +157,7 @@ def _cloze_stem(q: Cloze) -> str:
     return f"<p>{no_blanks(html(q.prompt))}</p><p>{body}</p>" if q.prompt.strip() else body
 
 
-def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Element:  # noqa: C901
+def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Element:
     """One `<item>` as Canvas exports and imports it."""
     ref = question_ref(bank, q)
     item_id = ident(ref)
@@ -216,29 +216,32 @@ def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Elemen
             cond = _sub(rp, "respcondition", **{"continue": "No"})
             _sub(_sub(cond, "conditionvar"), "other")
     elif isinstance(q, Match):
-        rights = list(dict.fromkeys(right for _, right in q.pairs))
-        right_id = {r: f"{item_id}_r{i}" for i, r in enumerate(rights, start=1)}
+        sides = list(dict.fromkeys(side for _, side in q.pairs))
+        side_id = {side: f"{item_id}_r{i}" for i, side in enumerate(sides, start=1)}
         share = number(round(100 / len(q.pairs), 2))
-        for i, (left, right) in enumerate(q.pairs, start=1):
+        for i, (left, match) in enumerate(q.pairs, start=1):
             respident = f"response_{item_id}_l{i}"
             answer_ids.append(f"{item_id}_l{i}")
-            lid = _sub(pres, "response_lid", ident=respident)
-            _mattext(lid, text(left), "text/plain")
-            rc = _sub(lid, "render_choice")
-            for r in rights:
-                _mattext(_sub(rc, "response_label", ident=right_id[r]), text(r))
-            _set_score(rp, [_varequal(respident, right_id[right])], share, action="Add")
+            pair = _sub(pres, "response_lid", ident=respident)
+            _mattext(pair, text(left), "text/plain")
+            options = _sub(pair, "render_choice")
+            for side in sides:
+                _mattext(_sub(options, "response_label", ident=side_id[side]), text(side))
+            _set_score(rp, [_varequal(respident, side_id[match])], share, action="Add")
     elif isinstance(q, Cloze):
         deletions, _ = parse_cloze(q.text)
         share = number(round(100 / len(deletions), 2))
         for i, d in enumerate(deletions, start=1):
             blank = f"b{i}"
-            lid = _sub(pres, "response_lid", ident=f"response_{blank}")
-            _mattext(lid, blank, "text/plain")
-            rc = _sub(lid, "render_choice")
+            gap = _sub(pres, "response_lid", ident=f"response_{blank}")
+            _mattext(gap, blank, "text/plain")
+            fills = _sub(gap, "render_choice")
             answer_id = f"{item_id}_{blank}"
             answer_ids.append(answer_id)
-            _mattext(_sub(rc, "response_label", ident=answer_id, scoring_algorithm="TextInChoices"), text(d.answer))
+            _mattext(
+                _sub(fills, "response_label", ident=answer_id, scoring_algorithm="TextInChoices"),
+                text(d.answer),
+            )
             _set_score(rp, [_varequal(f"response_{blank}", answer_id)], share, action="Add")
 
     _metadata(
@@ -263,10 +266,13 @@ def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Elemen
 
 def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
-    return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+    return data + b"\n"
 
 
-def assessment_xml(questions: Sequence[Pair], assessment_id: str, title: str) -> tuple[bytes, dict[str, bytes]]:
+def assessment_xml(
+    questions: Sequence[Pair], assessment_id: str, title: str
+) -> tuple[bytes, dict[str, bytes]]:
     """The QTI assessment and the images its items show."""
     root = ET.Element("questestinterop", xmlns=QTI_NS)
     assessment = _sub(root, "assessment", ident=assessment_id, title=title)

@@ -22,8 +22,9 @@ GIFT_SPECIALS = GOOD / "gift-specials.yaml"
 ALL_BANKS = (GOOD / "all-types.yaml", GOOD / "specials.yaml", GIFT_SPECIALS)
 
 
-def exported(fmt: str, *paths: Path, options: ExportOptions = ExportOptions()) -> tuple[Export, list[Any]]:
+def exported(fmt: str, *paths: Path, options: ExportOptions | None = None) -> tuple[Export, list[Any]]:
     """Export the banks at `paths`; also return the (bank, question) pairs that were kept."""
+    options = options or ExportOptions()
     pairs = select(load_ok(*paths).banks)
     result = export(pairs, fmt, options)
     w = writer(fmt)

@@ -31,7 +31,15 @@ GIFT_TYPES = {
 
 # gift-pegjs leaves its own escape placeholders in a matching pair's right side (its
 # PlainText rule skips the decoding the other rules do): undo them as its decoder would.
-_PLACEHOLDERS = {"&&092;": "\\", "&&058;": ":", "&&035;": "#", "&&061;": "=", "&&123;": "{", "&&125;": "}", "&&126;": "~"}
+_PLACEHOLDERS = {
+    "&&092;": "\\",
+    "&&058;": ":",
+    "&&035;": "#",
+    "&&061;": "=",
+    "&&123;": "{",
+    "&&125;": "}",
+    "&&126;": "~",
+}
 
 
 def _decode(value: str) -> str:
@@ -89,7 +97,9 @@ def test_every_answer_and_grade_arrives() -> None:
         elif isinstance(q, TrueFalse):
             assert p["isTrue"] is q.answer
         elif isinstance(q, Short):
-            assert [c["text"]["text"] for c in p["choices"]] == [shortanswer(a) for a in (q.answer, *q.accept)]
+            assert [c["text"]["text"] for c in p["choices"]] == [
+                shortanswer(a) for a in (q.answer, *q.accept)
+            ]
             assert all(c["isCorrect"] for c in p["choices"])
         elif isinstance(q, Cloze):
             ((d,), _) = parse_cloze(q.text)
@@ -137,7 +147,13 @@ def test_gift_specials_read_back_exactly_as_typed() -> None:
     assert by_title["weights"]["choices"][3]["text"]["text"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert by_title["statement"]["stem"]["text"] == "T or F: {T} is not an answer ####"
     # Moodle's shortanswer reads * as "anything": a literal star is \*.
-    assert [c["text"]["text"] for c in by_title["wildcard"]["choices"]] == ["\\*", "a\\b", "x = y", "{c}", "#1"]
+    assert [c["text"]["text"] for c in by_title["wildcard"]["choices"]] == [
+        "\\*",
+        "a\\b",
+        "x = y",
+        "{c}",
+        "#1",
+    ]
     assert by_title["one-blank"]["choices"][0]["text"]["text"] == "a ~tilde = sign: #1"
     assert by_title["number"]["choices"] == {"type": "range", "number": -2.5, "range": 0.5}
     pairs = [_decode(m["subanswer"]) for m in by_title["arrows"]["matchPairs"]]
@@ -183,6 +199,8 @@ def test_any_text_survives_gift(prompt: str, right: str, wrong: str) -> None:
         return
     bank = Bank(id="b", title="t", path=GIFT_SPECIALS)
     q = Choice(id="q", prompt=prompt, choices=(right, wrong), answer=right)
-    (p,) = [p for p in parse_gift(gift.render([(bank, q)], gift.ExportOptions()).decode()) if p["type"] == "MC"]
+    (p,) = [
+        p for p in parse_gift(gift.render([(bank, q)], gift.ExportOptions()).decode()) if p["type"] == "MC"
+    ]
     assert p["stem"]["text"] == html(prompt)
     assert [c["text"]["text"] for c in p["choices"]] == [html(right), html(wrong)]

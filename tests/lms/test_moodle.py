@@ -5,14 +5,26 @@ reader of multichoice and cloze questions), against the elements Moodle's import
 from __future__ import annotations
 
 import base64
-from html import unescape
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from quizgen.bank.model import Bank, Choice, Cloze, Match, Multi, Numeric, Open, Order, Question, Short, TrueFalse
+from quizgen.bank.model import (
+    Bank,
+    Choice,
+    Cloze,
+    Match,
+    Multi,
+    Numeric,
+    Open,
+    Order,
+    Question,
+    Short,
+    TrueFalse,
+)
 from quizgen.bank.text import parse_cloze
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.text import html, number, question_ref, tags, text
@@ -30,7 +42,15 @@ PER_TYPE = {
     "numerical": ["answer", "unitgradingtype", "showunits"],
     "cloze": [],
     "matching": ["shuffleanswers", "subquestion"],
-    "ordering": ["layouttype", "selecttype", "selectcount", "gradingtype", "showgrading", "numberingstyle", "answer"],
+    "ordering": [
+        "layouttype",
+        "selecttype",
+        "selectcount",
+        "gradingtype",
+        "showgrading",
+        "numberingstyle",
+        "answer",
+    ],
     "essay": ["responseformat", "responserequired", "responsefieldlines", "attachments", "graderinfo"],
 }
 TYPES = {
@@ -45,7 +65,29 @@ TYPES = {
     "open": "essay",
 }
 # Moodle's grade list (question_bank::fraction_options_full), in percent.
-GRADES = {100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0}
+GRADES = {
+    100,
+    90,
+    83.33333,
+    80,
+    75,
+    70,
+    66.66667,
+    60,
+    50,
+    40,
+    33.33333,
+    30,
+    25,
+    20,
+    16.66667,
+    14.28571,
+    12.5,
+    11.11111,
+    10,
+    5,
+    0,
+}
 _GAP = re.compile(r"\{1:SHORTANSWER:=((?:\\.|[^\\}])*)\}")
 
 
@@ -89,7 +131,7 @@ def test_all_nine_types_arrive_field_by_field() -> None:
         _check_answers(el, q)
 
 
-def _check_answers(el: Any, q: Question) -> None:  # noqa: C901 - one branch per type
+def _check_answers(el: Any, q: Question) -> None:
     answers = [(_t(a, "text"), float(a.get("fraction"))) for a in el.findall("answer")]
     if isinstance(q, Choice):
         assert _t(el, "single") == "true"
@@ -168,7 +210,7 @@ def test_a_script_in_a_bank_is_text_in_moodle() -> None:
 
 
 def test_a_brace_typed_in_a_cloze_is_no_gap() -> None:
-    data, kept = _export(GOOD / "gift-specials.yaml")
+    data, _kept = _export(GOOD / "gift-specials.yaml")
     el = next(e for e in _questions(data) if _t(e, "name/text") == "one-blank")
     body = _t(el, "questiontext/text")
     assert len(_GAP.findall(body)) == 1
