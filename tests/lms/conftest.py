@@ -18,7 +18,7 @@ from tests.conftest import GOOD, load_ok
 HERE = Path(__file__).parent
 GIFT_PARSER = HERE / "parse_gift.js"
 GIFT_PEGJS = HERE / "node" / "node_modules" / "gift-pegjs"
-GIFT_SPECIALS = GOOD / "gift-specials.yaml"
+GIFT_SPECIALS = HERE / "banks" / "gift-specials.yaml"
 ALL_BANKS = (GOOD / "all-types.yaml", GOOD / "specials.yaml", GIFT_SPECIALS)
 
 

@@ -29,7 +29,7 @@ from quizgen.bank.text import parse_cloze
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.text import html, number, question_ref, tags, text
 from tests.conftest import GOOD
-from tests.lms.conftest import ALL_BANKS, exported
+from tests.lms.conftest import ALL_BANKS, GIFT_SPECIALS, exported
 
 etree = pytest.importorskip("lxml.etree")
 
@@ -210,7 +210,7 @@ def test_a_script_in_a_bank_is_text_in_moodle() -> None:
 
 
 def test_a_brace_typed_in_a_cloze_is_no_gap() -> None:
-    data, _kept = _export(GOOD / "gift-specials.yaml")
+    data, _kept = _export(GIFT_SPECIALS)
     el = next(e for e in _questions(data) if _t(e, "name/text") == "one-blank")
     body = _t(el, "questiontext/text")
     assert len(_GAP.findall(body)) == 1
