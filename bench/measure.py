@@ -171,6 +171,43 @@ def measure_apkg(bank: BankInfo, work: Path, repeat: int) -> tuple[Measurement, 
     return measurement, package_path, folder / "genanki-0.apkg", package
 
 
+EXPORT_SUFFIXES = {"moodle": ".xml", "gift": ".gift.txt", "qti": ".zip", "csv": ".csv"}
+
+
+def measure_export(bank: BankInfo, apkg: Measurement, work: Path, repeat: int) -> list[Measurement]:
+    """Each LMS export of the bank, against writing the same questions as .apkg (`apkg`)."""
+    rows = []
+    for fmt, suffix in EXPORT_SUFFIXES.items():
+        runs: list[float] = []
+        first: dict[str, Any] = {}
+        for i in range(repeat):
+            out = work / f"export-{bank.size}" / f"{fmt}-{i}{suffix}"
+            result = run_worker("export", {"bank": str(bank.path), "out": str(out), "format": fmt})
+            runs.append(result["seconds"])
+            first = first or result
+        rows.append(
+            Measurement(
+                "export",
+                f"export {fmt}",
+                bank.size,
+                _median(runs),
+                runs,
+                baseline_name=".apkg writing",
+                baseline_seconds=apkg.seconds,
+                baseline_runs=apkg.runs,
+                includes="quizgen.lms.export (per-format checks, rendering) and writing the file; bank "
+                "loading and imports excluded; baseline: the .apkg writing of the same bank",
+                extra={
+                    "format": fmt,
+                    "written": first["written"],
+                    "left_out": first["left_out"],
+                    "file_mb": first["bytes"] / 1e6,
+                },
+            )
+        )
+    return rows
+
+
 def measure_import(
     size: int, package_path: Path, genanki_path: Path, package: dict[str, Any], work: Path, repeat: int
 ) -> Measurement:

@@ -208,6 +208,17 @@ def table(measurements: list[Measurement], targets: list[Target]) -> str:
             t,
         )
     for m in measurements:
+        if m.key == "export":
+            left = f", {m.extra['left_out']:,} left out" if m.extra["left_out"] else ""
+            add(
+                f"LMS export {m.extra['format']} ({m.extra['written']:,} questions{left}) vs .apkg",
+                m.size,
+                fmt_seconds(m.seconds),
+                fmt_seconds(m.baseline_seconds),
+                fmt_ratio(m.ratio),
+                None,
+            )
+    for m in measurements:
         if m.key == "import":
             csv_seconds = m.baseline_seconds or 1.0
             add(

@@ -75,6 +75,29 @@ def task_apkg(args: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": seconds, "notes": summary.notes, "cards": summary.cards, "bytes": out.stat().st_size}
 
 
+def task_export(args: dict[str, Any]) -> dict[str, Any]:
+    """`quizgen.lms.export` to one format (checks and rendering) and writing the file; the bank
+    is loaded before the clock starts, as for the .apkg."""
+    from quizgen.bank.check import load
+    from quizgen.lms import export
+    from quizgen.output import write_all
+    from quizgen.select import Filter, select
+
+    questions = select(load([Path(args["bank"])]).banks, Filter())
+    out = Path(args["out"])
+    start = time.perf_counter()
+    result = export(questions, args["format"])
+    assert result.data is not None
+    write_all({out: result.data})
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "written": result.written,
+        "left_out": len(questions) - result.written,
+        "bytes": out.stat().st_size,
+    }
+
+
 def task_genanki(args: dict[str, Any]) -> dict[str, Any]:
     """The plain genanki script a user would write, fed the field strings of our notes.
 
@@ -183,6 +206,7 @@ TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "import-apkg": task_import_apkg,
     "import-csv": task_import_csv,
     "quiz": task_quiz,
+    "export": task_export,
 }
 
 

@@ -201,7 +201,9 @@ def test_every_error_code_is_triggered_by_some_corpus_file() -> None:
         articles = ARTICLES if name in NEEDS_REAL_ARTICLE else BAD
         found |= {d.code for d in load([BAD / name], articles).diagnostics}
     found |= {d.code for d in load([BAD / name for name in TOGETHER]).diagnostics}
-    assert sorted(set(CODES) - found - set(UNTRIGGERABLE)) == []
+    # QG2xx are what an export format cannot carry: tests/lms/test_codes.py triggers each.
+    bank_codes = {code for code in CODES if not code.startswith("QG2")}
+    assert sorted(bank_codes - found - set(UNTRIGGERABLE)) == []
     assert sorted(set(UNTRIGGERABLE) & found) == [], "an 'untriggerable' code is triggered"
 
 
