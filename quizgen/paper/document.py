@@ -20,6 +20,7 @@ The tree, field by field (R = runs; the key fields are only printed in the key):
                             questions: [Q, ...]}]}],
     grid: [{numbers: [1, ...], per, points: [label | "", ...],
             rows: [{letter, cells: [{key, also, points}, ...]}]}]
+    model_answers: [{numbers: "A 20, B 19", text (R)}]   # grid-only keys: open questions
 
     Q = {number, kind, id, bank, about, ref, points, points_label, prompt (R), note, image,
          choices: [{letter, text (R)}], columns      # choice, multi, in printed order
@@ -153,7 +154,24 @@ def document(quiz: Quiz, *, paper: str = "a4", image: ImageRef | None = None) ->
         "scoring": scoring_lines(first, settings.scoring) if first else [],
         "versions": versions,
         "grid": grid(quiz),
+        "model_answers": model_answers(quiz) if settings.key_layout == "grid" else [],
     }
+
+
+def model_answers(quiz: Quiz) -> list[Json]:
+    """The open questions' model answers, for a grid-only key (the grid says "see model answers")."""
+    where: dict[tuple[int, str], list[str]] = {}
+    found: dict[tuple[int, str], Open] = {}
+    for version in quiz.versions:
+        for item in version.items:
+            if isinstance(item.question, Open):
+                key = (id(item.bank), item.question.id)
+                found[key] = item.question
+                where.setdefault(key, []).append(f"{version.letter} {item.number}")
+    return [
+        {"numbers": ", ".join(where[key]), "text": rich(q.answer) if q.answer else [["i", "none given; mark on merit."]]}
+        for key, q in found.items()
+    ]
 
 
 def default_instructions(kinds: set[str] | frozenset[str]) -> str:
@@ -487,6 +505,11 @@ def grid(quiz: Quiz) -> list[Json]:
             }
             for v in quiz.versions
         ]
+        if quiz.settings.key_layout == "grid":  # no full key to point to
+            for row in rows:
+                for cell in row["cells"]:
+                    if cell["key"] == "see full key":
+                        cell["key"] = "see model answers"
         tables.append({"numbers": numbers, "per": per, "points": points, "rows": rows})
         start += len(numbers)
     return tables
