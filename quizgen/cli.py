@@ -7,13 +7,12 @@ them, so `quizgen --help` starts fast.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional, TypeVar
-
-import re
 
 import typer
 from typer._click import core as click_core  # Typer's own copy of Click raises these
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from quizgen.bank.check import Checked
     from quizgen.build import BuildResult
     from quizgen.select import Filter
+
 
 class _UsageError(click_errors.UsageError):
     """A usage error printed as every quizgen usage error is: `quizgen: error: ...`, exit 2."""
@@ -55,7 +55,7 @@ def _usage_message(exc: click_errors.UsageError) -> str:
     if isinstance(exc, click_errors.BadParameter) and exc.param is not None:
         for pattern, words in _REWORDED:
             message = pattern.sub(words, message)
-        names = getattr(exc.param, "opts", None) or [exc.param.human_readable_name]
+        names = getattr(exc.param, "opts", None) or [str(exc.param.name)]
         name = max(names, key=len) if exc.param.param_type_name == "option" else names[0].upper()
         return f"{name}: {message.rstrip('.')}"
     return message.rstrip(".")
@@ -147,7 +147,9 @@ Paths = Annotated[
 ]
 Articles = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Option("--articles", metavar="FOLDER", help="Folder of source articles; checks every evidence quote."),
+    typer.Option(
+        "--articles", metavar="FOLDER", help="Folder of source articles; checks every evidence quote."
+    ),
 ]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")]
@@ -519,9 +521,9 @@ def quiz(
 @app.command(cls=_Command, short_help="Check, then build the Anki package and every bank's quiz and key.")
 def build(
     paths: Paths = None,
-    out: Annotated[
-        Path, typer.Option("--out", metavar="FOLDER", help="Folder for the built files.")
-    ] = Path("decks"),
+    out: Annotated[Path, typer.Option("--out", metavar="FOLDER", help="Folder for the built files.")] = Path(
+        "decks"
+    ),
     articles: Articles = None,
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size of the quizzes.")] = Paper.a4,
     strict: Strict = False,

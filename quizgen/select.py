@@ -87,7 +87,7 @@ class QuizSettings:
     # Pad each version (and each part of the key) to an even number of pages, so that
     # printed double-sided no sheet carries two versions.
     duplex: bool = False
-    scoring: ScoringRules = ScoringRules()
+    scoring: ScoringRules = field(default_factory=ScoringRules)
 
 
 @dataclass(frozen=True)

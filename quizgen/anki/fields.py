@@ -133,7 +133,9 @@ def _keyed_list(keys: Sequence[str], texts: Sequence[str], marks: Sequence[str] 
             for k, t, m in zip(keys, texts, marks, strict=True)
         ]
     else:
-        items = [f'<li>{_key(k)}<span class="qg-text">{t}</span></li>' for k, t in zip(keys, texts, strict=True)]
+        items = [
+            f'<li>{_key(k)}<span class="qg-text">{t}</span></li>' for k, t in zip(keys, texts, strict=True)
+        ]
     return '<ol class="qg-list">' + "".join(items) + "</ol>"
 
 

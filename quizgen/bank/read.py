@@ -176,21 +176,22 @@ def _yaml_error(shown: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
             "YAML syntax error: the quote opened here is never closed",
             "close the quote at the end of the text",
         )
-    opened = _quote_left_open(text, line)
-    if opened is not None:
+    left_open = _quote_left_open(text, line)
+    if left_open is not None:
         # The quote ran on to the next quote in the file, and the parser stumbled later.
         return diagnostic(
             "QG002",
             shown,
-            opened[0],
-            opened[1],
-            f"YAML syntax error: the quote opened here is not closed on its line (YAML read on to line {line})",
+            left_open[0],
+            left_open[1],
+            "YAML syntax error: the quote opened here is not closed on its line "
+            f"(YAML read on to line {line})",
             "close the quote at the end of the text, or write the text without quotes",
         )
     if "block" in context and "expected" in problem and mark is not None:
-        hint = _indentation_hint(text, line)
-        if hint:
-            return diagnostic("QG002", shown, line, col, f"YAML syntax error: {hint[0]}", hint[1])
+        slip = _indentation_hint(text, line)
+        if slip:
+            return diagnostic("QG002", shown, line, col, f"YAML syntax error: {slip[0]}", slip[1])
     message = f"YAML syntax error: {context}, {problem}" if context else f"YAML syntax error: {problem}"
     hint = ""
     if "expected a single document" in message:

@@ -176,10 +176,10 @@ _OPENS_AFTER = frozenset(" \t\n([{\u2014\u2013-/")
 
 
 def inner_quotes(text: str) -> str:
-    """A quotation's own double quotes as single ones, for printing it inside “…”.
+    """A quotation's own double quotes as single ones, for printing it inside curly double quotes.
 
-    “"Lukashenko is a disgrace," says Tichanovskaya” reads as nested quotes only with
-    ‘…’ inside: a straight `"` opens at the start or after a space or bracket, else closes.
+    A quotation holding "Lukashenko is a disgrace," reads as nested quotes only with single
+    quotes inside: a straight `"` opens at the start or after a space or bracket, else closes.
     """
     if '"' not in text and "\u201c" not in text and "\u201d" not in text:
         return text

@@ -62,6 +62,8 @@ ImageRef = Callable[[Path], str]  # an image file on disk -> how the writer refe
 
 PAPERS = ("a4", "letter")
 
+DEFAULT_RULES = ScoringRules()
+
 # Section heading and what to do, per kind. A school test tells the pupil once per
 # part how to answer, rather than repeating it under every question.
 SECTIONS: dict[str, tuple[str, str]] = {
@@ -169,7 +171,10 @@ def model_answers(quiz: Quiz) -> list[Json]:
                 found[key] = item.question
                 where.setdefault(key, []).append(f"{version.letter} {item.number}")
     return [
-        {"numbers": ", ".join(where[key]), "text": rich(q.answer) if q.answer else [["i", "none given; mark on merit."]]}
+        {
+            "numbers": ", ".join(where[key]),
+            "text": rich(q.answer) if q.answer else [["i", "none given; mark on merit."]],
+        }
         for key, q in found.items()
     ]
 
@@ -188,7 +193,10 @@ def default_instructions(kinds: set[str] | frozenset[str]) -> str:
     if kinds & {"match", "order"}:
         said.append("Write a letter or a number in each box.")
     if kinds & {"cloze", "short", "numeric"}:
-        said.append("Write other answers on the lines" + (", in sentences where space is given." if "open" in kinds else "."))
+        said.append(
+            "Write other answers on the lines"
+            + (", in sentences where space is given." if "open" in kinds else ".")
+        )
     elif "open" in kinds:
         said.append("Answer in full sentences in the space given.")
     said.append("Points are shown beside each question.")
@@ -277,7 +285,7 @@ def question(
     notes: bool = False,
     image: ImageRef | None = None,
     about: str = "",
-    rules: ScoringRules = ScoringRules(),
+    rules: ScoringRules = DEFAULT_RULES,
 ) -> Json:
     """One printed question with its key. `notes`: say how to answer under the question
     (else a part's heading says it). `about`: the label of its article in a pooled quiz."""
@@ -307,7 +315,7 @@ def question(
         "marking": marking(q, item.points, rules),
         "explanation": rich(q.explanation),
         "source": _source(bank),
-        # Printed inside “…”: its own quotation marks become ‘…’.
+        # Printed inside curly double quotes: its own quotation marks become single ones.
         "evidence": [inner_quotes(e) for e in q.evidence],
     }
     out.update(_body(q, item.shown))
@@ -424,12 +432,14 @@ def marking(q: Question, points: float, rules: ScoringRules) -> str:
 
 
 def _scale(parts: int, points: float, rules: ScoringRules) -> str:
-    """'4 right: 2, 2–3 right: 1, 0–1 right: 0', from the scoring functions themselves."""
+    """'4 right: 2, 2-3 right: 1, 0-1 right: 0' (en dashes), from the scoring functions themselves."""
     by_score: dict[float, list[int]] = {}
     for right in range(parts, -1, -1):
         by_score.setdefault(score_parts(right, parts, points, rules), []).append(right)
     spans = (str(r[0]) if len(r) == 1 else f"{r[-1]}\u2013{r[0]}" for r in by_score.values())
-    return ", ".join(f"{span} right: {fmt_points(score)}" for span, score in zip(spans, by_score, strict=True))
+    return ", ".join(
+        f"{span} right: {fmt_points(score)}" for span, score in zip(spans, by_score, strict=True)
+    )
 
 
 _KIND_NAMES = {
@@ -498,18 +508,14 @@ def grid(quiz: Quiz) -> list[Json]:
         for n in numbers:
             values = {v.items[n - 1].points for v in quiz.versions}
             points.append(_short_points(values.pop()) if len(values) == 1 else "")
+        grid_only = quiz.settings.key_layout == "grid"
         rows = [
             {
                 "letter": v.letter,
-                "cells": [_cell(v.items[n - 1], not points[i]) for i, n in enumerate(numbers)],
+                "cells": [_cell(v.items[n - 1], not points[i], grid_only) for i, n in enumerate(numbers)],
             }
             for v in quiz.versions
         ]
-        if quiz.settings.key_layout == "grid":  # no full key to point to
-            for row in rows:
-                for cell in row["cells"]:
-                    if cell["key"] == "see full key":
-                        cell["key"] = "see model answers"
         tables.append({"numbers": numbers, "per": per, "points": points, "rows": rows})
         start += len(numbers)
     return tables
@@ -519,14 +525,15 @@ def grid(quiz: Quiz) -> list[Json]:
 _ALSO_SHOWN = 3
 
 
-def _cell(item: Item, with_points: bool) -> Json:
+def _cell(item: Item, with_points: bool, grid_only: bool = False) -> Json:
     q = item.question
+    key = "see model answers" if grid_only and isinstance(q, Open) else item.key  # no full key to point to
     also = ""
     if isinstance(q, Short) and q.accept:
         shown = [plain(a) for a in q.accept[:_ALSO_SHOWN]]
         more = len(q.accept) - len(shown)
         also = "or " + ", ".join(shown) + (f" +{more} more" if more else "")
-    return {"key": item.key, "also": also, "points": _short_points(item.points) if with_points else ""}
+    return {"key": key, "also": also, "points": _short_points(item.points) if with_points else ""}
 
 
 def _short_points(points: float) -> str:
@@ -546,7 +553,11 @@ def _per_table(quiz: Quiz, start: int, count: int) -> int:
     remaining = count - start
     even = -(-remaining // tables)
     # Even columns when they fit every table; else the widest that fit from here.
-    return even if even <= first and all(_fits(quiz, start + i * even, count) >= even for i in range(tables)) else first
+    return (
+        even
+        if even <= first and all(_fits(quiz, start + i * even, count) >= even for i in range(tables))
+        else first
+    )
 
 
 def _fits(quiz: Quiz, start: int, count: int) -> int:

@@ -217,7 +217,11 @@ def _cloze(q: Json, *, key: bool) -> str:
         n = piece["blank"]
         if key:
             body = f"({n})\u00a0{rich(piece['fill'])}"
-            after = pieces[i + 1]["text"][0][1][:1] if i + 1 < len(pieces) and "text" in pieces[i + 1] and pieces[i + 1]["text"] else ""
+            after = (
+                pieces[i + 1]["text"][0][1][:1]
+                if i + 1 < len(pieces) and "text" in pieces[i + 1] and pieces[i + 1]["text"]
+                else ""
+            )
             out += f"**{body}**" if _flanking_ok(body, out[-1:], "" if piece["hint"] else after) else body
         else:
             out += f"({n})\u00a0{_LINE}"
@@ -246,7 +250,9 @@ def render_key(doc: Json) -> str:
         "Other accepted answers are under the answer."
     )
     for table in doc["grid"]:
-        heads = [f"{n} ({p})" if p else str(n) for n, p in zip(table["numbers"], table["points"], strict=True)]
+        heads = [
+            f"{n} ({p})" if p else str(n) for n, p in zip(table["numbers"], table["points"], strict=True)
+        ]
         lines += ["", "| Ver. | " + " | ".join(heads) + " |"]
         lines.append("|---" * (len(table["numbers"]) + 1) + "|")
         for row in table["rows"]:

@@ -252,7 +252,11 @@ def test_tags_are_bank_and_question_tags_difficulty_and_type(student: Collection
         "quizgen::sample",
         "quizgen::type::choice",
     ]
-    assert tags("all-types", "exile-country") == ["quizgen::belarus", "quizgen::sample", "quizgen::type::short"]
+    assert tags("all-types", "exile-country") == [
+        "quizgen::belarus",
+        "quizgen::sample",
+        "quizgen::type::short",
+    ]
     assert tags("specials", "cyrillic") == ["quizgen::specials", "quizgen::type::short"]
     assert len(col.find_notes("tag:quizgen::difficulty::hard")) == 3
     assert len(col.find_notes("tag:quizgen::type::cloze")) == 2
@@ -373,7 +377,9 @@ def test_cloze_with_c1_and_c2_makes_two_cards(student: Collection) -> None:
     first, second = (visible(c.question()) for c in cards)
     label = "Fill in the blank "  # the front's instruction, as every type has one
     assert first == label + "In February, Russian units marched from the [...] region into northern Ukraine."
-    assert second == label + "In February, Russian units marched from the Gomel region into northern [country]."
+    assert (
+        second == label + "In February, Russian units marched from the Gomel region into northern [country]."
+    )
     assert re.search(r'<span class="cloze"[^>]*>Gomel</span>', cards[0].answer())
     # the specials cloze: escaped HTML inside a deletion stays text, emphasis inside works
     text = fields(col, "specials", "cloze-specials")["Text"]

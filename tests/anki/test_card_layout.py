@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from anki.collection import Collection  # before anki.cards: the package imports in this order
 from anki.cards import Card
+from anki.collection import Collection  # before anki.cards: the package imports in this order
 
 from tests.anki.test_anki import build, import_into
 from tests.conftest import QUESTIONS
@@ -30,10 +30,14 @@ PHONE = 390
 
 MEASURE = """
 <script>
-function box(el, top) { const r = el.getBoundingClientRect(); return [Math.round(r.top - top), Math.round(r.height)]; }
+function box(el, top) {
+  const r = el.getBoundingClientRect();
+  return [Math.round(r.top - top), Math.round(r.height)];
+}
 function rgb(c) { return c.match(/[\\d.]+/g).slice(0, 3).map(Number); }
 function lum(c) {
-  return rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+  return rgb(c)
+    .map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
     .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
 }
 function seen(el, bg, stop) {  // the colour on screen: faded by every opacity up to the card
@@ -42,14 +46,19 @@ function seen(el, bg, stop) {  // the colour on screen: faded by every opacity u
   const [f, b] = [rgb(getComputedStyle(el).color), rgb(bg)];
   return 'rgb(' + f.map((v, i) => v * alpha + b[i] * (1 - alpha)).join(',') + ')';
 }
-function contrast(a, b) { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); }
+function contrast(a, b) {
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
 function broken(root) {  // words whose letters sit on two lines
   const out = [];
   const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let node = walk.nextNode(); node; node = walk.nextNode()) {
     const re = /\\S+/g; let m;
     while ((m = re.exec(node.data))) {
-      const range = document.createRange(); range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
       const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
       if (tops.size > 1) out.push(m[0]);
     }
@@ -99,7 +108,8 @@ def measure(sides: dict[str, str], folder: Path, night: bool = False) -> dict[st
     page = folder / "cards.html"
     page.write_text(
         f'<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width={PHONE}">'
-        f'<style>body {{ margin: 0; }}</style></head><body>{frames}<pre id="out"></pre>{MEASURE}</body></html>',
+        "<style>body { margin: 0; }</style></head>"
+        f'<body>{frames}<pre id="out"></pre>{MEASURE}</body></html>',
         encoding="utf-8",
     )
     assert CHROMIUM is not None

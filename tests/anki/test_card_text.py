@@ -3,8 +3,8 @@ by the real Anki library."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from anki.collection import Collection
@@ -32,13 +32,17 @@ def fronts_and_backs(col: Collection, kind: str) -> list[tuple[str, str]]:
     return [(visible(c.question()), visible(c.answer())) for c in cards]
 
 
-@pytest.mark.parametrize(("kind", "said"), [("multi", "select all that apply"), ("truefalse", "true or false")])
+@pytest.mark.parametrize(
+    ("kind", "said"), [("multi", "select all that apply"), ("truefalse", "true or false")]
+)
 def test_no_instruction_is_shown_twice(student: Collection, kind: str, said: str) -> None:
     for front, _ in fronts_and_backs(student, kind):
         assert front.lower().count(said) == 1, front
 
 
-@pytest.mark.parametrize(("kind", "label"), [("short", "Answer in a word or two"), ("cloze", "Fill in the blank")])
+@pytest.mark.parametrize(
+    ("kind", "label"), [("short", "Answer in a word or two"), ("cloze", "Fill in the blank")]
+)
 def test_short_and_cloze_fronts_have_their_label(student: Collection, kind: str, label: str) -> None:
     for front, _ in fronts_and_backs(student, kind):
         assert front.startswith(label), front
@@ -52,7 +56,9 @@ def test_numbers_read_as_written(student: Collection) -> None:
 
 def test_a_letter_never_reads_as_a_word(student: Collection) -> None:
     """'A A statement to Belta': the letter now has its period, as on paper."""
-    texts = " ".join(" ".join(pair) for kind in ("choice", "multi", "match") for pair in fronts_and_backs(student, kind))
+    texts = " ".join(
+        " ".join(pair) for kind in ("choice", "multi", "match") for pair in fronts_and_backs(student, kind)
+    )
     assert "A. A statement to Belta" in texts and "A A " not in texts
 
 
@@ -77,4 +83,4 @@ def test_new_cards_come_in_the_order_of_the_articles_dates(student: Collection) 
         positions = [student.get_card(cid).due for cid in student.find_cards(f"did:{did}")]
         dues[name.split("::")[1][:7]] = (min(positions), max(positions))
     ordered = [dues[k] for k in sorted(dues)]  # 2022-10, 2022-12, 2024-08
-    assert all(a[1] < b[0] for a, b in zip(ordered, ordered[1:], strict=False)), dues
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(ordered)), dues

@@ -434,5 +434,5 @@ def test_an_indentation_slip_and_an_open_quote_name_their_cause() -> None:
     ((line, message, hint),) = hints("choice-indented-less.yaml")
     assert line == 11 and "indented 5 spaces" in message and "same column" in hint
     (first, second) = hints("choice-indented-deeper.yaml")
-    assert "indent every '- ' of the list by the same number of spaces" == first[2]
+    assert first[2] == "indent every '- ' of the list by the same number of spaces"
     assert "read as one text" in second[2]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
@@ -63,7 +63,9 @@ def test_a_blanks_number_and_hint_stay_on_the_line_of_its_blank(
         out = tmp_path / f"q{width}.pdf"
         pdf.write(build_quiz(select(bank), settings), out)
         text = pages(out)[0]
-        for n, hint in enumerate(["year", "name", "country", "city", "city", "what", "where", "year", "year"], 1):
+        for n, hint in enumerate(
+            ["year", "name", "country", "city", "city", "what", "where", "year", "year"], 1
+        ):
             line = next(line for line in text.splitlines() if f"({n})" in line)
             assert f"({hint})" in line.split(f"({n})", 1)[1], (n, line)
 
@@ -92,7 +94,9 @@ def pooled(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[st
         return pages(out), pages(key_path(out)), quiz
 
 
-def test_a_pooled_quiz_names_the_article_of_every_question(pooled: tuple[list[str], list[str], object]) -> None:
+def test_a_pooled_quiz_names_the_article_of_every_question(
+    pooled: tuple[list[str], list[str], object],
+) -> None:
     """Review 3: 14 of 20 questions said "the article" with three articles mixed."""
     quiz_pages, _, quiz = pooled
     assert quiz.settings.title == "Belarus and the war"  # type: ignore[attr-defined]
@@ -112,7 +116,9 @@ def test_one_bank_has_no_article_labels(tmp_path: Path) -> None:
     assert {q["about"] for v in doc["versions"] for s in v["sections"] for q in s["questions"]} == {""}
 
 
-def test_page_one_of_every_version_looks_like_page_one_of_a(pooled: tuple[list[str], list[str], object]) -> None:
+def test_page_one_of_every_version_looks_like_page_one_of_a(
+    pooled: tuple[list[str], list[str], object],
+) -> None:
     """Review 6: page 1 of version B carried the running header above its title."""
     quiz_pages, _, _ = pooled
     firsts = [text for text in quiz_pages if "Name:" in text]
@@ -128,7 +134,10 @@ def test_duplex_pads_every_version_and_key_part_to_even_pages(
 ) -> None:
     """Review 8: printed double-sided, version B began on the back of version A."""
     quiz_pages, key_pages, _ = pooled
-    for texts, footer in ((quiz_pages, re.compile(r"Version ([A-Z]) · page (\d+) of (\d+)")), (key_pages, KEY_FOOTER)):
+    for texts, footer in (
+        (quiz_pages, re.compile(r"Version ([A-Z]) · page (\d+) of (\d+)")),
+        (key_pages, KEY_FOOTER),
+    ):
         assert len(texts) % 2 == 0
         part_of: list[str | None] = []
         for text in texts:
@@ -153,21 +162,27 @@ def test_every_key_page_names_its_part_and_counts_its_own_pages(
         assert found, text[-100:]
         seen.setdefault(found.group(1), []).append((int(found.group(3)), int(found.group(4))))
         if found.group(2):
-            assert f"Answer key · Version {found.group(2)}" in text.splitlines()[0]  # the running header says it
+            assert (
+                f"Answer key · Version {found.group(2)}" in text.splitlines()[0]
+            )  # the running header says it
     assert sorted(seen) == ["Version A", "Version B", "Version C", "grid"]
     for counted in seen.values():
         total = counted[0][1]
         assert counted == [(n, total) for n in range(1, total + 1)]
 
 
-def test_the_key_gives_points_alternatives_and_how_to_mark(pooled: tuple[list[str], list[str], object]) -> None:
+def test_the_key_gives_points_alternatives_and_how_to_mark(
+    pooled: tuple[list[str], list[str], object],
+) -> None:
     """Review 7: no points, no alternatives, no scoring rule for partial answers."""
     _, key_pages, quiz = pooled
     grid_page = key_pages[0]
     assert re.search(r"Ver\. 1 1 pt 2 1 pt", grid_page)
     assert "How to mark" in grid_page
     assert "Select all that apply: full points only when exactly the keyed choices are marked." in grid_page
-    assert "Matching: a share of the points per correct pair, rounded down to whole points" in re.sub(r"\s+", " ", grid_page)
+    assert "Matching: a share of the points per correct pair, rounded down to whole points" in re.sub(
+        r"\s+", " ", grid_page
+    )
     for version in quiz.versions:  # type: ignore[attr-defined]
         for item in version.items:
             accepted = getattr(item.question, "accept", ())
@@ -187,6 +202,7 @@ def test_a_grid_only_key_is_the_one_page_a_marker_needs(tmp_path: Path) -> None:
     assert "Answer key · grid · page 1 of 1" in key[0]
 
 
+@settings(deadline=None, max_examples=60)  # building a quiz of 105 questions takes a while
 @given(st.integers(min_value=1, max_value=105), st.integers(min_value=1, max_value=3))
 def test_the_last_grid_table_is_never_a_lonely_column(count: int, versions: int) -> None:
     """Review 7: Q35 stood alone in the last table."""
@@ -194,7 +210,9 @@ def test_the_last_grid_table_is_never_a_lonely_column(count: int, versions: int)
     tables = grid(quiz)
     assert sum(len(t["numbers"]) for t in tables) == count
     if len(tables) > 1:
-        assert len(tables[-1]["numbers"]) * 2 >= len(tables[-2]["numbers"]), [len(t["numbers"]) for t in tables]
+        assert len(tables[-1]["numbers"]) * 2 >= len(tables[-2]["numbers"]), [
+            len(t["numbers"]) for t in tables
+        ]
 
 
 BANKS = real_banks()
@@ -203,7 +221,9 @@ BANKS = real_banks()
 def test_evidence_quotes_inside_quotes_become_single(tmp_path: Path) -> None:
     """Review 13: “"Lukashenko is a disgrace to my country," says Tichanovskaya”."""
     doc = document(build_quiz(select(BANKS), QuizSettings()))
-    evidence = [e for v in doc["versions"] for s in v["sections"] for q in s["questions"] for e in q["evidence"]]
+    evidence = [
+        e for v in doc["versions"] for s in v["sections"] for q in s["questions"] for e in q["evidence"]
+    ]
     assert any("\u2018Lukashenko is a disgrace to my country,\u2019" in e for e in evidence)
     assert not any('"' in e for e in evidence)
 

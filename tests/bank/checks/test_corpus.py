@@ -27,9 +27,12 @@ CORPUS: dict[str, list[str]] = {
     "unclosed-quote.yaml": ["7:13 QG002 YAML syntax error: the quote opened here is never closed"],
     # The quote runs on to the next one in the file; the error names where it opened.
     "unclosed-quote-mid-file.yaml": [
-        "7:13 QG002 YAML syntax error: the quote opened here is not closed on its line (YAML read on to line 11)"
+        "7:13 QG002 YAML syntax error: the quote opened here is not closed on its line "
+        "(YAML read on to line 11)"
     ],
-    "choice-indented-less.yaml": ["11:6 QG002 YAML syntax error: this line is indented 5 spaces, the line above 6"],
+    "choice-indented-less.yaml": [
+        "11:6 QG002 YAML syntax error: this line is indented 5 spaces, the line above 6"
+    ],
     "choice-indented-deeper.yaml": [
         "9:6 QG022 1 choice: the list was read as one text, because a '- ' line below the first "
         "is indented more than the first",
