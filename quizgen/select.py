@@ -128,6 +128,8 @@ def default_title(banks: Sequence[Bank]) -> str:
     """The title of a quiz from `banks`: the one bank's title, else the decks' common top level
     ("Belarus and the war" for `Belarus and the war::2022-10 ...`), else the titles joined."""
     unique = list({id(bank): bank for bank in banks}.values())  # banks compare equal: use identity
+    if not unique:
+        return "Quiz"
     if len(unique) == 1:
         return unique[0].title
     tops = {bank.deck.split("::")[0].strip() for bank in unique if "::" in bank.deck}
