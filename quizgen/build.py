@@ -77,7 +77,10 @@ def build(
     for done, bank in enumerate(banks, start=1):
         out = files.quizzes[bank.id]
         progress(f"quiz {out.name}", done, total)
-        settings = QuizSettings(title=bank.title, seed=BUILD_SEED, versions=BUILD_VERSIONS, shuffle=True)
+        # Duplex-ready (no sheet carries two versions), with the instructions that fit the paper.
+        settings = QuizSettings(
+            title=bank.title, seed=BUILD_SEED, versions=BUILD_VERSIONS, shuffle=True, duplex=True
+        )
         quiz = build_quiz(select([bank]), settings)
         written.extend(pdf.write(quiz, out, paper=paper, key=True))
     return BuildResult(written, deck)
