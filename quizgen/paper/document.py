@@ -500,9 +500,8 @@ def grid(quiz: Quiz) -> list[Json]:
     count = len(quiz.versions[0].items)
     tables: list[Json] = []
     start = 0
-    while start < count:
-        per = _per_table(quiz, start, count)
-        numbers = list(range(start + 1, min(start + per, count) + 1))
+    for per in _table_sizes(quiz, count) if count else []:
+        numbers = list(range(start + 1, start + per + 1))
         # A column's points go in its header when every version agrees, else in each cell.
         points = []
         for n in numbers:
@@ -541,23 +540,18 @@ def _short_points(points: float) -> str:
     return f"{fmt_points(points)} pt{'' if points == 1 else 's'}"
 
 
-def _per_table(quiz: Quiz, start: int, count: int) -> int:
-    """Columns for the table starting at question `start`: fit its widest keys, and
-    share the questions evenly over the tables, so the last one is never a lonely column."""
-    first = _fits(quiz, start, count)
+def _table_sizes(quiz: Quiz, count: int) -> list[int]:
+    """How many question columns each grid table gets: the fewest tables whose widest keys
+    fit across the page, with the questions shared evenly (sizes differ by one at most),
+    so the last table is never a lonely column."""
     tables = 1
-    position = start + first
-    while position < count:
-        position += _fits(quiz, position, count)
+    while True:
+        base, extra = divmod(count, tables)
+        sizes = [base + (i < extra) for i in range(tables)]
+        starts = [sum(sizes[:i]) for i in range(tables)]
+        if all(_fits(quiz, start, count) >= size for start, size in zip(starts, sizes, strict=True)):
+            return sizes
         tables += 1
-    remaining = count - start
-    even = -(-remaining // tables)
-    # Even columns when they fit every table; else the widest that fit from here.
-    return (
-        even
-        if even <= first and all(_fits(quiz, start + i * even, count) >= even for i in range(tables))
-        else first
-    )
 
 
 def _fits(quiz: Quiz, start: int, count: int) -> int:

@@ -50,11 +50,11 @@ function contrast(a, b) {
   const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
   return (x + 0.05) / (y + 0.05);
 }
-function broken(root) {  // words whose letters sit on two lines
+function broken(root) {  // words whose letters sit on two lines (a break after a hyphen is a word's own)
   const out = [];
   const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let node = walk.nextNode(); node; node = walk.nextNode()) {
-    const re = /\\S+/g; let m;
+    const re = /[^\\s\\-\\u2010\\u2013]+/g; let m;
     while ((m = re.exec(node.data))) {
       const range = document.createRange();
       range.setStart(node, m.index);
