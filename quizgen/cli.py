@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from quizgen.anki import AnkiSummary
     from quizgen.bank.check import Checked
     from quizgen.build import BuildResult
+    from quizgen.clock import Clock
     from quizgen.select import Filter
 
 app = typer.Typer(
@@ -214,18 +215,17 @@ def _filter(tags: list[str] | None, types: list[str] | None, difficulty: list[st
     return Filter(_split(tags), chosen_types, chosen_levels)
 
 
-def _timestamp() -> float:
-    """Now, or SOURCE_DATE_EPOCH when set, so builds can be reproduced byte for byte."""
+def _clock() -> Clock:
+    """The one place the environment and the clock are read (rules in quizgen.clock)."""
     import os
     import time
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return float(int(epoch))
-        except ValueError:
-            _fail_usage(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'")
-    return time.time()
+    from quizgen.clock import EpochError, clock
+
+    try:
+        return clock(os.environ.get("SOURCE_DATE_EPOCH"), time.time())
+    except EpochError as exc:
+        _fail_usage(str(exc))
 
 
 def _report_written(paths: list[Path], quiet: bool) -> None:
@@ -267,6 +267,7 @@ def anki(
     Example: quizgen anki questions/ -o decks/belarus.apkg --difficulty hard
     """
     flt = _filter(tags, types, difficulty)
+    now = _clock()
     checked = _load_or_exit(paths, articles, strict, quiet)
     from quizgen import anki as anki_writer
     from quizgen.build import package_name
@@ -278,11 +279,10 @@ def anki(
     out = output or Path("decks") / f"{package_name(checked.banks)}.apkg"
     if out.suffix.lower() != ".apkg":
         _fail_usage(f"--output must end in .apkg, not '{out.name}'")
-    now = _timestamp()
     summaries: list[anki_writer.AnkiSummary] = []
 
     def write() -> list[Path]:
-        summaries.append(anki_writer.write_deck(questions, out, timestamp=now))
+        summaries.append(anki_writer.write_deck(questions, out, timestamp=now.now, pinned=now.pinned))
         return [out, anki_writer.lock_path_for(out)]
 
     _report_written(_run_writer(write), quiet)
@@ -364,6 +364,7 @@ def quiz(
     if output is not None and fmt is None:
         _fail_usage(f"cannot tell the format of '{output.name}'; use --format pdf|html|md")
     fmt = fmt or "pdf"
+    now = _clock()
     checked = _load_or_exit(paths, articles, strict, quiet)
 
     from quizgen.select import QuizSettings, build_quiz, select
@@ -387,7 +388,10 @@ def quiz(
     writer = quiz_writer(fmt)
     out = output or Path(f"quiz{writer.SUFFIX}")
     made = build_quiz(pool, settings)
-    written = _run_writer(lambda: writer.write(made, out, paper=paper.value, key=key))
+    from quizgen.clock import published_time
+
+    date = now.stamp(published_time(made.banks))
+    written = _run_writer(lambda: writer.write(made, out, paper=paper.value, key=key, timestamp=date))
     _report_written(written, quiet)
 
 
@@ -413,15 +417,15 @@ def build(
 
     Example: quizgen build questions/ --articles ../shared/articles
     """
+    now = _clock()
     checked = _load_or_exit(paths, articles, strict, quiet)
     from quizgen.build import build as build_all
 
-    now = _timestamp()
     show = not quiet and sys.stderr.isatty()
 
     def run() -> BuildResult:
         if not show:
-            return build_all(checked.banks, out, timestamp=now, paper=paper.value)
+            return build_all(checked.banks, out, timestamp=now.now, paper=paper.value, pinned=now.pinned)
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
@@ -430,7 +434,9 @@ def build(
             def progress(step: str, done: int, total: int) -> None:
                 bar.update(task, description=step, completed=done, total=total)
 
-            return build_all(checked.banks, out, timestamp=now, paper=paper.value, progress=progress)
+            return build_all(
+                checked.banks, out, timestamp=now.now, paper=paper.value, progress=progress, pinned=now.pinned
+            )
 
     result = _run_writer(run)
     _report_written(result.files, quiet)

@@ -37,10 +37,13 @@ _IMAGE_TYPES = {
 }
 
 
-def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
+def write(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> list[Path]:
     """Write all versions of `quiz` to `out` (HTML) and, when `key`, the answer key beside it.
 
     Both files are rendered before either is written. Returns the paths written.
+    `timestamp` is accepted for the common writer interface: the HTML carries no date.
     """
     doc = document(quiz, paper=paper, image=data_uri)
     files = {out: render(doc, "quiz").encode("utf-8")}

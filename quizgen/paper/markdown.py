@@ -33,10 +33,13 @@ _TRAILING_BREAKS = re.compile(r"(?:\\\n|\s)+$")
 _LINE = "_" * 12
 
 
-def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
+def write(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> list[Path]:
     """Write all versions of `quiz` to `out` (Markdown) and, when `key`, the answer key beside it.
 
-    `paper` is accepted for the common writer interface; Markdown has no page size.
+    `paper` and `timestamp` are accepted for the common writer interface; Markdown has no
+    page size and no date.
     Returns the paths written.
     """
     doc = document(quiz, paper=paper, image=_relative_to(out.parent))
