@@ -45,9 +45,52 @@ class OutputFormat(StrEnum):
     github = "github"
 
 
+def _say(text: str, *, err: bool = False, fg: str | None = None) -> None:
+    """Print a line for the user; everything quizgen prints goes through here.
+
+    Control characters are escaped (a bank's ESC or CR never reaches the terminal), colour
+    is used only on a terminal and not under NO_COLOR, and a stream that cannot be written
+    (a full disk, a closed pipe) is handled in `_stream_failed`, never a traceback.
+    """
+    import os
+
+    from quizgen.diagnostics import terminal_safe
+
+    text = terminal_safe(text, keep="\n")
+    try:
+        if fg is None or os.environ.get("NO_COLOR"):  # https://no-color.org: set and not empty
+            typer.echo(text, err=err)  # secho would still end the line with a colour reset
+        else:
+            typer.secho(text, err=err, fg=fg)
+    except OSError as exc:
+        _stream_failed(err, exc)
+
+
+def _stream_failed(err: bool, exc: OSError) -> None:
+    """Standard output is the result (diagnostics, a schema): losing it is an error, exit 1;
+    a reader who closed the pipe (`| head`) wanted no more, so that exit is quiet. Standard
+    error only carries news about the work, which goes on without it."""
+    import errno
+    import os
+
+    stream = sys.stderr if err else sys.stdout
+    try:  # later writes and the final flush at exit go nowhere instead of failing again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (tests capture output); nothing will flush it at exit
+    if err:
+        return
+    if exc.errno != errno.EPIPE:
+        reason = exc.strerror or str(exc)
+        _say(f"quizgen: error: cannot write to standard output: {reason}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(1)
+
+
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"quizgen {__version__}")
+        _say(f"quizgen {__version__}")
         raise typer.Exit()
 
 
@@ -74,8 +117,16 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.
 
 
 def _fail_usage(message: str) -> NoReturn:
-    typer.secho(f"quizgen: error: {message}", err=True, fg=typer.colors.RED)
+    _say(f"quizgen: error: {message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(2)
+
+
+def _require_text(option: str, value: str | None) -> None:
+    """Refuse an argument holding bytes that are not UTF-8: it cannot be printed or seeded."""
+    if value is not None and any("\ud800" <= ch <= "\udfff" for ch in value):
+        _fail_usage(
+            f"{option} is not valid UTF-8 text: '{value}'; set the terminal to UTF-8 (e.g. LANG=C.UTF-8)"
+        )
 
 
 def _require_folder(articles: Path | None) -> None:
@@ -100,11 +151,11 @@ def _print_diagnostics(checked: Checked, fmt: OutputFormat = OutputFormat.text) 
 
     if fmt is not OutputFormat.text:
         if checked.diagnostics or fmt is OutputFormat.json:
-            typer.echo(render(checked.diagnostics, fmt.value))
+            _say(render(checked.diagnostics, fmt.value))
         return
     for d in checked.diagnostics:
         color = typer.colors.RED if d.severity is Severity.ERROR else typer.colors.YELLOW
-        typer.secho(d.format_text(), fg=color, err=False)
+        _say(d.format_text(), fg=color)
 
 
 def _count(n: int, word: str) -> str:
@@ -131,10 +182,10 @@ def _load_or_exit(
     checked = load(_bank_files(paths), articles, strict=strict)
     _print_diagnostics(checked)
     if not checked.ok:
-        typer.secho(_summary(checked) + "; nothing written", err=True, fg=typer.colors.RED)
+        _say(_summary(checked) + "; nothing written", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)
     if not quiet and checked.diagnostics:
-        typer.echo(_summary(checked), err=True)
+        _say(_summary(checked), err=True)
     return checked
 
 
@@ -164,7 +215,7 @@ def check(
     checked = load(_bank_files(paths), articles, strict=strict, ignore=ignore or ())
     _print_diagnostics(checked, output_format)
     if output_format is OutputFormat.text and not quiet:
-        typer.secho(_summary(checked), err=True, fg=None if checked.ok else typer.colors.RED)
+        _say(_summary(checked), err=True, fg=None if checked.ok else typer.colors.RED)
     raise typer.Exit(0 if checked.ok else 1)
 
 
@@ -178,7 +229,7 @@ def schema() -> None:
 
     from quizgen.bank.schema import bank_schema
 
-    typer.echo(json.dumps(bank_schema(), indent=2))
+    _say(json.dumps(bank_schema(), indent=2))
 
 
 Tags = Annotated[
@@ -231,7 +282,7 @@ def _clock() -> Clock:
 def _report_written(paths: list[Path], quiet: bool) -> None:
     if not quiet:
         for path in paths:
-            typer.echo(f"wrote {path}", err=True)
+            _say(f"wrote {path}", err=True)
 
 
 def _run_writer(action: Callable[[], T]) -> T:
@@ -241,7 +292,7 @@ def _run_writer(action: Callable[[], T]) -> T:
     try:
         return action()
     except QuizgenError as exc:
-        typer.secho(f"quizgen: error: {exc}", err=True, fg=typer.colors.RED)
+        _say(f"quizgen: error: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None
 
 
@@ -291,13 +342,13 @@ def anki(
 
 def _report_deck(summary: AnkiSummary, quiet: bool) -> None:
     if not quiet:
-        typer.echo(
+        _say(
             f"{_count(summary.notes, 'note')} ({_count(summary.cards, 'card')}) in "
             f"{_count(summary.decks, 'deck')}; {summary.changed} new or changed since the last build",
             err=True,
         )
     for name in summary.retyped:
-        typer.secho(
+        _say(
             f"warning: question {name} changed its type of note; Anki will not update the old note "
             "on import (give the question a new id, see docs/anki.md)",
             err=True,
@@ -359,6 +410,8 @@ def quiz(
     """
     from quizgen.writers import format_for
 
+    for option, value in (("--seed", seed), ("--title", title), ("--instructions", instructions)):
+        _require_text(option, value)
     flt = _filter(tags, types, difficulty)
     fmt = output_format.value if output_format else (format_for(output) if output else None)
     if output is not None and fmt is None:
@@ -444,7 +497,7 @@ def build(
     if not quiet:
         questions = sum(len(b.questions) for b in checked.banks)
         summary = f"{_count(len(checked.banks), 'bank')}, {_count(questions, 'question')}"
-        typer.echo(f"built {summary} into {out}/", err=True)
+        _say(f"built {summary} into {out}/", err=True)
 
 
 def main() -> None:

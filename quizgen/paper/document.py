@@ -172,7 +172,7 @@ def question(item: Item, *, notes: bool = False, image: ImageRef | None = None) 
         "kind": q.kind,
         "id": q.id,
         "bank": bank.id,
-        "ref": f"{bank.path.name}:{pos.line}:{pos.col}",
+        "ref": f"{_printable(bank.path.name)}:{pos.line}:{pos.col}",
         "points": fmt_points(item.points),
         "points_label": points_label(item.points),
         "prompt": rich(q.prompt),
@@ -187,6 +187,11 @@ def question(item: Item, *, notes: bool = False, image: ImageRef | None = None) 
     }
     out.update(_body(q, item.shown))
     return out
+
+
+def _printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _body(q: Question, shown: Sequence[str]) -> Json:
