@@ -73,6 +73,25 @@ def to_html(text: str) -> str:
     return "".join(parts).replace("\n", "<br>")
 
 
+# -- links ---------------------------------------------------------------------------------
+
+# Whitespace, controls and the characters that end a link in HTML or Markdown (`<`, `>`,
+# quotes, backslash): a URL with any of them is not taken as a link.
+_NOT_IN_LINK = re.compile(r"[\s\x00-\x1f\x7f-\x9f<>\"'`\\{}|^]")
+_WEB = re.compile(r"https?://[^/?#@]+(?:[/?#].*)?", re.I | re.S)
+
+
+def safe_link(url: str) -> str | None:
+    """`url` when it may become a clickable link: http or https with a host, and nothing that
+    could end or bend the link (whitespace, controls, quotes, `<`, `>`, backslash). Else None,
+    and writers print the text without a link: a bank's `javascript:`, `data:` or `file:`
+    URL is never live. Every writer that makes links uses this one test."""
+    candidate = url.strip()
+    if _NOT_IN_LINK.search(candidate) or not _WEB.fullmatch(candidate):
+        return None
+    return candidate
+
+
 # -- cloze ---------------------------------------------------------------------------------
 
 

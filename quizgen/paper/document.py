@@ -25,7 +25,7 @@ The tree, field by field (R = runs; the key fields are only printed in the key):
          items: [{text (R)}]                         # order, in printed order
          unit, lines                                 # numeric; short, open
          key, answer: [{label, text (R)}], accept: [R], explanation (R),
-         source: {title, as_of, url} | None, evidence: [str]}
+         source: {title, as_of, url (a web link or "")} | None, evidence: [str]}
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from quizgen.bank.model import (
     TrueFalse,
     format_number,
 )
-from quizgen.bank.text import cloze_blanks, parse_cloze, plain, runs
+from quizgen.bank.text import cloze_blanks, parse_cloze, plain, runs, safe_link
 from quizgen.select import Item, Quiz, answer_key, letter
 
 Json = dict[str, Any]
@@ -274,7 +274,9 @@ def _source(bank: Bank) -> Json | None:
     if bank.source is None:
         return None
     s = bank.source
-    return {"title": s.title, "as_of": as_of(s.published) if s.published else "", "url": s.url}
+    # `url` is only ever a web link (safe_link); anything else is left out of every writer.
+    url = safe_link(s.url) or ""
+    return {"title": s.title, "as_of": as_of(s.published) if s.published else "", "url": url}
 
 
 # -- the key grid ------------------------------------------------------------------------------

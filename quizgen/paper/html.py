@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quizgen.bank.text import safe_link
 from quizgen.output import write_all
 from quizgen.paper.document import Json, document, key_path
 from quizgen.select import Quiz
@@ -70,6 +71,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["rich"] = rich
+    env.filters["web_link"] = safe_link  # links only for http(s), even if a document held another
     return env
 
 

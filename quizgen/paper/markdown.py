@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
+from quizgen.bank.text import safe_link
 from quizgen.output import write_all
 from quizgen.paper.document import Json, document, key_path
 from quizgen.select import Quiz
@@ -277,7 +278,8 @@ def _source(q: Json) -> str:
     src = q["source"]
     if src:
         title = escape(src["title"])
-        bits.append(f"[{title}](<{src['url']}>)" if src["url"] and ">" not in src["url"] else f"“{title}”")
+        url = safe_link(src["url"])  # the document holds only web links; check again where it is made
+        bits.append(f"[{title}](<{url}>)" if url else f"“{title}”")
         if src["as_of"]:
             bits.append(f"as of {escape(src['as_of'])}")
     bits += [f"“{escape(e)}”" for e in q["evidence"]]
