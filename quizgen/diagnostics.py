@@ -141,6 +141,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG050": (Severity.WARNING, "same prompt twice in a bank"),
     "QG051": (Severity.WARNING, "'all/none of the above' choice"),
     "QG052": (Severity.WARNING, "every choice is a correct answer"),
+    # what the outputs can carry (Anki's limits, bounded printing, nothing live)
+    "QG070": (Severity.ERROR, "deck nested deeper than Anki allows"),
+    "QG071": (Severity.ERROR, "tag has an empty part"),
+    "QG072": (Severity.WARNING, "names that Anki takes for one"),
+    "QG073": (Severity.WARNING, "deck is Anki's Default deck"),
+    "QG074": (Severity.ERROR, "control character in text"),
+    "QG075": (Severity.ERROR, "more writing lines than a page holds"),
+    "QG076": (Severity.ERROR, "text too long"),
+    "QG077": (Severity.WARNING, "source url is not a web link"),
 }
 
 

@@ -11,7 +11,6 @@ problem is reported and left out of the model; later stages see only sound objec
 from __future__ import annotations
 
 import gc
-import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,7 +19,7 @@ import yaml
 
 from quizgen.bank import slices
 from quizgen.bank.model import Bank
-from quizgen.bank.nodes import LOADER, BankReader
+from quizgen.bank.nodes import LOADER, BankReader, alias_problems
 from quizgen.diagnostics import Diagnostic, diagnostic
 
 
@@ -81,7 +80,7 @@ def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagno
                 "save the file as UTF-8 (most editors offer it under 'Save with encoding')",
             )
         ]
-    if len(text) >= slices.SLICED_MIN_CHARS and not _may_have_anchor(text):
+    if len(text) >= slices.SLICED_MIN_CHARS:
         sliced = slices.read_in_slices(shown, path, text)
         if sliced is not None:
             return sliced
@@ -95,46 +94,7 @@ def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagno
         return None, [diagnostic("QG002", shown, 1, 1, "YAML error: " + " ".join(str(exc).split()))]
     reader = BankReader(shown, path)
     bank = reader.bank(root)
-    return bank, reader.diagnostics + alias_problems(shown, text)
-
-
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.M)
-
-
-def _may_have_anchor(text: str) -> bool:
-    return "&" in text and _ANCHOR.search(text) is not None
-
-
-def alias_problems(shown: str, text: str) -> list[Diagnostic]:
-    """QG005 at the first alias of each list or mapping that is used again through an alias.
-
-    Composed nodes do not say where an alias was written (it is the anchored node itself),
-    so when the text may hold an anchor, the parser's events are scanned for the aliases.
-    """
-    if not _may_have_anchor(text):
-        return []
-    anchored: set[str] = set()
-    found: list[Diagnostic] = []
-    for event in yaml.parse(text, Loader=LOADER):
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)) and event.anchor:
-            anchored.add(event.anchor)
-        elif isinstance(event, yaml.AliasEvent) and event.anchor in anchored:
-            anchored.discard(event.anchor)  # one report per reused value
-            line, col = (
-                (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
-            )
-            found.append(
-                diagnostic(
-                    "QG005",
-                    shown,
-                    line,
-                    col,
-                    "this list or mapping is reused through a YAML alias (*name); "
-                    "quizgen does not expand aliases",
-                    f"write the value of '&{event.anchor}' out in full where it is used",
-                )
-            )
-    return found
+    return bank, reader.diagnostics + alias_problems(shown, text, reader.reused)
 
 
 def read_banks(paths: Iterable[Path]) -> tuple[list[Bank], list[Diagnostic]]:

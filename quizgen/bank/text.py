@@ -107,6 +107,8 @@ class Deletion:
 
 
 _DELETION = re.compile(r"c([1-9][0-9]*)::(.+?)(?:::(.*))?", re.S)
+# Anki numbers a note's cards in 16 bits: c65537 makes it refuse the whole package.
+MAX_CLOZE = 65_536
 
 
 def parse_cloze(text: str) -> tuple[list[Deletion], list[str]]:
@@ -125,6 +127,11 @@ def parse_cloze(text: str) -> tuple[list[Deletion], list[str]]:
         d = _DELETION.fullmatch(inner)
         if d is None or not d.group(2).strip():
             problems.append(f"'{{{{{inner}}}}}' is not a deletion like {{{{c1::answer}}}}")
+            continue
+        digits = d.group(1)
+        if len(digits) > len(str(MAX_CLOZE)) or int(digits) > MAX_CLOZE:
+            shown = digits if len(digits) <= 12 else f"{digits[:12]}... ({len(digits)} digits)"
+            problems.append(f"c{shown} is beyond c{MAX_CLOZE:,}, the highest number Anki can carry")
             continue
         deletions.append(
             Deletion(int(d.group(1)), d.group(2).strip(), (d.group(3) or "").strip(), start, end)
