@@ -210,7 +210,14 @@ def check(
     Example: quizgen check questions/ --articles ../shared/articles --strict
     """
     from quizgen.bank.check import load
+    from quizgen.diagnostics import CODES
 
+    for code in ignore or ():
+        if code not in CODES:
+            from quizgen.bank.nodes import did_you_mean
+
+            hint = did_you_mean(code.upper(), CODES) or "see docs/diagnostics.md for the codes"
+            _fail_usage(f"--ignore: unknown code '{code}' ({hint})")
     _require_folder(articles)
     checked = load(_bank_files(paths), articles, strict=strict, ignore=ignore or ())
     _print_diagnostics(checked, output_format)
@@ -471,6 +478,8 @@ def build(
     Example: quizgen build questions/ --articles ../shared/articles
     """
     now = _clock()
+    if out.exists() and not out.is_dir():
+        _fail_usage(f"--out: {out} is a file, not a folder")
     checked = _load_or_exit(paths, articles, strict, quiet)
     from quizgen.build import build as build_all
 

@@ -136,6 +136,9 @@ def _keyed_list(keys: Sequence[str], texts: Sequence[str], marks: Sequence[str] 
     return '<ol class="qg-list">' + "".join(items) + "</ol>"
 
 
+_BIG_NUMBER_ITEMS = 64
+
+
 def _permutation(n: int, seed: str, derange: bool) -> list[int]:
     """A shuffled range(n) fixed by `seed` (the GUID), so it is the same on every build.
 
@@ -144,11 +147,20 @@ def _permutation(n: int, seed: str, derange: bool) -> list[int]:
     `random.Random`. With `derange`, never the original order, which would give the
     answer away.
     """
-    x = int.from_bytes(hashlib.shake_128(seed.encode()).digest(2 * n + 8), "big")
     order = list(range(n))
-    for i in range(n - 1, 0, -1):
-        x, j = divmod(x, i + 1)
-        order[i], order[j] = order[j], order[i]
+    if n <= _BIG_NUMBER_ITEMS:
+        x = int.from_bytes(hashlib.shake_128(seed.encode()).digest(2 * n + 8), "big")
+        for i in range(n - 1, 0, -1):
+            x, j = divmod(x, i + 1)
+            order[i], order[j] = order[j], order[i]
+    else:
+        # Dividing one big number costs time in its size at each step: quadratic in n. Longer
+        # lists take 8 bytes of the hash per item instead (the bias of `% (i + 1)` is below
+        # 2**-40). Lists up to the limit keep the order they were released with.
+        stream = hashlib.shake_128(seed.encode()).digest(8 * n)
+        for i in range(n - 1, 0, -1):
+            j = int.from_bytes(stream[8 * i : 8 * i + 8], "big") % (i + 1)
+            order[i], order[j] = order[j], order[i]
     if derange and n > 1 and order == sorted(order):
         order = order[1:] + order[:1]
     return order

@@ -318,9 +318,11 @@ def check_order(bank: Bank, q: Question) -> Iterator[Diagnostic]:
         )
     counts = Counter(q.items)
     reported: set[str] = set()
+    first: dict[str, int] = {}
     for i, item in enumerate(q.items):
+        first.setdefault(item, i)
         # Reported once, at its first repeat.
-        if counts[item] > 1 and item not in reported and q.items.index(item) != i:
+        if counts[item] > 1 and item not in reported and first[item] != i:
             reported.add(item)
             times = "twice" if counts[item] == 2 else f"{counts[item]} times"
             yield _at("QG029", bank, q, f"items.{i}", f"item '{item}' appears {times}")

@@ -32,13 +32,25 @@ def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     missing: list[str] = []
     for path in paths:
         if path.is_dir():
-            found = [p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+            # Any case of the suffix (`Bank.YAML`), as when a file is named directly.
+            found = [p for p in path.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file()]
             files.extend(sorted(found))
         elif path.is_file():
             files.append(path)
         else:
             missing.append(str(path))
-    return list(dict.fromkeys(files)), missing
+    # One file named twice (`x.yaml` and `./x.yaml`, or a relative and an absolute path) is read once.
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(_resolved(file), file)
+    return list(unique.values()), missing
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: keep the name as given
+        return path
 
 
 def read_bank(path: Path, data: bytes | None = None) -> tuple[Bank | None, list[Diagnostic]]:

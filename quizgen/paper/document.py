@@ -50,7 +50,7 @@ from quizgen.bank.model import (
     format_number,
 )
 from quizgen.bank.text import cloze_blanks, parse_cloze, plain, runs, safe_link
-from quizgen.select import Item, Quiz, answer_key, letter
+from quizgen.select import Item, Quiz, answer_key, letter, positions
 
 Json = dict[str, Any]
 ImageRef = Callable[[Path], str]  # an image file on disk -> how the writer refers to it
@@ -256,9 +256,10 @@ def _answer(q: Question, shown: Sequence[str]) -> list[Json]:
         deletions, _ = parse_cloze(q.text)
         return [line(str(d.number), d.answer) for d in deletions]
     if isinstance(q, Match):
+        at = positions(shown)
         return [
             {
-                "label": f"{i + 1}\u2013{letter(shown.index(right))}",
+                "label": f"{i + 1}\u2013{letter(at[right])}",
                 "text": [*rich(left), ["", " \u2192 "], *rich(right)],
             }
             for i, (left, right) in enumerate(q.pairs)
