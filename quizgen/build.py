@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizgen.bank.model import Bank
+from quizgen.clock import published_time
 
 if TYPE_CHECKING:
     from quizgen.anki import AnkiSummary
@@ -61,10 +62,13 @@ def build(
     timestamp: float,
     paper: str = "a4",
     progress: Callable[[str, int, int], None] = lambda step, done, total: None,
+    pinned: bool = True,
 ) -> BuildResult:
     """Write the deck and every bank's quiz and key into `out_dir`; say what was written.
 
     `banks` must have passed the checks. `progress(step, done, total)` is told each step before it starts.
+    `timestamp` is the mod time of new and edited notes; with `pinned` (SOURCE_DATE_EPOCH) it
+    dates every file, else each file is dated by its content (quizgen.clock).
     """
     from quizgen import anki
     from quizgen.paper import pdf
@@ -72,7 +76,7 @@ def build(
     files = plan(banks, out_dir)
     total = 1 + len(banks)
     progress(f"Anki package {files.deck.name}", 0, total)
-    deck = anki.write_deck(select(banks), files.deck, timestamp=timestamp)
+    deck = anki.write_deck(select(banks), files.deck, timestamp=timestamp, pinned=pinned)
     written = [files.deck, anki.lock_path_for(files.deck)]
     for done, bank in enumerate(banks, start=1):
         out = files.quizzes[bank.id]
@@ -82,5 +86,6 @@ def build(
             title=bank.title, seed=BUILD_SEED, versions=BUILD_VERSIONS, shuffle=True, duplex=True
         )
         quiz = build_quiz(select([bank]), settings)
-        written.extend(pdf.write(quiz, out, paper=paper, key=True))
+        date = int(timestamp) if pinned else published_time([bank])
+        written.extend(pdf.write(quiz, out, paper=paper, key=True, timestamp=date))
     return BuildResult(written, deck)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from quizgen.anki import AnkiSummary
     from quizgen.bank.check import Checked
     from quizgen.build import BuildResult
+    from quizgen.clock import Clock
     from quizgen.diagnostics import Diagnostic
     from quizgen.select import Filter
 
@@ -122,9 +123,52 @@ class OutputFormat(StrEnum):
     github = "github"
 
 
+def _say(text: str, *, err: bool = False, fg: str | None = None) -> None:
+    """Print a line for the user; everything quizgen prints goes through here.
+
+    Control characters are escaped (a bank's ESC or CR never reaches the terminal), colour
+    is used only on a terminal and not under NO_COLOR, and a stream that cannot be written
+    (a full disk, a closed pipe) is handled in `_stream_failed`, never a traceback.
+    """
+    import os
+
+    from quizgen.diagnostics import terminal_safe
+
+    text = terminal_safe(text, keep="\n")
+    try:
+        if fg is None or os.environ.get("NO_COLOR"):  # https://no-color.org: set and not empty
+            typer.echo(text, err=err)  # secho would still end the line with a colour reset
+        else:
+            typer.secho(text, err=err, fg=fg)
+    except OSError as exc:
+        _stream_failed(err, exc)
+
+
+def _stream_failed(err: bool, exc: OSError) -> None:
+    """Standard output is the result (diagnostics, a schema): losing it is an error, exit 1;
+    a reader who closed the pipe (`| head`) wanted no more, so that exit is quiet. Standard
+    error only carries news about the work, which goes on without it."""
+    import errno
+    import os
+
+    stream = sys.stderr if err else sys.stdout
+    try:  # later writes and the final flush at exit go nowhere instead of failing again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (tests capture output); nothing will flush it at exit
+    if err:
+        return
+    if exc.errno != errno.EPIPE:
+        reason = exc.strerror or str(exc)
+        _say(f"quizgen: error: cannot write to standard output: {reason}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(1)
+
+
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"quizgen {__version__}")
+        _say(f"quizgen {__version__}")
         raise typer.Exit()
 
 
@@ -157,8 +201,16 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.
 
 
 def _fail_usage(message: str) -> NoReturn:
-    typer.secho(f"quizgen: error: {message}", err=True, fg=typer.colors.RED)
+    _say(f"quizgen: error: {message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(2)
+
+
+def _require_text(option: str, value: str | None) -> None:
+    """Refuse an argument holding bytes that are not UTF-8: it cannot be printed or seeded."""
+    if value is not None and any("\ud800" <= ch <= "\udfff" for ch in value):
+        _fail_usage(
+            f"{option} is not valid UTF-8 text: '{value}'; set the terminal to UTF-8 (e.g. LANG=C.UTF-8)"
+        )
 
 
 def _require_folder(articles: Path | None) -> None:
@@ -183,11 +235,11 @@ def _print_diagnostics(checked: Checked, fmt: OutputFormat = OutputFormat.text) 
 
     if fmt is not OutputFormat.text:
         if checked.diagnostics or fmt is OutputFormat.json:
-            typer.echo(render(checked.diagnostics, fmt.value))
+            _say(render(checked.diagnostics, fmt.value))
         return
     for d in checked.diagnostics:
         color = typer.colors.RED if d.severity is Severity.ERROR else typer.colors.YELLOW
-        typer.secho(d.format_text(), fg=color, err=False)
+        _say(d.format_text(), fg=color)
 
 
 def _count(n: int, word: str) -> str:
@@ -214,10 +266,10 @@ def _load_or_exit(
     checked = load(_bank_files(paths), articles, strict=strict)
     _print_diagnostics(checked)
     if not checked.ok:
-        typer.secho(_summary(checked) + "; nothing written", err=True, fg=typer.colors.RED)
+        _say(_summary(checked) + "; nothing written", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)
     if not quiet and checked.diagnostics:
-        typer.echo(_summary(checked), err=True)
+        _say(_summary(checked), err=True)
     return checked
 
 
@@ -242,12 +294,19 @@ def check(
     Example: quizgen check questions/ --articles ../shared/articles --strict
     """
     from quizgen.bank.check import load
+    from quizgen.diagnostics import CODES
 
+    for code in ignore or ():
+        if code not in CODES:
+            from quizgen.bank.nodes import did_you_mean
+
+            hint = did_you_mean(code.upper(), CODES) or "see docs/diagnostics.md for the codes"
+            _fail_usage(f"--ignore: unknown code '{code}' ({hint})")
     _require_folder(articles)
     checked = load(_bank_files(paths), articles, strict=strict, ignore=ignore or ())
     _print_diagnostics(checked, output_format)
     if output_format is OutputFormat.text and not quiet:
-        typer.secho(_summary(checked), err=True, fg=None if checked.ok else typer.colors.RED)
+        _say(_summary(checked), err=True, fg=None if checked.ok else typer.colors.RED)
     raise typer.Exit(0 if checked.ok else 1)
 
 
@@ -261,7 +320,7 @@ def schema() -> None:
 
     from quizgen.bank.schema import bank_schema
 
-    typer.echo(json.dumps(bank_schema(), indent=2))
+    _say(json.dumps(bank_schema(), indent=2))
 
 
 Tags = Annotated[
@@ -300,24 +359,23 @@ def _filter(tags: list[str] | None, types: list[str] | None, difficulty: list[st
     return Filter(_split(tags), chosen_types, chosen_levels)
 
 
-def _timestamp() -> float:
-    """Now, or SOURCE_DATE_EPOCH when set, so builds can be reproduced byte for byte."""
+def _clock() -> Clock:
+    """The one place the environment and the clock are read (rules in quizgen.clock)."""
     import os
     import time
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return float(int(epoch))
-        except ValueError:
-            _fail_usage(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'")
-    return time.time()
+    from quizgen.clock import EpochError, clock
+
+    try:
+        return clock(os.environ.get("SOURCE_DATE_EPOCH"), time.time())
+    except EpochError as exc:
+        _fail_usage(str(exc))
 
 
 def _report_written(paths: list[Path], quiet: bool) -> None:
     if not quiet:
         for path in paths:
-            typer.echo(f"wrote {path}", err=True)
+            _say(f"wrote {path}", err=True)
 
 
 def _run_writer(action: Callable[[], T]) -> T:
@@ -327,7 +385,7 @@ def _run_writer(action: Callable[[], T]) -> T:
     try:
         return action()
     except QuizgenError as exc:
-        typer.secho(f"quizgen: error: {exc}", err=True, fg=typer.colors.RED)
+        _say(f"quizgen: error: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None
 
 
@@ -353,6 +411,7 @@ def anki(
     Example: quizgen anki questions/ -o decks/belarus.apkg --difficulty hard
     """
     flt = _filter(tags, types, difficulty)
+    now = _clock()
     checked = _load_or_exit(paths, articles, strict, quiet)
     from quizgen import anki as anki_writer
     from quizgen.build import package_name
@@ -364,11 +423,10 @@ def anki(
     out = output or Path("decks") / f"{package_name(checked.banks)}.apkg"
     if out.suffix.lower() != ".apkg":
         _fail_usage(f"--output must end in .apkg, not '{out.name}'")
-    now = _timestamp()
     summaries: list[anki_writer.AnkiSummary] = []
 
     def write() -> list[Path]:
-        summaries.append(anki_writer.write_deck(questions, out, timestamp=now))
+        summaries.append(anki_writer.write_deck(questions, out, timestamp=now.now, pinned=now.pinned))
         return [out, anki_writer.lock_path_for(out)]
 
     _report_written(_run_writer(write), quiet)
@@ -377,13 +435,13 @@ def anki(
 
 def _report_deck(summary: AnkiSummary, quiet: bool) -> None:
     if not quiet:
-        typer.echo(
+        _say(
             f"{_count(summary.notes, 'note')} ({_count(summary.cards, 'card')}) in "
             f"{_count(summary.decks, 'deck')}; {summary.changed} new or changed since the last build",
             err=True,
         )
     for name in summary.retyped:
-        typer.secho(
+        _say(
             f"warning: question {name} changed its type of note; Anki will not update the old note "
             "on import (give the question a new id, see docs/anki.md)",
             err=True,
@@ -485,11 +543,14 @@ def quiz(
     """
     from quizgen.writers import format_for
 
+    for option, value in (("--seed", seed), ("--title", title), ("--instructions", instructions)):
+        _require_text(option, value)
     flt = _filter(tags, types, difficulty)
     fmt = output_format.value if output_format else (format_for(output) if output else None)
     if output is not None and fmt is None:
         _fail_usage(f"cannot tell the format of '{output.name}'; use --format pdf|html|md")
     fmt = fmt or "pdf"
+    now = _clock()
     checked = _load_or_exit(paths, articles, strict, quiet)
 
     from quizgen.select import QuizSettings, build_quiz, default_title, select
@@ -514,8 +575,11 @@ def quiz(
     writer = quiz_writer(fmt)
     out = output or Path(f"quiz{writer.SUFFIX}")
     made = build_quiz(pool, settings)
+    from quizgen.clock import published_time
+
     with_key = layout is not KeyLayout.none
-    written = _run_writer(lambda: writer.write(made, out, paper=paper.value, key=with_key))
+    date = now.stamp(published_time(made.banks))
+    written = _run_writer(lambda: writer.write(made, out, paper=paper.value, key=with_key, timestamp=date))
     _report_written(written, quiet)
 
 
@@ -624,15 +688,17 @@ def build(
 
     Example: quizgen build questions/ --articles ../shared/articles
     """
+    now = _clock()
+    if out.exists() and not out.is_dir():
+        _fail_usage(f"--out: {out} is a file, not a folder")
     checked = _load_or_exit(paths, articles, strict, quiet)
     from quizgen.build import build as build_all
 
-    now = _timestamp()
     show = not quiet and sys.stderr.isatty()
 
     def run() -> BuildResult:
         if not show:
-            return build_all(checked.banks, out, timestamp=now, paper=paper.value)
+            return build_all(checked.banks, out, timestamp=now.now, paper=paper.value, pinned=now.pinned)
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
@@ -641,7 +707,9 @@ def build(
             def progress(step: str, done: int, total: int) -> None:
                 bar.update(task, description=step, completed=done, total=total)
 
-            return build_all(checked.banks, out, timestamp=now, paper=paper.value, progress=progress)
+            return build_all(
+                checked.banks, out, timestamp=now.now, paper=paper.value, progress=progress, pinned=now.pinned
+            )
 
     result = _run_writer(run)
     _report_written(result.files, quiet)
@@ -649,7 +717,7 @@ def build(
     if not quiet:
         questions = sum(len(b.questions) for b in checked.banks)
         summary = f"{_count(len(checked.banks), 'bank')}, {_count(questions, 'question')}"
-        typer.echo(f"built {summary} into {out}/", err=True)
+        _say(f"built {summary} into {out}/", err=True)
 
 
 def main() -> None:

@@ -53,6 +53,7 @@ from quizgen.anki.fields import (
 from quizgen.anki.lock import content_hash, lock_json, lock_path_for, next_mod, read_lock
 from quizgen.anki.notes import NOTE_TYPES, NoteType, card_templates, stylesheet
 from quizgen.bank.model import Bank, Question
+from quizgen.clock import EARLIEST, LATEST
 from quizgen.errors import OutputError, QuizgenError
 from quizgen.output import atomic_path, write_bytes
 
@@ -159,17 +160,21 @@ def write_deck(
     *,
     timestamp: float,
     lock_path: Path | None = None,
+    pinned: bool = True,
 ) -> AnkiSummary:
     """Write `questions` (in this order) as one Anki package at `out`, and update its lock file.
 
     Every bank becomes the deck its `deck_name` names. `timestamp` is "now" (the CLI passes
-    SOURCE_DATE_EPOCH when set): it is the mod time of new and edited notes and seeds the
-    ids. The lock file (default `lock_path_for(out)`) is read first and written only after
+    SOURCE_DATE_EPOCH when set): it is the mod time of new and edited notes. With `pinned`,
+    it is also the package's own time (zip dates, collection, the ids counted up from it);
+    without, the package takes the newest mod time in the lock after this build, so an
+    unchanged deck rebuilt later gives the same bytes (quizgen.clock). The lock file
+    (default `lock_path_for(out)`) is read first and written only after
     the package was written; neither file is ever left half-written.
     """
     lock_path = lock_path if lock_path is not None else lock_path_for(out)
     with _gc_paused():
-        return _write_deck(questions, out, timestamp, lock_path)
+        return _write_deck(questions, out, timestamp, lock_path, pinned)
 
 
 @contextmanager
@@ -187,10 +192,12 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _write_deck(
-    questions: Sequence[tuple[Bank, Question]], out: Path, timestamp: float, lock_path: Path
+    questions: Sequence[tuple[Bank, Question]], out: Path, timestamp: float, lock_path: Path, pinned: bool
 ) -> AnkiSummary:
     lock = read_lock(lock_path)
     now = int(timestamp)
+    if not EARLIEST <= now <= LATEST:
+        raise ValueError(f"timestamp {now} is outside {EARLIEST}..{LATEST} (see quizgen.clock)")
 
     models: dict[int, _Model] = {}
     for nt in NOTE_TYPES:
@@ -208,9 +215,11 @@ def _write_deck(
             mod=mod,
         )
 
-    # Note and card ids count up from the timestamp in ms, as genanki numbers them. Anki
+    # Note and card ids count up from the package's time in ms, as genanki numbers them
+    # (Anki shows a note's id as the date it was added). That time is known only once every
+    # note's mod time is, so the rows hold offsets and the insert adds the base. Anki
     # matches notes by GUID, so ids only need to be unique within the package.
-    ids = itertools.count(int(timestamp * 1000))
+    ids = itertools.count()
     note_rows: list[tuple[Any, ...]] = []
     card_rows: list[tuple[Any, ...]] = []
     media = _Media()
@@ -266,7 +275,12 @@ def _write_deck(
 
     # Notes absent from this build (filtered out, or deleted from the bank) stay in the
     # lock: if one comes back, its mod time must still beat what students hold.
-    _write_package(out, list(decks.values()), note_rows, card_rows, media.files, timestamp)
+    package_time = (
+        now
+        if pinned
+        else max(e["mod"] for e in itertools.chain(lock.notes.values(), lock.notetypes.values()))
+    )
+    _write_package(out, list(decks.values()), note_rows, card_rows, media.files, package_time)
     try:
         write_bytes(lock_path, lock_json(lock))
     except OSError as exc:
@@ -337,8 +351,11 @@ def _write_package(
         ).fetchall()
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
-        cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
+        base = int(timestamp) * 1000  # an int we made: safe in the statement
+        cursor.executemany(f"INSERT INTO notes VALUES({base}+?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+        cursor.executemany(
+            f"INSERT INTO cards VALUES({base}+?,{base}+?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows
+        )
         for _, sql in indexes:
             cursor.execute(sql)
         conn.commit()

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quizgen.bank.text import safe_link
 from quizgen.output import write_all
 from quizgen.paper.document import Json, document, key_path
 from quizgen.select import Quiz
@@ -37,10 +38,13 @@ _IMAGE_TYPES = {
 }
 
 
-def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
+def write(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> list[Path]:
     """Write all versions of `quiz` to `out` (HTML) and, when `key`, the answer key beside it.
 
     Both files are rendered before either is written. Returns the paths written.
+    `timestamp` is accepted for the common writer interface: the HTML carries no date.
     """
     doc = document(quiz, paper=paper, image=data_uri)
     files = {out: render(doc, "quiz").encode("utf-8")}
@@ -67,6 +71,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["rich"] = rich
+    env.filters["web_link"] = safe_link  # links only for http(s), even if a document held another
     return env
 
 

@@ -3,13 +3,13 @@
 The template (templates/quiz.typ) ships in the package; the quiz goes to it as JSON
 through `sys_inputs`, so bank text is data to Typst and never markup. Output is
 reproducible: only the fonts embedded in Typst are used (never the machine's), and
-the PDF's date comes from SOURCE_DATE_EPOCH when it is set.
+the PDF's date is the `timestamp` the caller passes (quizgen.clock: SOURCE_DATE_EPOCH,
+else the newest `published` date of the quiz's banks), never the clock.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import replace
@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from quizgen.clock import EARLIEST, LATEST, published_time
 from quizgen.errors import RenderError
 from quizgen.output import write_all
 from quizgen.paper.document import document, key_path
@@ -33,25 +34,36 @@ def template() -> bytes:
     return resources.files("quizgen.paper").joinpath("templates", "quiz.typ").read_bytes()
 
 
-def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
+def write(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> list[Path]:
     """Write all versions of `quiz` to `out` (PDF) and, when `key`, the answer key beside it.
 
     Both files are rendered before either is written: a Typst error writes nothing.
+    `timestamp` is the PDFs' date (default: `quizgen.clock.published_time` of the banks).
     Returns the paths written.
     """
     parts = PARTS if key else PARTS[:1]
-    rendered = render(quiz, paper=paper, parts=parts)
+    rendered = render(quiz, paper=paper, parts=parts, timestamp=timestamp)
     targets = [out, key_path(out)][: len(parts)]
     return write_all(dict(zip(targets, rendered, strict=True)))
 
 
 def render(
-    quiz: Quiz, *, paper: str = "a4", parts: tuple[str, ...] = PARTS, blame: bool = True
+    quiz: Quiz,
+    *,
+    paper: str = "a4",
+    parts: tuple[str, ...] = PARTS,
+    blame: bool = True,
+    timestamp: int | None = None,
 ) -> list[bytes]:
-    """The PDF bytes of each of `parts` ("quiz", "key") of `quiz`.
+    """The PDF bytes of each of `parts` ("quiz", "key") of `quiz`, dated `timestamp`.
 
     Raises RenderError if Typst fails; with `blame`, the message names the question.
     """
+    date = published_time(quiz.banks) if timestamp is None else timestamp
+    if not EARLIEST <= date <= LATEST:
+        raise ValueError(f"timestamp {date} is outside {EARLIEST}..{LATEST} (see quizgen.clock)")
     with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as tmp:
         root = Path(tmp)
         doc = document(quiz, paper=paper, image=ImageCopier(root))
@@ -59,7 +71,7 @@ def render(
         try:
             # One after the other: Typst already lays out on every core, and compiling
             # the quiz and key side by side measured slower on a 2-core machine.
-            return [_compile(data, root, part) for part in parts]
+            return [_compile(data, root, part, date) for part in parts]
         except RenderError as exc:
             if not blame:
                 raise
@@ -89,13 +101,7 @@ class ImageCopier:
         return name
 
 
-def _timestamp() -> int | None:
-    """The PDF's creation date: SOURCE_DATE_EPOCH for reproducible builds, else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(epoch) if epoch.isdigit() else None
-
-
-def _compile(data: str, root: Path, part: str) -> bytes:
+def _compile(data: str, root: Path, part: str, timestamp: int) -> bytes:
     import typst
 
     try:
@@ -106,7 +112,7 @@ def _compile(data: str, root: Path, part: str) -> bytes:
             root=str(root),
             sys_inputs={"doc": data, "part": part},
             ignore_system_fonts=True,
-            timestamp=_timestamp(),
+            timestamp=timestamp,
         )
     except typst.TypstError as exc:
         raise RenderError(_describe(exc)) from None
