@@ -134,3 +134,123 @@ def grey_paper(img: Image, paper: int = 215, ink: int = 60) -> Image:
 
 def angle_deg(a: float) -> float:
     return math.degrees(a)
+
+
+# -- filling a whole sheet -----------------------------------------------------------------------
+
+# What a student does on a single-answer question, and what the grader may answer for it:
+# the intended letter, "" (nothing marked) or None (listed for review). Anything else is
+# a wrong answer reported with confidence.
+SINGLE_SCENARIOS: dict[str, set[str | None]] = {
+    "solid": {"="},
+    "pencil": {"="},
+    "solid+stray": {"="},
+    "tick": {"=", None},
+    "half": {"=", None},
+    "solid+erased": {"=", None},
+    "erased": {"", None},
+    "double": {None},
+    "cancel": {None},
+    "blank": {""},
+}
+MULTI_SCENARIOS: dict[str, set[str | None]] = {"solid2": {"="}, "pencil2": {"="}, "solid+tick": {"=", None}}
+
+
+def fill(
+    img: Image,
+    page: dict[str, Any],
+    questions: list[dict[str, Any]],
+    student: str,
+    dpi: int,
+    rng: np.random.Generator,
+    offset: int = 0,
+) -> dict[int, tuple[str, set[str | None]]]:
+    """Fill one sheet page; returns, per question on it, (scenario, acceptable readings)."""
+    bubbles = page["bubbles"]
+    for b in bubbles:
+        if b["field"] == "student" and b["column"] < len(student) and student[b["column"]] == b["value"]:
+            mark(img, b["box"], "solid", dpi, rng)
+    numbers = sorted({b["question"] for b in bubbles if b["question"] is not None})
+    by_number = {q["number"]: q for q in questions}
+    singles, multis = list(SINGLE_SCENARIOS), list(MULTI_SCENARIOS)
+    expected: dict[int, tuple[str, set[str | None]]] = {}
+    for k, n in enumerate(numbers):
+        q = by_number[n]
+        mine = [b for b in bubbles if b["question"] == n and b["field"] in ("answer", "score")]
+        cancel = [b for b in bubbles if b["question"] == n and b["field"] == "cancel"]
+        if q["field"] == "score":
+            value = mine[min(1, len(mine) - 1)]
+            mark(img, value["box"], "tickbox", dpi, rng)
+            expected[n] = ("score", {value["value"]})
+            continue
+        if q.get("digits"):
+            before, after = q["digits"]
+            text = f"{q['answer']:.{after}f}".replace(".", "").rjust(before + after)
+            for b in mine:
+                if text[b["column"]] == b["value"]:
+                    mark(img, b["box"], "solid", dpi, rng)
+            expected[n] = ("digits", {f"{q['answer']:.{after}f}"})
+            continue
+        order = [int(i) for i in rng.permutation(len(mine))]
+        if q["kind"] == "multi":
+            scenario = multis[(k + offset) % len(multis)]
+            first, second = sorted(order[:2])
+            style = {
+                "solid2": ("solid", "solid"),
+                "pencil2": ("pencil", "pencil"),
+                "solid+tick": ("solid", "tick"),
+            }
+            mark(img, mine[first]["box"], style[scenario][0], dpi, rng)
+            mark(img, mine[second]["box"], style[scenario][1], dpi, rng)
+            both = mine[first]["value"] + mine[second]["value"]
+            # a tick is never dropped silently: "=" (both) or review, not the solid one alone
+            expected[n] = (scenario, {both if r == "=" else r for r in MULTI_SCENARIOS[scenario]})
+            continue
+        scenario = singles[(k + offset) % len(singles)]
+        intended, other = mine[order[0]], mine[order[1]]
+        if scenario in ("solid", "pencil", "tick", "half", "erased"):
+            mark(img, intended["box"], scenario, dpi, rng)
+        elif scenario == "solid+stray":
+            mark(img, intended["box"], "solid", dpi, rng)
+            a, b = sorted([order[1], order[1] + 1 if order[1] + 1 < len(mine) else order[1] - 1])
+            stray(img, mine[a]["box"], mine[b]["box"], dpi)
+        elif scenario == "solid+erased":
+            mark(img, intended["box"], "solid", dpi, rng)
+            mark(img, other["box"], "erased", dpi, rng)
+        elif scenario == "double":
+            mark(img, intended["box"], "solid", dpi, rng)
+            mark(img, other["box"], "solid", dpi, rng)
+        elif scenario == "cancel":
+            mark(img, other["box"], "solid", dpi, rng)
+            mark(img, intended["box"], "solid", dpi, rng)
+            mark(img, cancel[0]["box"], "tickbox", dpi, rng)
+        ok = {intended["value"] if r == "=" else r for r in SINGLE_SCENARIOS[scenario]}
+        expected[n] = (scenario, ok)
+    return expected
+
+
+def upside_down(img: Image) -> Image:
+    return cv2.rotate(img, cv2.ROTATE_180)
+
+
+def to_pdf(images: Sequence[Image], dpi: int) -> bytes:
+    """A scanner's PDF: each image a JPEG page at `dpi`."""
+    import io
+    import tempfile
+    from pathlib import Path
+
+    pdf = pdfium.PdfDocument.new()
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, img in enumerate(images):
+            path = Path(tmp) / f"{i}.jpg"
+            cv2.imwrite(str(path), img, [cv2.IMWRITE_JPEG_QUALITY, 85])
+            w, h = img.shape[1] * 72 / dpi, img.shape[0] * 72 / dpi
+            page = pdf.new_page(w, h)
+            obj = pdfium.PdfImage.new(pdf)
+            obj.load_jpeg(str(path), inline=True)
+            obj.set_matrix(pdfium.PdfMatrix().scale(w, h))
+            page.insert_obj(obj)
+            page.gen_content()
+        buf = io.BytesIO()
+        pdf.save(buf)
+    return buf.getvalue()
