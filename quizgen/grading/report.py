@@ -135,7 +135,9 @@ def _flags(item: ItemStats, question: Json, rests: list[float], picks: list[list
                     f"key may be wrong: {counts[best]} of the top {size} students chose \u201c{best}\u201d, "
                     f"{counts.get(key, 0)} the key \u201c{key}\u201d"
                 )
-    if item.discrimination is not None and item.discrimination < LOW_DISCRIMINATION:
+    if item.discrimination is not None and item.discrimination < 0:
+        flags.append(f"negative discrimination ({item.discrimination:.2f}): weaker students did better on it")
+    elif item.discrimination is not None and item.discrimination < LOW_DISCRIMINATION:
         flags.append(
             f"low discrimination ({item.discrimination:.2f}): strong and weak students do about as well"
         )
