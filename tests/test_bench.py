@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.run import KIND_SHARES, write_bank
+from bench.generate import KIND_SHARES, write_bank
 from quizgen.bank.check import load
 from quizgen.bank.model import QUESTION_KINDS
 
