@@ -512,7 +512,7 @@ def grade(
     from quizgen.grading import grade as grading
 
     data = _run_writer(lambda: grading.load_layout(layout))
-    workers = min(len(files), os.cpu_count() or 1, 4)
+    workers = min(os.cpu_count() or 1, 4)
     graded = grading.grade(
         files, data, multi=multi.value if multi else None, keep_images=review is not None, workers=workers
     )

@@ -7,7 +7,7 @@ reads the real printed page, not a picture drawn to suit it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import cv2
@@ -254,3 +254,30 @@ def to_pdf(images: Sequence[Image], dpi: int) -> bytes:
         buf = io.BytesIO()
         pdf.save(buf)
     return buf.getvalue()
+
+
+Degrade = Callable[[Any, np.random.Generator], Any]
+
+# (name, dpi, degradation): the scans and photos a teacher brings back.
+DEGRADED: list[tuple[str, int, Degrade]] = [
+    ("clean 150 dpi", 150, lambda im, r: im),
+    ("clean 300 dpi", 300, lambda im, r: im),
+    ("rotated 10 degrees", 200, lambda im, r: rotate(im, 10)),
+    ("rotated -6 degrees, fed upside down", 200, lambda im, r: upside_down(rotate(im, -6))),
+    ("phone perspective", 200, lambda im, r: phone(im, 0.1)),
+    ("blurred 150 dpi", 150, lambda im, r: blur(im, 1.6)),
+    ("noisy", 200, lambda im, r: noise(im, r, 18)),
+    ("JPEG quality 50", 150, lambda im, r: jpeg(im, 50)),
+    ("shadow across the page", 200, lambda im, r: shadow(im, 0.5)),
+    ("grey scanner", 150, lambda im, r: grey_paper(im)),
+    (
+        "phone photo: tilted, perspective, shadow, blur, noise, JPEG 50",
+        150,
+        lambda im, r: jpeg(noise(blur(shadow(phone(rotate(im, -8), 0.08)), 1.0), r, 8)),
+    ),
+    (
+        "300 dpi photo: perspective, shadow, JPEG 50",
+        300,
+        lambda im, r: jpeg(shadow(phone(im, 0.06))),
+    ),
+]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -12,33 +11,7 @@ from quizgen.grading import scan, score
 from tests.grading import synth
 from tests.grading.conftest import Printed
 
-Degrade = Callable[[Any, np.random.Generator], Any]
-
-# (name, dpi, degradation): the scans and photos a teacher brings back.
-DEGRADED: list[tuple[str, int, Degrade]] = [
-    ("clean 150 dpi", 150, lambda im, r: im),
-    ("clean 300 dpi", 300, lambda im, r: im),
-    ("rotated 10 degrees", 200, lambda im, r: synth.rotate(im, 10)),
-    ("rotated -6 degrees, fed upside down", 200, lambda im, r: synth.upside_down(synth.rotate(im, -6))),
-    ("phone perspective", 200, lambda im, r: synth.phone(im, 0.1)),
-    ("blurred 150 dpi", 150, lambda im, r: synth.blur(im, 1.6)),
-    ("noisy", 200, lambda im, r: synth.noise(im, r, 18)),
-    ("JPEG quality 50", 150, lambda im, r: synth.jpeg(im, 50)),
-    ("shadow across the page", 200, lambda im, r: synth.shadow(im, 0.5)),
-    ("grey scanner", 150, lambda im, r: synth.grey_paper(im)),
-    (
-        "phone photo: tilted, perspective, shadow, blur, noise, JPEG 50",
-        150,
-        lambda im, r: synth.jpeg(
-            synth.noise(synth.blur(synth.shadow(synth.phone(synth.rotate(im, -8), 0.08)), 1.0), r, 8)
-        ),
-    ),
-    (
-        "300 dpi photo: perspective, shadow, JPEG 50",
-        300,
-        lambda im, r: synth.jpeg(synth.shadow(synth.phone(im, 0.06))),
-    ),
-]
+DEGRADED = synth.DEGRADED
 
 
 def questions_of(printed: Printed, version: str) -> list[dict[str, Any]]:
