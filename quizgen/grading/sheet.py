@@ -465,6 +465,20 @@ def _grid_frame(q: Json, box: Sequence[float]) -> Json:
     }  # fmt: skip
 
 
+def _timestamp() -> int | None:
+    """The PDF's date: SOURCE_DATE_EPOCH for reproducible builds (as the quiz PDF does), else now."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(epoch) if epoch.isdigit() else None
+
+
+def _describe(exc: Exception) -> str:
+    message = str(getattr(exc, "message", "") or exc).strip()
+    hints = [h for h in getattr(exc, "hints", None) or [] if h]
+    return message + "".join(f"\n    hint: {h}" for h in hints)
+
+
 @cache
 def template() -> bytes:
     """The Typst source of the answer sheet."""
@@ -478,7 +492,6 @@ def render(data: Json) -> bytes:
     import typst
 
     from quizgen.errors import RenderError
-    from quizgen.paper.pdf import _describe, _timestamp
 
     with tempfile.TemporaryDirectory(prefix="quizgen-sheet-") as tmp:
         try:
