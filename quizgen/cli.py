@@ -533,6 +533,18 @@ def quiz(
             "--duplex", help="Pad each version and each part of the key to an even number of pages (PDF)."
         ),
     ] = False,
+    sheets: Annotated[
+        bool,
+        typer.Option(
+            "--sheets", help="Also write answer sheets to scan: <name>-sheets.pdf and <name>-layout.json."
+        ),
+    ] = False,
+    student_digits: Annotated[
+        int, typer.Option("--student-digits", min=1, max=12, help="Columns of the sheets' student number.")
+    ] = 6,
+    numeric_grids: Annotated[
+        bool, typer.Option("--numeric-grids", help="Numeric questions as digit grids on the sheets.")
+    ] = False,
     articles: Articles = None,
     strict: Strict = False,
     quiet: Quiet = False,
@@ -580,6 +592,11 @@ def quiz(
     with_key = layout is not KeyLayout.none
     date = now.stamp(published_time(made.banks))
     written = _run_writer(lambda: writer.write(made, out, paper=paper.value, key=with_key, timestamp=date))
+    if sheets:
+        from quizgen.grading import sheet
+
+        options = sheet.SheetOptions(paper.value, student_digits, numeric_grids)
+        written += _run_writer(lambda: sheet.write(made, out, options, timestamp=date))
     _report_written(written, quiet)
 
 
@@ -718,6 +735,95 @@ def build(
         questions = sum(len(b.questions) for b in checked.banks)
         summary = f"{_count(len(checked.banks), 'bank')}, {_count(questions, 'question')}"
         _say(f"built {summary} into {out}/", err=True)
+
+
+class MultiRuleOption(StrEnum):
+    all_or_nothing = "all-or-nothing"
+    per_option = "per-option"
+
+
+@app.command()
+def grade(
+    scans: Annotated[
+        list[Path], typer.Argument(help="Scanned sheets: PDFs, images (PNG, JPEG), or folders of them.")
+    ],
+    layout: Annotated[
+        Path, typer.Option("--layout", "-l", help="The <name>-layout.json written with the sheets.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The results table (CSV).")] = Path(
+        "results.csv"
+    ),
+    json_out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--json", help="Also write every sheet as read (JSON)."),
+    ] = None,
+    review: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--review", help="Folder for a PNG of each page with the marks read drawn on it."),
+    ] = None,
+    report: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--report", help="Also write the item analysis (HTML)."),
+    ] = None,
+    multi: Annotated[
+        Optional[MultiRuleOption],  # noqa: UP045
+        typer.Option(
+            "--multi", help="Score select-all questions all-or-nothing or per option (default: the layout's)."
+        ),
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Read scanned answer sheets, score every version against its key, list what needs a look.
+
+    Exit status: 0 all read, 1 something needs review (listed) or cannot be read, 2 usage error.
+
+    Example: quizgen grade scans/ --layout monday-layout.json --review review/ --report report.html
+    """
+    import os
+
+    files, missing = _scan_files(scans)
+    if missing:
+        _fail_usage(f"no such file or folder: {', '.join(missing)}")
+    if not files:
+        _fail_usage("no scans (*.pdf, *.png, *.jpg) in " + ", ".join(map(str, scans)))
+    if report is not None and report.suffix.lower() not in (".html", ".htm"):
+        _fail_usage(f"--report must end in .html, not '{report.name}'")
+    from quizgen.grading import grade as grading
+
+    data = _run_writer(lambda: grading.load_layout(layout))
+    workers = min(os.cpu_count() or 1, 4)
+    graded = grading.grade(
+        files, data, multi=multi.value if multi else None, keep_images=review is not None, workers=workers
+    )
+    from quizgen.output import write_all
+
+    written = _run_writer(lambda: write_all(grading.outputs(graded, data, output, json_out, review, report)))
+    images = [p for p in written if review is not None and p.parent == review]
+    _report_written([p for p in written if p not in images], quiet)
+    if review is not None and not quiet:
+        typer.echo(f"wrote {_count(len(images), 'review image')} to {review}/", err=True)
+    for item in graded.reviews:
+        typer.secho(f"review: {_clean(item.text())}", fg=typer.colors.YELLOW)
+    sheets = graded.sheets
+    if not quiet:
+        pages = len(graded.scans)
+        typer.echo(
+            f"{_count(pages, 'page')} read into {_count(len(sheets), 'sheet')}; "
+            f"{_count(len(graded.reviews), 'item')} to review",
+            err=True,
+        )
+    raise typer.Exit(1 if graded.reviews else 0)
+
+
+def _scan_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    from quizgen.grading.grade import scan_files
+
+    return scan_files(paths)
+
+
+def _clean(text: str) -> str:
+    """Control characters (from a file name or a QR code) shown, not obeyed, by the terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def main() -> None:
