@@ -85,19 +85,33 @@ class _Group(TyperGroup):
 
 
 class _Command(TyperCommand):
-    """A command whose help shows no programmer types: `PATHS...`, not `PATHS... <list[Path]>`."""
+    """A command whose help shows no programmer types: `PATHS...`, not `PATHS... <list[Path]>`,
+    and `-n N`, not `-n <int range>` (an option that names its own metavar keeps it)."""
 
     def get_help(self, ctx: click_core.Context) -> str:
-        return _TYPE_LABEL.sub(lambda m: " " * len(m.group(0)), super().get_help(ctx))
+        text = _TYPE_LABEL.sub(lambda m: " " * len(m.group(0)), super().get_help(ctx))
+        # Same width, so the help columns stay aligned.
+        return _PLAIN_TYPE.sub(lambda m: _PLAIN_WORDS[m.group(1)].ljust(len(m.group(0))), text)
 
 
 _TYPE_LABEL = re.compile(r" <[A-Za-z_]+\[[A-Za-z_]+\]>")
+_PLAIN_WORDS = {
+    "int range": "N",
+    "int": "N",
+    "float": "NUMBER",
+    "float range": "NUMBER",
+    "path": "PATH",
+    "str": "TEXT",
+    "text": "TEXT",
+}
+_PLAIN_TYPE = re.compile(r"<(" + "|".join(sorted(_PLAIN_WORDS, key=len, reverse=True)) + r")>")
 
 
 app = typer.Typer(
     name="quizgen",
     cls=_Group,
-    help="""Compile YAML question banks into Anki decks and printable quizzes with answer keys.
+    help="""Compile YAML question banks into Anki decks, printable quizzes with answer keys,
+answer sheets marked by scanning, and files Moodle and Canvas import.
 
 \b
 First step: check the banks in questions/ against their articles:
@@ -179,7 +193,8 @@ def main_options(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
-    """Compile YAML question banks into Anki decks and printable quizzes with answer keys."""
+    """Compile YAML question banks into Anki decks, printable quizzes with answer keys,
+    answer sheets marked by scanning, and files Moodle and Canvas import."""
 
 
 Paths = Annotated[
@@ -742,28 +757,38 @@ class MultiRuleOption(StrEnum):
     per_option = "per-option"
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Mark scanned answer sheets: scores, doubts to review, item analysis.")
 def grade(
     scans: Annotated[
-        list[Path], typer.Argument(help="Scanned sheets: PDFs, images (PNG, JPEG), or folders of them.")
+        list[Path],
+        typer.Argument(
+            metavar="SCANS", help="Scanned sheets: PDFs, images (PNG, JPEG), or folders of them."
+        ),
     ],
     layout: Annotated[
-        Path, typer.Option("--layout", "-l", help="The <name>-layout.json written with the sheets.")
+        Path,
+        typer.Option(
+            "--layout", "-l", metavar="FILE", help="The <name>-layout.json written with the sheets."
+        ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The results table (CSV).")] = Path(
-        "results.csv"
-    ),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="The results table (CSV).")
+    ] = Path("results.csv"),
     json_out: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--json", help="Also write every sheet as read (JSON)."),
+        typer.Option("--json", metavar="FILE", help="Also write every sheet as read (JSON)."),
     ] = None,
     review: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--review", help="Folder for a PNG of each page with the marks read drawn on it."),
+        typer.Option(
+            "--review",
+            metavar="FOLDER",
+            help="Folder for a PNG of each page with the marks read drawn on it.",
+        ),
     ] = None,
     report: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--report", help="Also write the item analysis (HTML)."),
+        typer.Option("--report", metavar="FILE", help="Also write the item analysis (HTML)."),
     ] = None,
     multi: Annotated[
         Optional[MultiRuleOption],  # noqa: UP045
