@@ -105,6 +105,18 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG050": (Severity.WARNING, "same prompt twice in a bank"),
     "QG051": (Severity.WARNING, "'all/none of the above' choice"),
     "QG052": (Severity.WARNING, "every choice is a correct answer"),
+    # evidence for every part, and item-writing checks (Haladyna, Downing & Rodriguez 2002)
+    "QG100": (Severity.WARNING, "a part of the question is not supported by its evidence"),
+    "QG101": (Severity.WARNING, "the right answer is much the longest choice"),
+    "QG102": (Severity.WARNING, "the right answer is the longest choice too often in a bank"),
+    "QG103": (Severity.WARNING, "the right answer alone copies the evidence word for word"),
+    "QG104": (Severity.WARNING, "the right answer repeats a word of the question"),
+    "QG105": (Severity.WARNING, "'all of the above' or 'none of the above' choice"),
+    "QG106": (Severity.WARNING, "negative word in the question not emphasised"),
+    "QG107": (Severity.WARNING, "absolute word only in wrong answers"),
+    "QG108": (Severity.WARNING, "a question gives away another question's answer"),
+    "QG109": (Severity.WARNING, "hard question whose answer is in its evidence word for word"),
+    "QG110": (Severity.WARNING, "one name spelled two ways in a deck"),
 }
 
 

@@ -1,0 +1,128 @@
+"""Giveaways: one question's stem or choices that hold another question's answer.
+
+Used by the checker (a warning) and by quiz selection (never both on one paper). Pure.
+Answers are looked up in an index keyed by their folded words, so finding every
+giveaway among n questions costs one dictionary look-up per word of visible text and
+answer length, never a comparison of every answer with every stem.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from quizgen.bank.evidence import contains_run, is_content, is_number, number_text, tokens
+from quizgen.bank.model import Choice, Cloze, Match, Multi, Numeric, Order, Question, Short
+from quizgen.bank.text import parse_cloze
+
+Words = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Giveaway:
+    """`giver` shows, at its field `where`, the answer `answer` of `taker` (indices into the list)."""
+
+    giver: int
+    taker: int
+    where: str
+    answer: str
+
+
+def answers(q: Question) -> list[str]:
+    """The answers a student must produce or pick: a choice's key, a short answer and what it
+    accepts, a numeric answer, every cloze deletion. Other kinds have none to give away."""
+    if isinstance(q, Choice):
+        return [q.answer]
+    if isinstance(q, Short):
+        return [q.answer, *q.accept]
+    if isinstance(q, Numeric):
+        # A number under 10 is too common to tell on its own ("a two-word phrase" gives away
+        # no "how many regions?"): it counts only followed by the unit ("two regions").
+        number = number_text(q.answer)
+        if abs(q.answer) < 10:
+            return [f"{number} {q.unit}"] if q.unit.strip() else []
+        return [number]
+    if isinstance(q, Cloze):
+        return [d.answer for d in parse_cloze(q.text)[0]]
+    return []
+
+
+def cloze_visible(text: str) -> str:
+    """Cloze text as the student reads it: each deletion shows only its hint."""
+    deletions, _ = parse_cloze(text)
+    out, pos = [], 0
+    for d in deletions:
+        out.extend([text[pos : d.start], " ", d.hint, " "])
+        pos = d.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def visible(q: Question) -> list[tuple[str, str]]:
+    """What the student reads of `q` besides its answer: (field key, text) pieces."""
+    out = [("prompt", q.prompt)] if q.prompt else []
+    if isinstance(q, (Choice, Multi)):
+        out.extend((f"choices.{i}", c) for i, c in enumerate(q.choices))
+    elif isinstance(q, Match):
+        out.extend((f"pairs.{i}", side) for i, pair in enumerate(q.pairs) for side in pair)
+    elif isinstance(q, Order):
+        out.extend((f"items.{i}", item) for i, item in enumerate(q.items))
+    elif isinstance(q, Cloze):
+        out.append(("text", cloze_visible(q.text)))
+    return out
+
+
+def _stem_words(q: Question) -> Words:
+    text = q.prompt + (" \n " + cloze_visible(q.text) if isinstance(q, Cloze) else "")
+    return tokens(text)
+
+
+def _counts(answer: str, words: Words) -> bool:
+    """Answers too small to tell (under 4 characters and not a number) or of stopwords only are ignored."""
+    if not words:
+        return False
+    if is_number(words[0]):
+        return True
+    return len(answer.strip()) >= 4 and any(is_content(w) or is_number(w) for w in words)
+
+
+def find(questions: Sequence[Question], givers_per_answer: int | None = None) -> Iterator[Giveaway]:
+    """Every giveaway among `questions`, in order of the giver.
+
+    With `givers_per_answer`, an answer stops being looked for after that many questions
+    gave it away (the checker names one giver per answer; 2 is enough to find one that
+    is not the taker itself). A question never gives away its own answer, and an answer
+    that its own question's stem already shows is no giveaway.
+    """
+    index: dict[Words, list[tuple[int, str]]] = defaultdict(list)
+    for n, q in enumerate(questions):
+        for answer in answers(q):
+            words = tokens(answer)
+            if _counts(answer, words):
+                index[words].append((n, answer))
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for words in index:
+        lengths[words[0]].add(len(words))
+    found_by: dict[Words, set[int]] = defaultdict(set)
+    own: dict[tuple[int, Words], bool] = {}
+    for giver, q in enumerate(questions):
+        for where, text in visible(q):
+            seen = tokens(text)
+            for i, word in enumerate(seen):
+                for length in lengths.get(word, ()):
+                    words = seen[i : i + length]
+                    takers = index.get(words)
+                    if takers is None:
+                        continue
+                    givers = found_by[words]
+                    if giver in givers or (givers_per_answer is not None and len(givers) >= givers_per_answer):
+                        continue
+                    givers.add(giver)
+                    for taker, answer in takers:
+                        if taker == giver:
+                            continue
+                        if (taker, words) not in own:
+                            own[taker, words] = contains_run(_stem_words(questions[taker]), words)
+                        if not own[taker, words]:
+                            yield Giveaway(giver, taker, where, answer)

@@ -1,0 +1,454 @@
+"""Item-writing checks: warnings for flaws that let a test-wise student answer without reading.
+
+Each check enforces one guideline of Haladyna, Downing & Rodriguez (2002), "A review of
+multiple-choice item-writing guidelines for classroom assessment"; docs/diagnostics.md
+cites it beside the code. Registered like the checks in `check` (importing this module
+registers them; `quizgen.bank` does). Also here: evidence for every part of a question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from quizgen.bank import evidence as ev
+from quizgen.bank import giveaway
+from quizgen.bank.check import (
+    ALL_NONE,
+    BANK_CHECKS,
+    CORPUS_CHECKS,
+    EVIDENCE_CHECKS,
+    _at,
+    _count,
+    _shorten,
+    question_check,
+)
+from quizgen.bank.model import Bank, Choice, Cloze, Match, Multi, Numeric, Order, Pos, Question, Short
+from quizgen.bank.text import parse_cloze, plain, runs
+from quizgen.diagnostics import Diagnostic, diagnostic
+
+# -- evidence for every part ---------------------------------------------------------------
+
+
+def parts(q: Question) -> list[ev.Part]:
+    """The parts of a multi-part question, each of which a quote must support."""
+    if isinstance(q, Match):
+        return [
+            ev.Part(f"pair {i + 1} '{left} \u2013 {right}'", right, f"pairs.{i}", extra_names=left)
+            for i, (left, right) in enumerate(q.pairs)
+        ]
+    if isinstance(q, Order):
+        return [ev.Part(f"item {i + 1} '{item}'", item, f"items.{i}") for i, item in enumerate(q.items)]
+    if isinstance(q, Cloze):
+        return [
+            ev.Part(f"deletion c{d.number} '{d.answer}'", d.answer, f"text@{n}")
+            for n, d in enumerate(parse_cloze(q.text)[0])
+        ]
+    if isinstance(q, Multi):
+        key = "answer" if len(q.answers) == 1 else "answer.{}"
+        return [ev.Part(f"answer '{a}'", a, key.format(i)) for i, a in enumerate(q.answers)]
+    return []
+
+
+def _missing(part: ev.Part, quotes: Sequence[str]) -> str:
+    """What the closest quote lacks, in the part's own words."""
+    need = ev.needs(part.text, part.extra_names, part.first_counts)
+    best = max((ev.Quote.of(q) for q in quotes), key=lambda qt: _score(qt, need))
+    written = ev.tokens(f"{part.extra_names} {part.text}")
+    met = {k for run in need.names if not run.isdisjoint(best.keys) for k in run}
+    lacking = [
+        w for w in dict.fromkeys(written) if _needed(w, need) and ev.key(w) not in best.keys | met
+    ]
+    return ", ".join(lacking[:6])
+
+
+def _score(quote: ev.Quote, need: ev.Needs) -> int:
+    names = sum(not run.isdisjoint(quote.keys) for run in need.names)
+    return len(need.numbers & quote.numbers) + names + len(need.words & quote.keys)
+
+
+def _needed(word: str, need: ev.Needs) -> bool:
+    k = ev.key(word)
+    return k in need.numbers or any(k in run for run in need.names) or k in need.words
+
+
+def check_parts(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    """QG100: every part is supported by one of the question's quotes."""
+    if not q.evidence:
+        return
+    for part in parts(q):
+        if ev.supported(part.text, q.evidence, part.extra_names, part.first_counts):
+            continue
+        lacking = _missing(part, q.evidence)
+        pos = _part_pos(bank, q, part.where)
+        yield diagnostic(
+            "QG100",
+            str(bank.path),
+            pos.line,
+            pos.col,
+            f"{part.label} is not supported by any evidence quote",
+            f"quote the sentence that says it (evidence can be a list); no quote holds: {lacking}"
+            if lacking
+            else "quote the sentence that says it (evidence can be a list)",
+        )
+
+
+EVIDENCE_CHECKS.append(check_parts)
+
+
+def _part_pos(bank: Bank, q: Question, where: str) -> Pos:
+    """Where a part was written. A cloze deletion (`text@N`) is found in the file itself: the
+    reader keeps only where the text starts, and deletions are rarely unsupported."""
+    if not where.startswith("text@"):
+        return q.pos(where)
+    start = q.pos("text")
+    number = int(where.removeprefix("text@"))
+    lines = _lines(bank.path)
+    seen = 0
+    for row in range(start.line - 1, len(lines)):
+        line = lines[row]
+        col = start.col - 1 if row == start.line - 1 else 0
+        while (found := line.find("{{", col)) >= 0:
+            if seen == number:
+                return Pos(row + 1, found + 1)
+            seen += 1
+            col = found + 2
+    return start
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8-sig").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+# -- choices -------------------------------------------------------------------------------
+
+
+def _keys(q: Choice | Multi) -> list[tuple[int, str]]:
+    wanted = {q.answer} if isinstance(q, Choice) else set(q.answers)
+    return [(i, c) for i, c in enumerate(q.choices) if c in wanted]
+
+
+def _distractors(q: Choice | Multi) -> list[str]:
+    wanted = {q.answer} if isinstance(q, Choice) else set(q.answers)
+    return [c for c in q.choices if c not in wanted]
+
+
+def _length(text: str) -> int:
+    return len(plain(text).strip())
+
+
+LONGER_BY = 0.25  # of the longest distractor's length
+LONGER_BY_CHARS = 8
+
+
+@question_check(Choice, Multi, reads=("choices", "answer", "answers"))
+def check_key_longest(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    """QG101: a key clearly longer than every distractor."""
+    assert isinstance(q, (Choice, Multi))
+    distractors = _distractors(q)
+    if not distractors:
+        return
+    longest = max(_length(d) for d in distractors)
+    for i, key in _keys(q):
+        size = _length(key)
+        if size - longest >= max(LONGER_BY * longest, LONGER_BY_CHARS):
+            yield _at(
+                "QG101",
+                bank,
+                q,
+                f"choices.{i}",
+                f"the right answer is much longer than every wrong one ({size} characters, "
+                f"the longest wrong one {longest})",
+                "shorten the right answer or make the wrong ones as long and as specific",
+            )
+
+
+def check_key_longest_bank(bank: Bank) -> Iterator[Diagnostic]:
+    """QG102: in a bank's choice questions the key is too often the longest option."""
+    choice = [q for q in bank.questions if isinstance(q, Choice) and q.answer in q.choices]
+    if len(choice) < 6:
+        return
+    longest = [
+        q for q in choice if all(_length(q.answer) > _length(c) for c in q.choices if c != q.answer)
+    ]
+    if len(longest) * 3 > len(choice):
+        ids = ", ".join(q.id for q in longest)
+        yield _at(
+            "QG102",
+            bank,
+            bank,
+            "questions",
+            f"the right answer is the longest choice in {len(longest)} of {len(choice)} choice questions",
+            f"a student who picks the longest choice scores well; balance lengths in: {_shorten(ids, 200)}",
+        )
+
+
+@question_check(Choice, Multi, reads=("choices", "answer", "answers", "evidence"))
+def check_key_verbatim(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    """QG103: the key copies the evidence word for word while no distractor echoes it."""
+    assert isinstance(q, (Choice, Multi))
+    if not q.evidence:
+        return
+    quoted = [ev.tokens(quote) for quote in q.evidence]
+    fours = set().union(*(ev.ngrams(words, 4) for words in quoted))
+    threes = set().union(*(ev.ngrams(words, 3) for words in quoted))
+    if any(ev.ngrams(ev.tokens(d), 3) & threes for d in _distractors(q)):
+        return
+    for i, key in _keys(q):
+        shared = ev.ngrams(ev.tokens(key), 4) & fours
+        if shared:
+            yield _at(
+                "QG103",
+                bank,
+                q,
+                f"choices.{i}",
+                f"the right answer copies the article ('{' '.join(min(shared))} ...') and no wrong one does",
+                "paraphrase the right answer, or word the wrong ones in the article's style too",
+            )
+
+
+@question_check(Choice, Multi, reads=("prompt", "choices", "answer", "answers"))
+def check_stem_clue(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    """QG104: a content word of the key appears in the stem and in no distractor."""
+    assert isinstance(q, (Choice, Multi))
+    stem = {ev.key(w) for w in ev.tokens(q.prompt) if ev.is_content(w)}
+    others = {ev.key(w) for d in _distractors(q) for w in ev.tokens(d)}
+    for i, key in _keys(q):
+        clues = [w for w in ev.tokens(key) if ev.is_content(w) and ev.key(w) in stem and ev.key(w) not in others]
+        if clues:
+            yield _at(
+                "QG104",
+                bank,
+                q,
+                f"choices.{i}",
+                f"the right answer repeats '{clues[0]}' from the question, and no wrong one does",
+                "reword the right answer, or use the word in a wrong answer too",
+            )
+
+
+@question_check(Choice, Multi, reads=("choices",))
+def check_all_none(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    """QG105: an 'all of the above' or 'none of the above' choice, pinned or not."""
+    assert isinstance(q, (Choice, Multi))
+    for i, choice in enumerate(q.choices):
+        m = ALL_NONE.search(plain(choice))
+        if m:
+            yield _at(
+                "QG105",
+                bank,
+                q,
+                f"choices.{i}",
+                f"'{choice}' is an '{m.group().lower()}' choice",
+                "a student who spots two right choices (or one wrong one) needs nothing else; "
+                "write a choice that stands alone",
+            )
+
+
+_NEGATIVE = re.compile(r"\b(not|except|never|least)\b", re.I)
+_AT_LEAST = re.compile(r"\bat\s+least\b", re.I)
+
+
+@question_check(reads=("prompt",))
+def check_negative_stem(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    """QG106: a negative word in the stem that is not emphasised."""
+    for style, text in runs(q.prompt):
+        if style in ("b", "i"):
+            continue
+        for m in _NEGATIVE.finditer(_AT_LEAST.sub(lambda a: " " * len(a.group()), text)):
+            word = m.group()
+            if len(word) > 1 and word.isupper():
+                continue
+            yield _at(
+                "QG106",
+                bank,
+                q,
+                "prompt",
+                f"the question says '{word}' without emphasis",
+                f"students overlook negatives: write **{word}** or {word.upper()}, or ask it positively",
+            )
+            return
+
+
+_ABSOLUTE = re.compile(r"\b(always|never|all|none|only|every|completely|entirely)\b", re.I)
+
+
+@question_check(Choice, Multi, reads=("choices", "answer", "answers"))
+def check_absolute_distractor(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    """QG107: absolute words in wrong answers only."""
+    assert isinstance(q, (Choice, Multi))
+    if any(_ABSOLUTE.search(plain(key)) for _, key in _keys(q)):
+        return
+    wanted = {q.answer} if isinstance(q, Choice) else set(q.answers)
+    for i, choice in enumerate(q.choices):
+        m = _ABSOLUTE.search(plain(choice)) if choice not in wanted else None
+        if m:
+            yield _at(
+                "QG107",
+                bank,
+                q,
+                f"choices.{i}",
+                f"the wrong answer '{choice}' says '{m.group()}', and no right answer does",
+                "students learn that absolute answers are usually wrong; remove the word",
+            )
+
+
+@question_check(reads=("difficulty", "evidence", "answer", "text"))
+def check_hard_verbatim(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    """QG109: a `hard` question whose answer is written word for word in its evidence."""
+    if q.difficulty != "hard" or not q.evidence:
+        return
+    if isinstance(q, (Choice, Short)):
+        wanted = [q.answer]
+    elif isinstance(q, Numeric):
+        wanted = [ev.number_text(q.answer)]
+    elif isinstance(q, Cloze):
+        wanted = [d.answer for d in parse_cloze(q.text)[0]]
+    else:
+        return
+    quoted = [ev.tokens(quote) for quote in q.evidence]
+    answers = [ev.tokens(a) for a in wanted]
+    if answers and all(a and any(ev.contains_run(words, a) for words in quoted) for a in answers):
+        yield _at(
+            "QG109",
+            bank,
+            q,
+            "difficulty",
+            "a hard question whose answer stands word for word in its evidence",
+            "relabel it medium or easy, or ask for something the student must infer or combine",
+        )
+
+
+# -- across questions ----------------------------------------------------------------------
+
+
+def deck_groups(banks: list[Bank]) -> list[list[Bank]]:
+    """Banks that end up in one Anki package (one top-level deck), in order."""
+    groups: dict[str, list[Bank]] = defaultdict(list)
+    for bank in banks:
+        groups[bank.deck_name.split("::")[0].strip()].append(bank)
+    return list(groups.values())
+
+
+def check_giveaways(banks: list[Bank]) -> Iterator[Diagnostic]:
+    """QG108: a question whose stem or choices show another question's answer (one report per answer)."""
+    for group in deck_groups(banks):
+        pool = [(bank, q) for bank in group for q in bank.questions]
+        reported: set[tuple[int, str]] = set()
+        for g in giveaway.find([q for _, q in pool], givers_per_answer=2):
+            if (g.taker, g.answer) in reported:
+                continue
+            reported.add((g.taker, g.answer))
+            (giver_bank, giver), (taker_bank, taker) = pool[g.giver], pool[g.taker]
+            other = f"question '{taker.id}'"
+            if taker_bank is not giver_bank:
+                other += f" of {taker_bank.path}"
+            yield _at(
+                "QG108",
+                giver_bank,
+                giver,
+                g.where,
+                f"this gives away the answer of {other}: '{g.answer}'",
+                f"{taker.id} is on line {taker.pos().line}; reword one of them "
+                "(quizgen quiz never prints both on one paper)",
+            )
+
+
+NAME_MIN = 5
+NAME_DISTANCE = 2
+
+
+def _authored(q: Question) -> Iterator[tuple[str, str, bool]]:
+    """(where, text, first word counts) of what the author wrote; evidence is the article's spelling."""
+    for key in ("prompt", "explanation"):
+        yield key, getattr(q, key), False
+    if isinstance(q, (Choice, Multi)):
+        yield from ((f"choices.{i}", c, False) for i, c in enumerate(q.choices))
+    if isinstance(q, Short):  # not `accept`: other spellings are what it is for
+        yield "answer", q.answer, False
+    if isinstance(q, Match):
+        for i, (left, right) in enumerate(q.pairs):
+            yield f"pairs.{i}", left, True
+            yield f"pairs.{i}", right, False
+    if isinstance(q, Order):
+        yield from ((f"items.{i}", item, False) for i, item in enumerate(q.items))
+    if isinstance(q, Cloze):
+        yield "text", q.text, False
+    text = getattr(q, "answer", "")
+    if isinstance(text, str) and not isinstance(q, (Choice, Short)):
+        yield "answer", text, False  # an open question's model answer
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
+    """QG110: one name spelled two ways (edit distance 1-2) in the banks of one deck."""
+    for group in deck_groups(banks):
+        first: dict[str, tuple[Bank, Question, str, str]] = {}
+        count: dict[str, int] = defaultdict(int)
+        lowercase: set[str] = set()  # words also written in lower case are words, not names
+        for bank in group:
+            for q in bank.questions:
+                for text in q.evidence:
+                    lowercase.update(_LOWER.findall(text))
+                for where, text, first_counts in _authored(q):
+                    lowercase.update(_LOWER.findall(text))
+                    for written in _capitalised(text, first_counts):
+                        folded = ev.tokens(written)[0]
+                        count[folded] += 1
+                        first.setdefault(folded, (bank, q, where, written))
+        index: dict[str, set[str]] = defaultdict(set)
+        for name in first.keys() - lowercase:
+            for variant in _deletes(name, NAME_DISTANCE):
+                index[variant].add(name)
+        pairs = {
+            tuple(sorted((a, b)))
+            for names in index.values()
+            for a in names
+            for b in names
+            if a < b and not (a.startswith(b) or b.startswith(a))
+        }
+        for a, b in sorted(pairs):
+            if not 1 <= ev.edit_distance(a, b, NAME_DISTANCE) <= NAME_DISTANCE:
+                continue
+            rare, common = sorted((a, b), key=lambda n: (count[n], n))
+            bank, q, where, written = first[rare]
+            other_bank, other_q, other_where, other_written = first[common]
+            yield _at(
+                "QG110",
+                bank,
+                q,
+                where,
+                f"'{written}' is spelled '{other_written}' elsewhere in this deck",
+                f"{_count(count[common], 'time')} in {other_bank.path} and the other banks of the deck, "
+                f"first in question '{other_q.id}' (line {other_q.pos(other_where).line}); "
+                "spell a name one way everywhere",
+            )
+
+
+_LOWER = re.compile(r"(?<![\w'\u2019])[a-z\u00df-\u00ff\u0430-\u044f][^\W\d_]{4,}")
+_CAPITALISED = re.compile(r"(?<![\w'\u2019])[A-Z\u00c0-\u00de\u0410-\u042f][^\W\d_]+")
+
+
+def _capitalised(text: str, first_counts: bool) -> Iterator[str]:
+    """Capitalised words of 5+ letters, except the first word of the text (unless `first_counts`)."""
+    shown = plain(text)
+    for i, m in enumerate(_CAPITALISED.finditer(shown)):
+        word = m.group()
+        at_start = not shown[: m.start()].strip()
+        if len(word) >= NAME_MIN and (first_counts or not (i == 0 and at_start)):
+            yield word
+
+
+BANK_CHECKS.append(check_key_longest_bank)
+CORPUS_CHECKS.extend([check_giveaways, check_name_spelling])
