@@ -120,6 +120,15 @@ def _summary(checked: Checked) -> str:
     )
 
 
+def _evidence_note(checked: Checked, articles: Path | None) -> str:
+    """What provenance covered, or that it was not checked."""
+    found = checked.evidence
+    if articles is None or found is None:
+        return "evidence not verified: give --articles DIR"
+    note = f"evidence: {_count(found.quotes, 'quote')} found in {_count(found.articles, 'article')}"
+    return note + (f"; {found.missing} not found" if found.missing else "")
+
+
 def _load_or_exit(
     paths: list[Path] | None, articles: Path | None, strict: bool, quiet: bool = False
 ) -> Checked:
@@ -164,6 +173,7 @@ def check(
     _print_diagnostics(checked, output_format)
     if output_format is OutputFormat.text and not quiet:
         typer.secho(_summary(checked), err=True, fg=None if checked.ok else typer.colors.RED)
+        typer.echo(_evidence_note(checked, articles), err=True)
     raise typer.Exit(0 if checked.ok else 1)
 
 
@@ -366,14 +376,21 @@ def quiz(
     fmt = fmt or "pdf"
     checked = _load_or_exit(paths, articles, strict, quiet)
 
-    from quizgen.select import QuizSettings, build_quiz, select
+    from quizgen.select import QuizSettings, build_quiz, select, without_giveaways
     from quizgen.writers import quiz_writer
 
     pool = select(checked.banks, flt)
     if not pool:
         _fail_usage("no questions match the filters")
-    if count is not None and count > len(pool):
-        _fail_usage(f"--count {count}, but only {len(pool)} questions match; ask for fewer")
+    kept, left_out = without_giveaways(pool)
+    if left_out and not quiet:
+        names = ", ".join(f"{b.id}/{q.id}" for b, q in left_out)
+        n = len(left_out)
+        typer.echo(
+            f"note: left out {_count(n, 'question')} that would give away others' answers: {names}", err=True
+        )
+    if count is not None and count > len(kept):
+        _fail_usage(f"--count {count}, but only {len(kept)} questions match; ask for fewer")
     banks = {id(b): b for b, _ in pool}
     default_title = next(iter(banks.values())).title if len(banks) == 1 else "Quiz"
     settings = QuizSettings(
@@ -439,6 +456,7 @@ def build(
         questions = sum(len(b.questions) for b in checked.banks)
         summary = f"{_count(len(checked.banks), 'bank')}, {_count(questions, 'question')}"
         typer.echo(f"built {summary} into {out}/", err=True)
+        typer.echo(_evidence_note(checked, articles), err=True)
 
 
 def main() -> None:

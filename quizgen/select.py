@@ -9,6 +9,7 @@ ones before it.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from quizgen.bank.model import (
     TrueFalse,
     format_number,
 )
+from quizgen.bank import giveaway
 from quizgen.bank.text import parse_cloze, plain
 
 # The order of sections on paper: quick objective questions first, writing last,
@@ -110,6 +112,8 @@ class Quiz:
     settings: QuizSettings
     versions: tuple[Version, ...]
     banks: tuple[Bank, ...] = field(default=())
+    # Questions left out of the pool because they would give away another's answer.
+    left_out: tuple[tuple[Bank, Question], ...] = field(default=())
 
 
 def _rng(seed: str, *parts: object) -> random.Random:
@@ -124,6 +128,31 @@ def sample(
         return list(pool)
     chosen = sorted(_rng(seed, "sample").sample(range(len(pool)), count))
     return [pool[i] for i in chosen]
+
+
+def without_giveaways(
+    pool: Sequence[tuple[Bank, Question]],
+) -> tuple[list[tuple[Bank, Question]], list[tuple[Bank, Question]]]:
+    """The pool without giveaways, and what was left out.
+
+    When one question's stem or choices show another's answer (check code QG108), only
+    one of the two may be printed. Questions are taken in pool order and each one that
+    gives away, or is given away by, a question already taken is left out: the same pool
+    always loses the same questions.
+    """
+    related: dict[int, set[int]] = defaultdict(set)
+    for g in giveaway.find([q for _, q in pool]):
+        related[g.giver].add(g.taker)
+        related[g.taker].add(g.giver)
+    taken: set[int] = set()
+    kept, left_out = [], []
+    for i, pair in enumerate(pool):
+        if related[i] & taken:
+            left_out.append(pair)
+        else:
+            taken.add(i)
+            kept.append(pair)
+    return kept, left_out
 
 
 def _derange(items: list[str], rng: random.Random) -> list[str]:
@@ -211,8 +240,13 @@ def build_version(questions: Sequence[tuple[Bank, Question]], settings: QuizSett
 
 
 def build_quiz(questions: Sequence[tuple[Bank, Question]], settings: QuizSettings) -> Quiz:
-    """Every version of a quiz: the same sampled questions, each version in its own order."""
-    chosen = sample(questions, settings.count, settings.seed)
+    """Every version of a quiz: the same sampled questions, each version in its own order.
+
+    No paper holds two questions of which one gives away the other's answer: see
+    `without_giveaways`; the quiz records what that left out.
+    """
+    pool, left_out = without_giveaways(questions)
+    chosen = sample(pool, settings.count, settings.seed)
     versions = tuple(build_version(chosen, settings, i) for i in range(settings.versions))
     banks = tuple(dict.fromkeys(bank for bank, _ in chosen))
-    return Quiz(settings, versions, banks)
+    return Quiz(settings, versions, banks, tuple(left_out))

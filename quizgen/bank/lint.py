@@ -392,27 +392,30 @@ def _deletes(word: str, depth: int) -> set[str]:
 
 
 def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
-    """QG110: one name spelled two ways (edit distance 1-2) in the banks of one deck."""
+    """QG110: one name spelled two ways (edit distance 1-2) in the banks of one deck.
+
+    A text that writes both spellings ("Chrenin (often spelled Khrenin)") names the variant
+    on purpose: its spellings do not count.
+    """
     for group in deck_groups(banks):
-        first: dict[str, tuple[Bank, Question, str, str]] = {}
-        count: dict[str, int] = defaultdict(int)
+        seen: dict[str, list[tuple[int, Bank, Question, str, str]]] = defaultdict(list)
         lowercase: set[str] = set()  # words also written in lower case are words, not names
+        field = 0
         for bank in group:
             for q in bank.questions:
                 for text in q.evidence:
                     lowercase.update(_LOWER.findall(text))
                 for where, text, first_counts in _authored(q):
+                    field += 1
                     lowercase.update(_LOWER.findall(text))
                     for written in _capitalised(text, first_counts):
-                        folded = ev.tokens(written)[0]
-                        count[folded] += 1
-                        first.setdefault(folded, (bank, q, where, written))
+                        seen[ev.tokens(written)[0]].append((field, bank, q, where, written))
         index: dict[str, set[str]] = defaultdict(set)
-        for name in first.keys() - lowercase:
+        for name in seen.keys() - lowercase:
             for variant in _deletes(name, NAME_DISTANCE):
                 index[variant].add(name)
         pairs = {
-            tuple(sorted((a, b)))
+            (a, b)
             for names in index.values()
             for a in names
             for b in names
@@ -421,18 +424,21 @@ def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
         for a, b in sorted(pairs):
             if not 1 <= ev.edit_distance(a, b, NAME_DISTANCE) <= NAME_DISTANCE:
                 continue
-            rare, common = sorted((a, b), key=lambda n: (count[n], n))
-            bank, q, where, written = first[rare]
-            other_bank, other_q, other_where, other_written = first[common]
+            both = {f for f, *_ in seen[a]} & {f for f, *_ in seen[b]}
+            uses = {n: [o for o in seen[n] if o[0] not in both] for n in (a, b)}
+            if not uses[a] or not uses[b]:
+                continue
+            rare, common = sorted((a, b), key=lambda n: (len(uses[n]), n))
+            _, bank, q, where, written = uses[rare][0]
+            _, other_bank, other_q, other_where, other_written = uses[common][0]
             yield _at(
                 "QG110",
                 bank,
                 q,
                 where,
                 f"'{written}' is spelled '{other_written}' elsewhere in this deck",
-                f"{_count(count[common], 'time')} in {other_bank.path} and the other banks of the deck, "
-                f"first in question '{other_q.id}' (line {other_q.pos(other_where).line}); "
-                "spell a name one way everywhere",
+                f"'{other_written}' {_count(len(uses[common]), 'time')}, first in question '{other_q.id}' "
+                f"({other_bank.path}:{other_q.pos(other_where).line}); spell a name one way everywhere",
             )
 
 
