@@ -403,7 +403,7 @@ def quiz(
     )
     writer = quiz_writer(fmt)
     out = output or Path(f"quiz{writer.SUFFIX}")
-    made = build_quiz(pool, settings)
+    made = build_quiz(kept, settings)
     written = _run_writer(lambda: writer.write(made, out, paper=paper.value, key=key))
     _report_written(written, quiet)
 

@@ -112,8 +112,6 @@ class Quiz:
     settings: QuizSettings
     versions: tuple[Version, ...]
     banks: tuple[Bank, ...] = field(default=())
-    # Questions left out of the pool because they would give away another's answer.
-    left_out: tuple[tuple[Bank, Question], ...] = field(default=())
 
 
 def _rng(seed: str, *parts: object) -> random.Random:
@@ -242,11 +240,10 @@ def build_version(questions: Sequence[tuple[Bank, Question]], settings: QuizSett
 def build_quiz(questions: Sequence[tuple[Bank, Question]], settings: QuizSettings) -> Quiz:
     """Every version of a quiz: the same sampled questions, each version in its own order.
 
-    No paper holds two questions of which one gives away the other's answer: see
-    `without_giveaways`; the quiz records what that left out.
+    `quizgen quiz` passes a pool cleared of giveaways (`without_giveaways`) first; `build`
+    prints every question of a bank, as the teacher wrote it (check warns with QG108).
     """
-    pool, left_out = without_giveaways(questions)
-    chosen = sample(pool, settings.count, settings.seed)
+    chosen = sample(questions, settings.count, settings.seed)
     versions = tuple(build_version(chosen, settings, i) for i in range(settings.versions))
     banks = tuple(dict.fromkeys(bank for bank, _ in chosen))
-    return Quiz(settings, versions, banks, tuple(left_out))
+    return Quiz(settings, versions, banks)

@@ -31,19 +31,19 @@ def test_a_clean_bank_exits_0_and_prints_a_summary() -> None:
     result = run(CLEAN)
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == "1 bank, 9 questions: 0 errors, 0 warnings\n"
+    assert result.stderr == "1 bank, 9 questions: 0 errors, 0 warnings\nevidence not verified: give --articles DIR\n"
 
 
 def test_an_error_exits_1() -> None:
     result = run(ONE_ERROR)
     assert result.exit_code == 1
-    assert result.stderr == "1 bank, 1 question: 1 error, 0 warnings\n"
+    assert result.stderr == "1 bank, 1 question: 1 error, 0 warnings\nevidence not verified: give --articles DIR\n"
 
 
 def test_a_warning_alone_exits_0() -> None:
     result = run(ONE_WARNING)
     assert result.exit_code == 0
-    assert result.stderr == "1 bank, 2 questions: 0 errors, 1 warning\n"
+    assert result.stderr == "1 bank, 2 questions: 0 errors, 1 warning\nevidence not verified: give --articles DIR\n"
 
 
 def test_quiet_prints_only_the_problems() -> None:
@@ -91,11 +91,11 @@ def test_bad_options_are_usage_errors(args: list[str], message: str) -> None:
 def test_a_folder_is_searched_for_yaml_and_yml(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.yaml").write_bytes(CLEAN.read_bytes())
-    (tmp_path / "sub" / "b.yml").write_bytes(CLEAN.read_bytes().replace(b"bank: all-types", b"bank: other"))
+    (tmp_path / "sub" / "b.yml").write_bytes(CLEAN.read_bytes().replace(b"bank: all-types", b"bank: other").replace(b"Quizgen tests", b"Other"))
     (tmp_path / "notes.txt").write_text("bank: [broken\n", encoding="utf-8")
     result = run(tmp_path)
     assert result.exit_code == 0
-    assert result.stderr == "2 banks, 18 questions: 0 errors, 0 warnings\n"
+    assert result.stderr == "2 banks, 18 questions: 0 errors, 0 warnings\nevidence not verified: give --articles DIR\n"
 
 
 def test_problems_in_a_folder_name_their_files(tmp_path: Path) -> None:
@@ -243,7 +243,7 @@ def test_strict_turns_a_warning_into_an_error() -> None:
     assert result.stdout.splitlines()[0] == (
         f"{ONE_WARNING}:11:13: error: the same prompt is asked twice in this bank [QG050]"
     )
-    assert result.stderr == "1 bank, 2 questions: 1 error, 0 warnings\n"
+    assert result.stderr == "1 bank, 2 questions: 1 error, 0 warnings\nevidence not verified: give --articles DIR\n"
 
 
 def test_ignore_skips_a_code() -> None:

@@ -37,7 +37,7 @@ _SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'joint-unit
 _ABOVE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.I)
 # "All/none of the above" is an item-writing flaw whether shuffled or not: QG105 (lint.py)
 # reports it, and QG051 keeps to the other choices that lean on their neighbours.
-ALL_NONE = re.compile(r"\b(all|none) of the above\b", re.I)
+ALL_NONE = re.compile(r"\b(all|none) of (the above|these|them)\b", re.I)
 
 QuestionCheck = Callable[[Bank, Question], Iterator[Diagnostic]]
 BankCheck = Callable[[Bank], Iterator[Diagnostic]]

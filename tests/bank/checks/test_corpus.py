@@ -98,7 +98,8 @@ CORPUS: dict[str, list[str]] = {
     "image-missing.yaml": ["9:12 QG032 image file 'images/map-of-lithuania.png' does not exist"],
     # -- item-writing lint (warnings) -----------------------------------------------------------
     "same-prompt-twice.yaml": ["11:13 QG050 the same prompt is asked twice in this bank"],
-    "all-of-the-above.yaml": ["8:34 QG051 'All of the above' depends on the order of the choices"],
+    # "All of the above" is QG105 (pinned or not); QG051 keeps to other order-bound choices.
+    "all-of-the-above.yaml": ["8:34 QG105 'All of the above' is an 'all of the above' choice"],
     "every-choice-correct.yaml": ["9:13 QG052 every choice is a correct answer"],
 }
 
