@@ -384,6 +384,15 @@ def _authored(q: Question) -> Iterator[tuple[str, str, bool]]:
         yield "answer", text, False  # an open question's model answer
 
 
+def _allowed(a: str, b: str) -> int:
+    """How many letters two spellings of one name may differ in: one per 6 letters, at most 2.
+
+    A letter in five is as often another place (Minsk / Pinsk) as another spelling, so
+    names of 5 letters are not compared; Chrenin / Khrenin (7) are.
+    """
+    return min(NAME_DISTANCE, min(len(a), len(b)) // 6)
+
+
 def _deletes(word: str, depth: int) -> set[str]:
     out, frontier = {word}, {word}
     for _ in range(depth):
@@ -423,7 +432,7 @@ def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
             if a < b and not (a.startswith(b) or b.startswith(a))
         }
         for a, b in sorted(pairs):
-            if not 1 <= ev.edit_distance(a, b, NAME_DISTANCE) <= NAME_DISTANCE:
+            if not 1 <= ev.edit_distance(a, b, NAME_DISTANCE) <= _allowed(a, b):
                 continue
             both = {f for f, *_ in seen[a]} & {f for f, *_ in seen[b]}
             uses = {n: [o for o in seen[n] if o[0] not in both] for n in (a, b)}
