@@ -4,7 +4,8 @@ Pure functions, no I/O. The rules are those of docs/diagnostics.md ("When a quot
 a part"): text is folded (case, quote marks, dashes, whitespace), numbers written as words
 count as their digits ("fifteen thousand" is 15000, "two and a half" is 2.5), thousands
 separators are ignored (9,000 is 9000), and words match on their first 5 letters, so
-"deployed" matches "deployment" and "Belarusian" matches "Belarus".
+"deployed" matches "deployment" and "Belarusian" matches "Belarus"; a word of 4 letters matches a longer one that starts with it
+("take" / "taken", "west" / "western").
 """
 
 from __future__ import annotations
@@ -189,12 +190,13 @@ class Quote:
     """A quote, folded once for matching many parts against it."""
 
     numbers: frozenset[str]
-    keys: frozenset[str]
+    keys: frozenset[str]  # each word's first 5 letters, and its first 4 (so "take" finds "taken")
 
     @classmethod
     def of(cls, text: str) -> Quote:
         words = tokens(text)
-        return cls(frozenset(w for w in words if is_number(w)), frozenset(key(w) for w in words))
+        keys = {key(w) for w in words} | {w[:CONTENT_MIN] for w in words if not is_number(w)}
+        return cls(frozenset(w for w in words if is_number(w)), frozenset(keys))
 
 
 def supports(quote: Quote, need: Needs) -> bool:

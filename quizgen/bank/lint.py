@@ -216,8 +216,8 @@ def check_key_verbatim(bank: Bank, q: Question) -> Iterator[Diagnostic]:
 def check_stem_clue(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     """QG104: a content word of the key appears in the stem and in no distractor."""
     assert isinstance(q, (Choice, Multi))
-    stem = {ev.key(w) for w in ev.tokens(q.prompt) if ev.is_content(w)}
-    others = {ev.key(w) for d in _distractors(q) for w in ev.tokens(d)}
+    stem = ev.Quote.of(q.prompt).keys
+    others = ev.Quote.of(" \n ".join(_distractors(q))).keys
     for i, key in _keys(q):
         clues = [w for w in ev.tokens(key) if ev.is_content(w) and ev.key(w) in stem and ev.key(w) not in others]
         if clues:

@@ -100,6 +100,7 @@ CORPUS: dict[str, list[str]] = {
     "same-prompt-twice.yaml": ["11:13 QG050 the same prompt is asked twice in this bank"],
     # "All of the above" is QG105 (pinned or not); QG051 keeps to other order-bound choices.
     "all-of-the-above.yaml": ["8:34 QG105 'All of the above' is an 'all of the above' choice"],
+    "both-of-these.yaml": ["8:34 QG051 'Both of these' depends on the order of the choices"],
     "every-choice-correct.yaml": ["9:13 QG052 every choice is a correct answer"],
     # -- item-writing checks (Haladyna et al. 2002), QG101-QG110 ---------------------------------
     "key-longest.yaml": [
