@@ -62,33 +62,51 @@ def tokens(text: str) -> tuple[str, ...]:
 
 
 def _numbers_as_digits(words: list[str]) -> Iterable[str]:
-    """Replace each run of number words ("two hundred and fifty", "two and a half") by its digits."""
+    """Replace each run of number words ("two hundred and fifty", "two and a half", "2.5 million")
+    by its digits. Two numbers side by side stay two ("one, two" is 1 and 2)."""
     i, n = 0, len(words)
     while i < n:
-        if words[i] not in _NUMBER_WORDS:
-            yield words[i]
+        w = words[i]
+        if is_number(w) and i + 1 < n and words[i + 1] in _SCALES:
+            yield number_text(float(w) * _SCALES[words[i + 1]])
+            i += 2
+            continue
+        if w not in _NUMBER_WORDS:
+            yield w
             i += 1
             continue
         total, current, j = 0.0, 0.0, i
         while j < n:
             w = words[j]
-            if w in _UNITS:
+            if w in _UNITS and _takes(current, _UNITS[w]):
                 current += _UNITS[w]
-            elif w == "hundred":
-                current = (current or 1) * 100
-            elif w in _SCALES:
-                total += (current or 1) * _SCALES[w]
+            elif w == "hundred" and current % 100 and current < 100:
+                current *= 100
+            elif w in _SCALES and (current or total) and not total % (_SCALES[w] * 1000):
+                total += current * _SCALES[w] if current else 0
                 current = 0
-            elif w == "and" and j + 1 < n and words[j + 1] in _UNITS:
+            elif w == "and" and j + 1 < n and words[j + 1] in _UNITS and current % 100 == 0 and current:
                 pass  # "two hundred and fifty"
-            elif w == "and" and words[j + 1 : j + 3] == ["a", "half"]:
+            elif w == "and" and words[j + 1 : j + 3] == ["a", "half"] and current:
                 current += 0.5  # "two and a half"
                 j += 2
             else:
                 break
             j += 1
+        if j == i:  # a lone scale word: "million" is a million
+            current, j = _SCALES.get(words[i], 100), i + 1
         yield number_text(total + current)
         i = j
+
+
+def _takes(current: float, unit: int) -> bool:
+    """Whether `unit` continues the number `current`: "twenty" + "one", "hundred" + "five"."""
+    rest = current % 100
+    if current == 0:
+        return True
+    if rest == 0:
+        return True  # after "two hundred" or "two thousand"
+    return unit < 10 and rest >= 20 and rest % 10 == 0  # "twenty" + "one"
 
 
 def number_text(value: float) -> str:
@@ -163,7 +181,7 @@ class Needs:
     """What a quote must contain to support a part."""
 
     numbers: frozenset[str]
-    names: tuple[frozenset[str], ...]  # runs of name words as keys; one word of each must occur
+    names: frozenset[str]  # as keys: the last word of each name
     words: frozenset[str]  # the remaining content words, as keys
     enough: int  # how many of `words` must occur
 
@@ -179,10 +197,13 @@ def needs(text: str, extra_names: str = "", first_counts: bool = False) -> Needs
     if extra_names:
         runs += names(extra_names, first_counts=True)
         words = words + tokens(extra_names)
-    name_runs = tuple(frozenset(key(n) for n in run) for run in runs)
+    # A name of several words is known by its last ("Svetlana Tichanovskaya" by Tichanovskaya,
+    # "Foreign Ministry" by Ministry): that one must occur; the others are not counted at all.
+    surnames = frozenset(key(run[-1]) for run in runs)
+    given = {key(n) for run in runs for n in run[:-1]}
     numbers = frozenset(w for w in words if is_number(w))
-    content = frozenset(key(w) for w in words if is_content(w)).difference(*name_runs)
-    return Needs(numbers, name_runs, content, max(1, -(-len(content) // 2)) if content else 0)
+    content = frozenset(key(w) for w in words if is_content(w)) - surnames - given
+    return Needs(numbers, surnames, content, max(1, -(-len(content) // 2)) if content else 0)
 
 
 @dataclass(frozen=True)
@@ -200,11 +221,10 @@ class Quote:
 
 
 def supports(quote: Quote, need: Needs) -> bool:
-    """True when `quote` supports a part: all its numbers, a word of each of its names, and half
-    its other content words."""
+    """True when `quote` supports a part: all its numbers and names, and half its other content words."""
     if need.empty:
         return True
-    if not need.numbers <= quote.numbers or any(run.isdisjoint(quote.keys) for run in need.names):
+    if not need.numbers <= quote.numbers or not need.names <= quote.keys:
         return False
     return len(need.words & quote.keys) >= need.enough
 

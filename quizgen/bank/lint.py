@@ -57,21 +57,17 @@ def _missing(part: ev.Part, quotes: Sequence[str]) -> str:
     need = ev.needs(part.text, part.extra_names, part.first_counts)
     best = max((ev.Quote.of(q) for q in quotes), key=lambda qt: _score(qt, need))
     written = ev.tokens(f"{part.extra_names} {part.text}")
-    met = {k for run in need.names if not run.isdisjoint(best.keys) for k in run}
-    lacking = [
-        w for w in dict.fromkeys(written) if _needed(w, need) and ev.key(w) not in best.keys | met
-    ]
+    lacking = [w for w in dict.fromkeys(written) if _needed(w, need) and ev.key(w) not in best.keys]
     return ", ".join(lacking[:6])
 
 
 def _score(quote: ev.Quote, need: ev.Needs) -> int:
-    names = sum(not run.isdisjoint(quote.keys) for run in need.names)
-    return len(need.numbers & quote.numbers) + names + len(need.words & quote.keys)
+    return len(need.numbers & quote.numbers) + len(need.names & quote.keys) + len(need.words & quote.keys)
 
 
 def _needed(word: str, need: ev.Needs) -> bool:
     k = ev.key(word)
-    return k in need.numbers or any(k in run for run in need.names) or k in need.words
+    return k in need.numbers or k in need.names or k in need.words
 
 
 def check_parts(bank: Bank, q: Question) -> Iterator[Diagnostic]:
