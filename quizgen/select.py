@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from quizgen.bank import giveaway
 from quizgen.bank.model import (
     Bank,
     Choice,
@@ -27,7 +28,6 @@ from quizgen.bank.model import (
     TrueFalse,
     format_number,
 )
-from quizgen.bank import giveaway
 from quizgen.bank.text import parse_cloze, plain
 
 # The order of sections on paper: quick objective questions first, writing last,

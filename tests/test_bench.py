@@ -6,9 +6,8 @@ is `python bench/run.py` (see bench/run.py and the README).
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path

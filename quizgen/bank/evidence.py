@@ -4,8 +4,8 @@ Pure functions, no I/O. The rules are those of docs/diagnostics.md ("When a quot
 a part"): text is folded (case, quote marks, dashes, whitespace), numbers written as words
 count as their digits ("fifteen thousand" is 15000, "two and a half" is 2.5), thousands
 separators are ignored (9,000 is 9000), and words match on their first 5 letters, so
-"deployed" matches "deployment" and "Belarusian" matches "Belarus"; a word of 4 letters matches a longer one that starts with it
-("take" / "taken", "west" / "western").
+"deployed" matches "deployment" and "Belarusian" matches "Belarus"; a word of 4 letters
+matches a longer one that starts with it ("take" / "taken", "west" / "western").
 """
 
 from __future__ import annotations
@@ -22,18 +22,145 @@ CONTENT_MIN = 4  # a content word has at least this many letters
 
 # Common English words of 4+ letters that carry no content (shorter words never count).
 STOPWORDS = frozenset(
-    """
-    about above across after again against almost along also although among another anyone
-    anything around away because been before being below beside besides between beyond both
-    came cannot come could does doing done down during each either else even ever every from
-    further gave give given goes going gone have having here hers herself himself into itself
-    just least less made make many more most much must myself neither never none nothing once
-    only onto other others ours ourselves over same several shall should since some something
-    such than that their theirs them themselves then there therefore these they this those
-    though through thus till together too toward towards under unless until upon very were
-    what whatever when whenever where whether which while whom whose will with within without
-    would your yours yourself yourselves said says according
-    """.split()
+    [
+        "about",
+        "above",
+        "across",
+        "after",
+        "again",
+        "against",
+        "almost",
+        "along",
+        "also",
+        "although",
+        "among",
+        "another",
+        "anyone",
+        "anything",
+        "around",
+        "away",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "beside",
+        "besides",
+        "between",
+        "beyond",
+        "both",
+        "came",
+        "cannot",
+        "come",
+        "could",
+        "does",
+        "doing",
+        "done",
+        "down",
+        "during",
+        "each",
+        "either",
+        "else",
+        "even",
+        "ever",
+        "every",
+        "from",
+        "further",
+        "gave",
+        "give",
+        "given",
+        "goes",
+        "going",
+        "gone",
+        "have",
+        "having",
+        "here",
+        "hers",
+        "herself",
+        "himself",
+        "into",
+        "itself",
+        "just",
+        "least",
+        "less",
+        "made",
+        "make",
+        "many",
+        "more",
+        "most",
+        "much",
+        "must",
+        "myself",
+        "neither",
+        "never",
+        "none",
+        "nothing",
+        "once",
+        "only",
+        "onto",
+        "other",
+        "others",
+        "ours",
+        "ourselves",
+        "over",
+        "same",
+        "several",
+        "shall",
+        "should",
+        "since",
+        "some",
+        "something",
+        "such",
+        "than",
+        "that",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "therefore",
+        "these",
+        "they",
+        "this",
+        "those",
+        "though",
+        "through",
+        "thus",
+        "till",
+        "together",
+        "too",
+        "toward",
+        "towards",
+        "under",
+        "unless",
+        "until",
+        "upon",
+        "very",
+        "were",
+        "what",
+        "whatever",
+        "when",
+        "whenever",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "whom",
+        "whose",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "said",
+        "says",
+        "according",
+    ]
 )
 
 _UNITS = {
@@ -130,7 +257,30 @@ def is_content(word: str) -> bool:
 
 _WORD_AS_WRITTEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[^\w\s]+")
 # Capitalised at the start of a pair's left side ("The authors"), these are no names.
-_FUNCTION_WORDS = frozenset("a an the of in on at to by for and or but as its his her their our my".split())
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "by",
+        "for",
+        "and",
+        "or",
+        "but",
+        "as",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+    ]
+)
 
 
 def names(text: str, *, first_counts: bool = False) -> list[list[str]]:
@@ -169,7 +319,7 @@ def names(text: str, *, first_counts: bool = False) -> list[list[str]]:
 class Part:
     """One thing a question asserts that a quote must support: a match pair, an order item..."""
 
-    label: str  # how a message names it: "pair 2 (Tertel – KGB chief)"
+    label: str  # how a message names it: "pair 2 'Tertel - KGB chief'"
     text: str
     where: str  # the `where` key of its position: "pairs.1", "items.0", "answer.1"
     first_counts: bool = False  # every capitalised word is a name (the left side of a pair)
@@ -250,7 +400,8 @@ def contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
         return False
     first = needle[0]
     return any(
-        haystack[i] == first and tuple(haystack[i : i + n]) == tuple(needle) for i in range(len(haystack) - n + 1)
+        haystack[i] == first and tuple(haystack[i : i + n]) == tuple(needle)
+        for i in range(len(haystack) - n + 1)
     )
 
 

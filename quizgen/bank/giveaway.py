@@ -116,7 +116,9 @@ def find(questions: Sequence[Question], givers_per_answer: int | None = None) ->
                     if takers is None:
                         continue
                     givers = found_by[words]
-                    if giver in givers or (givers_per_answer is not None and len(givers) >= givers_per_answer):
+                    if giver in givers or (
+                        givers_per_answer is not None and len(givers) >= givers_per_answer
+                    ):
                         continue
                     givers.add(giver)
                     for taker, answer in takers:

@@ -169,9 +169,7 @@ def check_key_longest_bank(bank: Bank) -> Iterator[Diagnostic]:
     choice = [q for q in bank.questions if isinstance(q, Choice) and q.answer in q.choices]
     if len(choice) < 6:
         return
-    longest = [
-        q for q in choice if all(_length(q.answer) > _length(c) for c in q.choices if c != q.answer)
-    ]
+    longest = [q for q in choice if all(_length(q.answer) > _length(c) for c in q.choices if c != q.answer)]
     if len(longest) * 3 > len(choice):
         ids = ", ".join(q.id for q in longest)
         yield _at(
@@ -215,7 +213,9 @@ def check_stem_clue(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     stem = ev.Quote.of(q.prompt).keys
     others = ev.Quote.of(" \n ".join(_distractors(q))).keys
     for i, key in _keys(q):
-        clues = [w for w in ev.tokens(key) if ev.is_content(w) and ev.key(w) in stem and ev.key(w) not in others]
+        clues = [
+            w for w in ev.tokens(key) if ev.is_content(w) and ev.key(w) in stem and ev.key(w) not in others
+        ]
         if clues:
             yield _at(
                 "QG104",

@@ -34,9 +34,9 @@ from quizgen.bank.model import (
 )
 from quizgen.cli import app
 from quizgen.diagnostics import CODES
+from tests.conftest import GOOD
 
 ITEM_WRITING = re.compile(r"QG1[01]\d")
-from tests.conftest import GOOD
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

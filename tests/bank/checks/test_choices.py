@@ -200,7 +200,9 @@ def test_a_choice_that_depends_on_the_order(tmp_path: Path, choice: str) -> None
 
 @pytest.mark.parametrize("choice", ["All of the above", "none of these", "NONE OF THE ABOVE"])
 @pytest.mark.parametrize("pinned", ["", "shuffle: false\n"])
-def test_all_or_none_of_the_above_is_qg105_shuffled_or_pinned(tmp_path: Path, choice: str, pinned: str) -> None:
+def test_all_or_none_of_the_above_is_qg105_shuffled_or_pinned(
+    tmp_path: Path, choice: str, pinned: str
+) -> None:
     question = CHOICE.replace("A peacekeeping mission", choice) + pinned
     assert problems(tmp_path, question) == [
         (
@@ -215,7 +217,8 @@ def test_a_choice_merely_mentioning_all_is_not_all_of_the_above(tmp_path: Path) 
     question = CHOICE.replace("A peacekeeping mission", "All of the troops above the border")
     # Neither QG051 nor QG105; but "All" in a wrong answer alone is an absolute word (QG107).
     assert [p for p, _ in problems(tmp_path, question)] == [
-        "7:69 QG107 the wrong answer 'All of the troops above the border' says 'All', and no right answer does"
+        "7:69 QG107 the wrong answer 'All of the troops above the border' says 'All', "
+        "and no right answer does"
     ]
 
 

@@ -104,11 +104,13 @@ CORPUS: dict[str, list[str]] = {
     "every-choice-correct.yaml": ["9:13 QG052 every choice is a correct answer"],
     # -- item-writing checks (Haladyna et al. 2002), QG101-QG110 ---------------------------------
     "key-longest.yaml": [
-        "10:9 QG101 the right answer is much longer than every wrong one (48 characters, the longest wrong one 22)"
+        "10:9 QG101 the right answer is much longer than every wrong one "
+        "(48 characters, the longest wrong one 22)"
     ],
     "key-longest-bank.yaml": ["5:3 QG102 the right answer is the longest choice in 6 of 6 choice questions"],
     "key-verbatim.yaml": [
-        "10:9 QG103 the right answer copies the article ('a potential game changer ...') and no wrong one does"
+        "10:9 QG103 the right answer copies the article ('a potential game changer ...') "
+        "and no wrong one does"
     ],
     "stem-clue.yaml": ["9:9 QG104 the right answer repeats 'west' from the question, and no wrong one does"],
     "negative-stem.yaml": ["7:13 QG106 the question says 'not' without emphasis"],

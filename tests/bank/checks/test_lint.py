@@ -38,7 +38,7 @@ GOOD = [
     prompt: Which of these does the article **not** say about Belarus's army?
     choices: [It is large and modern, It is weak, It has few special forces]
     answer: It is large and modern
-    evidence: "Karbelevich also points out that the Belarusian army is weak, with only around 15,000 well-trained special forces"
+    evidence: "the Belarusian army is weak, with only around 15,000 well-trained special forces"
     difficulty: hard
     """,
     """
@@ -83,14 +83,16 @@ GOOD = [
     evidence:
       - winner of the 2020 presidential election
       - Russian units marched from the Gomel region in southern Belarus
-      - Thousands of Russian soldiers have taken up positions with tanks and other heavy military equipment in Belarus
+      - Russian soldiers have taken up positions with tanks and other heavy military equipment in Belarus
     difficulty: medium
     """,
     """
     id: ruler-cloze
     type: cloze
     text: The ruler in Belarus, {{c1::Alexander Lukashenko}}, says he concentrates on {{c2::defense::what}}.
-    evidence: "The ruler in Belarus, Alexander Lukashenko, insists that he will not interfere in the war in Ukraine, but is only concentrating on defense."
+    evidence:
+      - "The ruler in Belarus, Alexander Lukashenko, insists that he will not interfere"
+      - "but is only concentrating on defense"
     difficulty: easy
     """,
     """
@@ -324,9 +326,7 @@ def test_a_key_repeating_a_word_of_the_stem(tmp_path: Path) -> None:
 def test_a_stem_word_in_a_distractor_too_or_in_no_choice_is_fine(tmp_path: Path) -> None:
     shared = WEST.replace("It joined the Nato alliance", "It joined the western alliance")
     assert lint(tmp_path, shared, articles=None) == []
-    assert (
-        lint(tmp_path, WEST.replace("by the West", "by the EU"), articles=None) == []
-    )
+    assert lint(tmp_path, WEST.replace("by the West", "by the EU"), articles=None) == []
 
 
 @pytest.mark.parametrize(
@@ -434,8 +434,10 @@ def test_a_small_number_counts_only_with_its_unit(tmp_path: Path) -> None:
 
 
 def test_short_common_and_self_shown_answers_are_no_giveaway(tmp_path: Path) -> None:
-    short = "id: a\ntype: short\nprompt: Which bloc did Minsk stay out of?\nanswer: EU"
-    common = "id: b\ntype: choice\nprompt: How many had joined?\nchoices: [None at all, A few]\nanswer: None at all"
+    short = "id: a\ntype: short\nprompt: Which bloc did Minsk shun?\nanswer: EU"
+    common = (
+        "id: b\ntype: choice\nprompt: How many joined?\nchoices: [None at all, A few]\nanswer: None at all"
+    )
     own = "id: c\ntype: short\nprompt: Kyiv or Minsk, which capital is Belarus's?\nanswer: Minsk"
     giver = "id: g\ntype: truefalse\nprompt: The EU met in Minsk, and none at all came.\nanswer: true"
     assert lint(tmp_path, short, common, own, giver, articles=None) == []
@@ -483,7 +485,8 @@ def test_one_name_spelled_two_ways_in_a_deck(tmp_path: Path) -> None:
 )
 def test_names_that_are_not_two_spellings(tmp_path: Path, texts: tuple[str, str]) -> None:
     questions = [
-        f"id: q{n}\ntype: short\nprompt: Who said this about {t}?\nanswer: nobody else" for n, t in enumerate(texts)
+        f"id: q{n}\ntype: short\nprompt: Who said this about {t}?\nanswer: nobody else"
+        for n, t in enumerate(texts)
     ]
     assert lint(tmp_path, *questions, articles=None) == []
 
