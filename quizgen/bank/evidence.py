@@ -184,8 +184,26 @@ def tokens(text: str) -> tuple[str, ...]:
     >>> tokens("Around **fifteen thousand** well-trained soldiers, 9,000 of them")
     ('around', '15000', 'well', 'trained', 'soldiers', '9000', 'of', 'them')
     """
-    raw = [m.group().replace(",", "") for m in _TOKEN.finditer(normalize_quote(plain(text)))]
+    raw = _TOKEN.findall(fold(text))
+    if "," in text:
+        raw = [t.replace(",", "") for t in raw]
+    if _NUMBER_WORDS.isdisjoint(raw):  # the common case: no number words to convert
+        return tuple(raw)
     return tuple(_numbers_as_digits(raw))
+
+
+def visible(text: str) -> str:
+    """`text.plain`, quick for the many texts without a mark."""
+    return plain(text) if "*" in text or "`" in text or "\\" in text else text
+
+
+def fold(text: str) -> str:
+    """`text` as it is compared: emphasis marks removed, then `normalize_quote` (without
+    collapsing whitespace, which tokens do not see). Plain ASCII takes the short way."""
+    text = visible(text)
+    if text.isascii():
+        return text.lower()
+    return normalize_quote(text)
 
 
 def _numbers_as_digits(words: list[str]) -> Iterable[str]:
@@ -247,7 +265,7 @@ def is_number(token: str) -> bool:
 
 def key(word: str) -> str:
     """What a word is matched on: its first 5 letters (a number as it is)."""
-    return word if is_number(word) else word[:PREFIX]
+    return word if word[0].isdigit() else word[:PREFIX]
 
 
 def is_content(word: str) -> bool:
@@ -293,7 +311,7 @@ def names(text: str, *, first_counts: bool = False) -> list[list[str]]:
     found: list[list[str]] = []
     run: list[str] = []
     first = True
-    for m in _WORD_AS_WRITTEN.finditer(plain(text)):
+    for m in _WORD_AS_WRITTEN.finditer(visible(text)):
         written = m.group()
         if not written[:1].isalpha():  # punctuation ends a run; a hyphen does not
             if written not in ("-",) and run:
@@ -366,8 +384,9 @@ class Quote:
     @classmethod
     def of(cls, text: str) -> Quote:
         words = tokens(text)
-        keys = {key(w) for w in words} | {w[:CONTENT_MIN] for w in words if not is_number(w)}
-        return cls(frozenset(w for w in words if is_number(w)), frozenset(keys))
+        numbers = frozenset(w for w in words if w[0].isdigit())
+        keys = {w[:PREFIX] for w in words}.union(w[:CONTENT_MIN] for w in words)
+        return cls(numbers, frozenset(keys | numbers))
 
 
 def supports(quote: Quote, need: Needs) -> bool:

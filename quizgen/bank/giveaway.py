@@ -2,8 +2,8 @@
 
 Used by the checker (a warning) and by quiz selection (never both on one paper). Pure.
 Answers are looked up in an index keyed by their folded words, so finding every
-giveaway among n questions costs one dictionary look-up per word of visible text and
-answer length, never a comparison of every answer with every stem.
+giveaway among n questions costs about one dictionary look-up per word of visible
+text, never a comparison of every answer with every stem.
 """
 
 from __future__ import annotations
@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from quizgen.bank.evidence import contains_run, is_content, is_number, number_text, tokens
 from quizgen.bank.model import Choice, Cloze, Match, Multi, Numeric, Order, Question, Short
 from quizgen.bank.text import parse_cloze
 
 Words = tuple[str, ...]
+Trie = dict[str, Any]  # word -> Trie, and _END -> the answer's words where one ends
+_END = ""  # no token is empty
 
 
 @dataclass(frozen=True)
@@ -101,30 +104,39 @@ def find(questions: Sequence[Question], givers_per_answer: int | None = None) ->
             words = tokens(answer)
             if _counts(answer, words):
                 index[words].append((n, answer))
-    lengths: dict[str, set[int]] = defaultdict(set)
+    # The answers as a trie of words: from each word of a text, the walk follows the words
+    # after it only while some answer does, so a text costs about one look-up per word.
+    # An answer that has all the givers asked for leaves the trie.
+    trie: Trie = {}
     for words in index:
-        lengths[words[0]].add(len(words))
+        node = trie
+        for word in words:
+            node = node.setdefault(word, {})
+        node[_END] = words
     found_by: dict[Words, set[int]] = defaultdict(set)
     own: dict[tuple[int, Words], bool] = {}
     for giver, q in enumerate(questions):
         for where, text in visible(q):
             seen = tokens(text)
             for i, word in enumerate(seen):
-                for length in lengths.get(word, ()):
-                    words = seen[i : i + length]
-                    takers = index.get(words)
-                    if takers is None:
-                        continue
-                    givers = found_by[words]
-                    if giver in givers or (
-                        givers_per_answer is not None and len(givers) >= givers_per_answer
-                    ):
-                        continue
-                    givers.add(giver)
-                    for taker, answer in takers:
-                        if taker == giver:
-                            continue
-                        if (taker, words) not in own:
-                            own[taker, words] = contains_run(_stem_words(questions[taker]), words)
-                        if not own[taker, words]:
-                            yield Giveaway(giver, taker, where, answer)
+                node = trie.get(word)
+                j = i + 1
+                while node is not None:
+                    words = node.get(_END)
+                    if words is not None:
+                        givers = found_by[words]
+                        if giver not in givers:
+                            givers.add(giver)
+                            if givers_per_answer is not None and len(givers) >= givers_per_answer:
+                                del node[_END]
+                            for taker, answer in index[words]:
+                                if taker == giver:
+                                    continue
+                                if (taker, words) not in own:
+                                    own[taker, words] = contains_run(_stem_words(questions[taker]), words)
+                                if not own[taker, words]:
+                                    yield Giveaway(giver, taker, where, answer)
+                    if j == len(seen):
+                        break
+                    node = node.get(seen[j])
+                    j += 1

@@ -26,7 +26,7 @@ from quizgen.bank.check import (
     question_check,
 )
 from quizgen.bank.model import Bank, Choice, Cloze, Match, Multi, Numeric, Order, Pos, Question, Short
-from quizgen.bank.text import parse_cloze, plain, runs
+from quizgen.bank.text import parse_cloze, runs
 from quizgen.diagnostics import Diagnostic, diagnostic
 
 # -- evidence for every part ---------------------------------------------------------------
@@ -135,7 +135,7 @@ def _distractors(q: Choice | Multi) -> list[str]:
 
 
 def _length(text: str) -> int:
-    return len(plain(text).strip())
+    return len(ev.visible(text).strip())
 
 
 LONGER_BY = 0.25  # of the longest distractor's length
@@ -210,9 +210,15 @@ def check_key_verbatim(bank: Bank, q: Question) -> Iterator[Diagnostic]:
 def check_stem_clue(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     """QG104: a content word of the key appears in the stem and in no distractor."""
     assert isinstance(q, (Choice, Multi))
+    folded = ev.fold(q.prompt)
+    candidates = [
+        (i, key) for i, key in _keys(q) if any(w[:4] in folded for w in ev.tokens(key) if ev.is_content(w))
+    ]
+    if not candidates:  # the quick test: no content word of a key is even a substring of the stem
+        return
     stem = ev.Quote.of(q.prompt).keys
     others = ev.Quote.of(" \n ".join(_distractors(q))).keys
-    for i, key in _keys(q):
+    for i, key in candidates:
         clues = [
             w for w in ev.tokens(key) if ev.is_content(w) and ev.key(w) in stem and ev.key(w) not in others
         ]
@@ -232,7 +238,7 @@ def check_all_none(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     """QG105: an 'all of the above' or 'none of the above' choice, pinned or not."""
     assert isinstance(q, (Choice, Multi))
     for i, choice in enumerate(q.choices):
-        m = ALL_NONE.search(plain(choice))
+        m = ALL_NONE.search(ev.visible(choice))
         if m:
             yield _at(
                 "QG105",
@@ -277,12 +283,12 @@ _ABSOLUTE = re.compile(r"\b(always|never|all|none|only|every|completely|entirely
 def check_absolute_distractor(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     """QG107: absolute words in wrong answers only."""
     assert isinstance(q, (Choice, Multi))
-    if any(_ABSOLUTE.search(plain(key)) for _, key in _keys(q)):
+    if any(_ABSOLUTE.search(ev.visible(key)) for _, key in _keys(q)):
         return
     wanted = {q.answer} if isinstance(q, Choice) else set(q.answers)
     for i, choice in enumerate(q.choices):
         # "All of the above" is QG105's: one flaw, one warning.
-        m = _ABSOLUTE.search(ALL_NONE.sub(" ", plain(choice))) if choice not in wanted else None
+        m = _ABSOLUTE.search(ALL_NONE.sub(" ", ev.visible(choice))) if choice not in wanted else None
         if m:
             yield _at(
                 "QG107",
@@ -409,13 +415,12 @@ def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
         field = 0
         for bank in group:
             for q in bank.questions:
-                for text in q.evidence:
-                    lowercase.update(_LOWER.findall(text))
-                for where, text, first_counts in _authored(q):
+                authored = list(_authored(q))
+                lowercase.update(_LOWER.findall("\n".join([*q.evidence, *(t for _, t, _ in authored)])))
+                for where, text, first_counts in authored:
                     field += 1
-                    lowercase.update(_LOWER.findall(text))
                     for written in _capitalised(text, first_counts):
-                        seen[ev.tokens(written)[0]].append((field, bank, q, where, written))
+                        seen[written.casefold()].append((field, bank, q, where, written))
         index: dict[str, set[str]] = defaultdict(set)
         for name in seen.keys() - lowercase:
             for variant in _deletes(name, NAME_DISTANCE):
@@ -449,17 +454,16 @@ def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
 
 
 _LOWER = re.compile(r"(?<![\w'\u2019])[a-z\u00df-\u00ff\u0430-\u044f][^\W\d_]{4,}")
-_CAPITALISED = re.compile(r"(?<![\w'\u2019])[A-Z\u00c0-\u00de\u0410-\u042f][^\W\d_]+")
+_CAPITALISED = re.compile(r"(?<![\w'\u2019])[A-Z\u00c0-\u00de\u0410-\u042f][^\W\d_]{4,}(?![^\W\d_])")
 
 
-def _capitalised(text: str, first_counts: bool) -> Iterator[str]:
+def _capitalised(text: str, first_counts: bool) -> list[str]:
     """Capitalised words of 5+ letters, except the first word of the text (unless `first_counts`)."""
-    shown = plain(text)
-    for i, m in enumerate(_CAPITALISED.finditer(shown)):
-        word = m.group()
-        at_start = not shown[: m.start()].strip()
-        if len(word) >= NAME_MIN and (first_counts or not (i == 0 and at_start)):
-            yield word
+    shown = ev.visible(text)
+    found = _CAPITALISED.findall(shown)
+    if found and not first_counts and shown.lstrip().startswith(found[0]):
+        del found[0]  # the first word of a text: capitalised as any first word is
+    return found
 
 
 BANK_CHECKS.append(check_key_longest_bank)
