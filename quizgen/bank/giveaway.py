@@ -115,11 +115,14 @@ def find(questions: Sequence[Question], givers_per_answer: int | None = None) ->
         node[_END] = words
     found_by: dict[Words, set[int]] = defaultdict(set)
     own: dict[tuple[int, Words], bool] = {}
+    root = trie.get
     for giver, q in enumerate(questions):
         for where, text in visible(q):
             seen = tokens(text)
             for i, word in enumerate(seen):
-                node = trie.get(word)
+                node = root(word)
+                if node is None:
+                    continue
                 j = i + 1
                 while node is not None:
                     words = node.get(_END)

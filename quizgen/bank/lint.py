@@ -406,21 +406,21 @@ def _deletes(word: str, depth: int) -> set[str]:
 def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
     """QG110: one name spelled two ways (edit distance 1-2) in the banks of one deck.
 
-    A text that writes both spellings ("Chrenin (often spelled Khrenin)") names the variant
-    on purpose: its spellings do not count.
+    Spellings are counted per question. A question that writes both spellings ("Chrenin
+    (often spelled Khrenin)") names the variant on purpose: its spellings do not count.
     """
     for group in deck_groups(banks):
-        seen: dict[str, list[tuple[int, Bank, Question, str, str]]] = defaultdict(list)
+        seen: dict[str, list[tuple[int, Bank, Question, str]]] = defaultdict(list)
         lowercase: set[str] = set()  # words also written in lower case are words, not names
-        field = 0
+        number = 0
         for bank in group:
             for q in bank.questions:
+                number += 1
                 authored = list(_authored(q))
-                lowercase.update(_LOWER.findall("\n".join([*q.evidence, *(t for _, t, _ in authored)])))
-                for where, text, first_counts in authored:
-                    field += 1
-                    for written in _capitalised(text, first_counts):
-                        seen[written.casefold()].append((field, bank, q, where, written))
+                texts = [t for _, t, _ in authored]
+                lowercase.update(_LOWER.findall("\n".join([*q.evidence, *texts])))
+                for written in _names_of(authored):
+                    seen[written.casefold()].append((number, bank, q, written))
         index: dict[str, set[str]] = defaultdict(set)
         for name in seen.keys() - lowercase:
             for variant in _deletes(name, NAME_DISTANCE):
@@ -435,35 +435,43 @@ def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
         for a, b in sorted(pairs):
             if not 1 <= ev.edit_distance(a, b, NAME_DISTANCE) <= _allowed(a, b):
                 continue
-            both = {f for f, *_ in seen[a]} & {f for f, *_ in seen[b]}
+            both = {n for n, *_ in seen[a]} & {n for n, *_ in seen[b]}
             uses = {n: [o for o in seen[n] if o[0] not in both] for n in (a, b)}
             if not uses[a] or not uses[b]:
                 continue
             rare, common = sorted((a, b), key=lambda n: (len(uses[n]), n))
-            _, bank, q, where, written = uses[rare][0]
-            _, other_bank, other_q, other_where, other_written = uses[common][0]
+            _, bank, q, written = uses[rare][0]
+            _, other_bank, other_q, other_written = uses[common][0]
             yield _at(
                 "QG110",
                 bank,
                 q,
-                where,
+                _field_of(q, written),
                 f"'{written}' is spelled '{other_written}' elsewhere in this deck",
                 f"'{other_written}' {_count(len(uses[common]), 'time')}, first in question '{other_q.id}' "
-                f"({other_bank.path}:{other_q.pos(other_where).line}); spell a name one way everywhere",
+                f"({other_bank.path}:{other_q.pos(_field_of(other_q, other_written)).line}); "
+                "spell a name one way everywhere",
             )
 
 
-_LOWER = re.compile(r"(?<![\w'\u2019])[a-z\u00df-\u00ff\u0430-\u044f][^\W\d_]{4,}")
-_CAPITALISED = re.compile(r"(?<![\w'\u2019])[A-Z\u00c0-\u00de\u0410-\u042f][^\W\d_]{4,}(?![^\W\d_])")
-
-
-def _capitalised(text: str, first_counts: bool) -> list[str]:
-    """Capitalised words of 5+ letters, except the first word of the text (unless `first_counts`)."""
-    shown = ev.visible(text)
-    found = _CAPITALISED.findall(shown)
-    if found and not first_counts and shown.lstrip().startswith(found[0]):
-        del found[0]  # the first word of a text: capitalised as any first word is
+def _names_of(authored: list[tuple[str, str, bool]]) -> set[str]:
+    """The capitalised words of 5+ letters of a question's texts, but the first word of each
+    text (of a match's left side too: there every capitalised word is a name)."""
+    plain_texts = "\n" + "\n".join(ev.visible(t) for _, t, first in authored if not first)
+    found = {m.group(2) for m in _CAPITALISED_AFTER.finditer(plain_texts) if m.group(1) is None}
+    found.update(_CAPITALISED.findall("\n".join(ev.visible(t) for _, t, first in authored if first)))
     return found
+
+
+def _field_of(q: Question, written: str) -> str:
+    """The first field of `q` that writes `written`, for the report."""
+    return next((where for where, text, _ in _authored(q) if written in text), "")
+
+
+_LOWER = re.compile(r"(?<![\w'\u2019])[a-z\u00df-\u00ff\u0430-\u044f][^\W\d_]{4,}")
+_NAME = r"([A-Z\u00c0-\u00de\u0410-\u042f][^\W\d_]{4,})(?![^\W\d_])"
+_CAPITALISED_AFTER = re.compile(r"(\n[ \t]*)?(?<![\w'\u2019])" + _NAME)  # group 1: a text's start
+_CAPITALISED = re.compile(r"(?<![\w'\u2019])" + _NAME)
 
 
 BANK_CHECKS.append(check_key_longest_bank)
