@@ -76,6 +76,26 @@ def visible(q: Question) -> list[tuple[str, str]]:
     return out
 
 
+def _texts(q: Question) -> list[str]:
+    """The texts of `visible(q)`, without their keys (made only for a giveaway found)."""
+    out = [q.prompt] if q.prompt else []
+    if isinstance(q, (Choice, Multi)):
+        out.extend(q.choices)
+    elif isinstance(q, Match):
+        out.extend(side for pair in q.pairs for side in pair)
+    elif isinstance(q, Order):
+        out.extend(q.items)
+    elif isinstance(q, Cloze):
+        out.append(cloze_visible(q.text))
+    return out
+
+
+# Between the texts of a question, so that one call folds them all and no answer runs from
+# one text into the next: a word no answer has.
+_SEPARATOR = "\n qgseparatorqg \n"
+_SEPARATOR_WORD = "qgseparatorqg"
+
+
 def _stem_words(q: Question) -> Words:
     text = q.prompt + (" \n " + cloze_visible(q.text) if isinstance(q, Cloze) else "")
     return tokens(text)
@@ -116,30 +136,31 @@ def find(questions: Sequence[Question], givers_per_answer: int | None = None) ->
     found_by: dict[Words, set[int]] = defaultdict(set)
     own: dict[tuple[int, Words], bool] = {}
     root = trie.get
+    fold_all = tokens.__wrapped__  # one text per question: not worth caching
     for giver, q in enumerate(questions):
-        for where, text in visible(q):
-            seen = tokens(text)
-            for i, word in enumerate(seen):
-                node = root(word)
-                if node is None:
-                    continue
-                j = i + 1
-                while node is not None:
-                    words = node.get(_END)
-                    if words is not None:
-                        givers = found_by[words]
-                        if giver not in givers:
-                            givers.add(giver)
-                            if givers_per_answer is not None and len(givers) >= givers_per_answer:
-                                del node[_END]
-                            for taker, answer in index[words]:
-                                if taker == giver:
-                                    continue
-                                if (taker, words) not in own:
-                                    own[taker, words] = contains_run(_stem_words(questions[taker]), words)
-                                if not own[taker, words]:
-                                    yield Giveaway(giver, taker, where, answer)
-                    if j == len(seen):
-                        break
-                    node = node.get(seen[j])
-                    j += 1
+        seen = fold_all(_SEPARATOR.join(_texts(q)))
+        for i, word in enumerate(seen):
+            at: Trie | None = root(word)
+            if at is None:
+                continue
+            j = i + 1
+            while at is not None:
+                ended: Words | None = at.get(_END)
+                if ended is not None:
+                    givers = found_by[ended]
+                    if giver not in givers:
+                        givers.add(giver)
+                        if givers_per_answer is not None and len(givers) >= givers_per_answer:
+                            del at[_END]
+                        for taker, answer in index[ended]:
+                            if taker == giver:
+                                continue
+                            if (taker, ended) not in own:
+                                own[taker, ended] = contains_run(_stem_words(questions[taker]), ended)
+                            if not own[taker, ended]:
+                                where = visible(q)[seen[:i].count(_SEPARATOR_WORD)][0]
+                                yield Giveaway(giver, taker, where, answer)
+                if j == len(seen):
+                    break
+                at = at.get(seen[j])
+                j += 1

@@ -25,7 +25,7 @@ from quizgen.bank.check import (
     _shorten,
     question_check,
 )
-from quizgen.bank.model import Bank, Choice, Cloze, Match, Multi, Numeric, Order, Pos, Question, Short
+from quizgen.bank.model import Bank, Choice, Cloze, Match, Multi, Numeric, Open, Order, Pos, Question, Short
 from quizgen.bank.text import parse_cloze, runs
 from quizgen.diagnostics import Diagnostic, diagnostic
 
@@ -188,22 +188,31 @@ def check_key_verbatim(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, (Choice, Multi))
     if not q.evidence:
         return
-    quoted = [ev.tokens(quote) for quote in q.evidence]
-    fours = set().union(*(ev.ngrams(words, 4) for words in quoted))
-    threes = set().union(*(ev.ngrams(words, 3) for words in quoted))
-    if any(ev.ngrams(ev.tokens(d), 3) & threes for d in _distractors(q)):
+    # The quotes as one string of words: a run is found by a substring search in C.
+    quoted = " | ".join(" ".join(ev.tokens(quote)) for quote in q.evidence)
+    copied = [(i, run) for i, key in _keys(q) if (run := _shared_run(ev.tokens(key), quoted, 4))]
+    if not copied or any(_shared_run(ev.tokens(d), quoted, 3) for d in _distractors(q)):
         return
-    for i, key in _keys(q):
-        shared = ev.ngrams(ev.tokens(key), 4) & fours
-        if shared:
+    for i, run in copied:
+        if run:
             yield _at(
                 "QG103",
                 bank,
                 q,
                 f"choices.{i}",
-                f"the right answer copies the article ('{' '.join(min(shared))} ...') and no wrong one does",
+                f"the right answer copies the article ('{run} ...') and no wrong one does",
                 "paraphrase the right answer, or word the wrong ones in the article's style too",
             )
+
+
+def _shared_run(words: tuple[str, ...], quoted: str, n: int) -> str:
+    """The first run of `n` of `words` that stands in `quoted` (words joined by spaces), or ''."""
+    padded = f" {quoted} "
+    for i in range(len(words) - n + 1):
+        run = " ".join(words[i : i + n])
+        if f" {run} " in padded:
+            return run
+    return ""
 
 
 @question_check(Choice, Multi, reads=("prompt", "choices", "answer", "answers"))
@@ -258,6 +267,8 @@ _AT_LEAST = re.compile(r"\bat\s+least\b", re.I)
 @question_check(reads=("prompt",))
 def check_negative_stem(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     """QG106: a negative word in the stem that is not emphasised."""
+    if not _NEGATIVE.search(q.prompt):
+        return
     for style, text in runs(q.prompt):
         if style in ("b", "i"):
             continue
@@ -416,8 +427,8 @@ def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
         for bank in group:
             for q in bank.questions:
                 number += 1
-                authored = list(_authored(q))
-                texts = [t for _, t, _ in authored]
+                authored = _authored_texts(q)
+                texts = [t for t, _ in authored]
                 lowercase.update(_LOWER.findall("\n".join([*q.evidence, *texts])))
                 for written in _names_of(authored):
                     seen[written.casefold()].append((number, bank, q, written))
@@ -454,12 +465,32 @@ def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
             )
 
 
-def _names_of(authored: list[tuple[str, str, bool]]) -> set[str]:
+def _authored_texts(q: Question) -> list[tuple[str, bool]]:
+    """The texts of `_authored(q)` and whether their first word counts, without their keys."""
+    out = [(q.prompt, False), (q.explanation, False)]
+    if isinstance(q, (Choice, Multi)):
+        out.extend((c, False) for c in q.choices)
+    elif isinstance(q, Short):
+        out.append((q.answer, False))
+    elif isinstance(q, Match):
+        out.extend((side, n == 0) for pair in q.pairs for n, side in enumerate(pair))
+    elif isinstance(q, Order):
+        out.extend((item, False) for item in q.items)
+    elif isinstance(q, Cloze):
+        out.append((q.text, False))
+    elif isinstance(q, Open):
+        out.append((q.answer, False))
+    return out
+
+
+def _names_of(authored: list[tuple[str, bool]]) -> set[str]:
     """The capitalised words of 5+ letters of a question's texts, but the first word of each
     text (of a match's left side too: there every capitalised word is a name)."""
-    plain_texts = "\n" + "\n".join(ev.visible(t) for _, t, first in authored if not first)
-    found = {m.group(2) for m in _CAPITALISED_AFTER.finditer(plain_texts) if m.group(1) is None}
-    found.update(_CAPITALISED.findall("\n".join(ev.visible(t) for _, t, first in authored if first)))
+    plain_texts = ev.visible("\n" + "\n".join(t for t, first in authored if not first))
+    found = {name for start, name in _CAPITALISED_AFTER.findall(plain_texts) if not start}
+    lefts = [t for t, first in authored if first]
+    if lefts:
+        found.update(_CAPITALISED.findall(ev.visible("\n".join(lefts))))
     return found
 
 
