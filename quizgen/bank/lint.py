@@ -429,7 +429,8 @@ def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
                 number += 1
                 authored = _authored_texts(q)
                 texts = [t for t, _ in authored]
-                lowercase.update(_LOWER.findall("\n".join([*q.evidence, *texts])))
+                words = _WORD5.findall("\n".join([*q.evidence, *texts]))
+                lowercase.update(w for w in words if w[0].islower())
                 for written in _names_of(authored):
                     seen[written.casefold()].append((number, bank, q, written))
         index: dict[str, set[str]] = defaultdict(set)
@@ -499,7 +500,7 @@ def _field_of(q: Question, written: str) -> str:
     return next((where for where, text, _ in _authored(q) if written in text), "")
 
 
-_LOWER = re.compile(r"(?<![\w'\u2019])[a-z\u00df-\u00ff\u0430-\u044f][^\W\d_]{4,}")
+_WORD5 = re.compile(r"[^\W\d_]{5,}")
 _NAME = r"([A-Z\u00c0-\u00de\u0410-\u042f][^\W\d_]{4,})(?![^\W\d_])"
 _CAPITALISED_AFTER = re.compile(r"(\n[ \t]*)?(?<![\w'\u2019])" + _NAME)  # group 1: a text's start
 _CAPITALISED = re.compile(r"(?<![\w'\u2019])" + _NAME)
