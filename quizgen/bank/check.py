@@ -8,6 +8,7 @@ user's mistake. `check_banks` runs them all; docs/diagnostics.md lists every cod
 from __future__ import annotations
 
 import difflib
+import gc
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -582,6 +583,19 @@ def check_banks(banks: list[Bank], articles: Path | None = None) -> list[Diagnos
 
 
 def _check_banks(banks: list[Bank], store: Articles | None) -> list[Diagnostic]:
+    # As in reading (read.py): the checks make many small objects and no reference cycles,
+    # and the cyclic collector would walk the whole model again and again (measured on
+    # 100,000 questions: 31 s of checks with it, 20 s without).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_checks(banks, store)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _run_checks(banks: list[Bank], store: Articles | None) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for bank in banks:
         for check in BANK_CHECKS:

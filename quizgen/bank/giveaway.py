@@ -127,27 +127,26 @@ def find(questions: Sequence[Question], givers_per_answer: int | None = None) ->
     by_length: dict[int, set[Words]] = defaultdict(set)
     for words in index:
         by_length[len(words)].add(words)
+    singles = {words[0] for words in by_length.pop(1, ())}  # one-word answers, as words
     found_by: dict[Words, set[int]] = defaultdict(set)
     own: dict[tuple[int, Words], bool] = {}
     fold_all = tokens.__wrapped__  # one text per question: not worth caching
     for giver, q in enumerate(questions):
         seen = fold_all(_SEPARATOR.join(_texts(q)))
-        hits: list[Words] = []
+        hits: list[Words] = [(w,) for w in singles.intersection(seen)]
         for length, wanted in by_length.items():
-            if length <= len(seen) and wanted:
-                runs = (
-                    set(zip(*(seen[k:] for k in range(length)), strict=False))
-                    if length > 1
-                    else {(w,) for w in seen}
-                )
-                hits.extend(runs & wanted)
+            if 1 < length <= len(seen) and wanted:
+                hits.extend(wanted.intersection(zip(*(seen[k:] for k in range(length)), strict=False)))
         for ended in sorted(hits):
             givers = found_by[ended]
             if giver in givers:
                 continue
             givers.add(giver)
             if givers_per_answer is not None and len(givers) >= givers_per_answer:
-                by_length[len(ended)].discard(ended)
+                if len(ended) == 1:
+                    singles.discard(ended[0])
+                else:
+                    by_length[len(ended)].discard(ended)
             for taker, answer in index[ended]:
                 if taker == giver:
                     continue
