@@ -271,6 +271,15 @@ def _summary(checked: Checked) -> str:
     )
 
 
+def _evidence_note(checked: Checked, articles: Path | None) -> str:
+    """What provenance covered, or that it was not checked."""
+    found = checked.evidence
+    if articles is None or found is None:
+        return "evidence not verified: give --articles DIR"
+    note = f"evidence: {_count(found.quotes, 'quote')} found in {_count(found.articles, 'article')}"
+    return note + (f"; {found.missing} not found" if found.missing else "")
+
+
 def _load_or_exit(
     paths: list[Path] | None, articles: Path | None, strict: bool, quiet: bool = False
 ) -> Checked:
@@ -322,6 +331,7 @@ def check(
     _print_diagnostics(checked, output_format)
     if output_format is OutputFormat.text and not quiet:
         _say(_summary(checked), err=True, fg=None if checked.ok else typer.colors.RED)
+        _say(_evidence_note(checked, articles), err=True)
     raise typer.Exit(0 if checked.ok else 1)
 
 
@@ -580,14 +590,21 @@ def quiz(
     now = _clock()
     checked = _load_or_exit(paths, articles, strict, quiet)
 
-    from quizgen.select import QuizSettings, build_quiz, default_title, select
+    from quizgen.select import QuizSettings, build_quiz, default_title, select, without_giveaways
     from quizgen.writers import quiz_writer
 
     pool = select(checked.banks, flt)
     if not pool:
         _fail_usage("no questions match the filters")
-    if count is not None and count > len(pool):
-        _fail_usage(f"--count {count}, but only {len(pool)} questions match; ask for fewer")
+    kept, left_out = without_giveaways(pool)
+    if left_out and not quiet:
+        names = ", ".join(f"{b.id}/{q.id}" for b, q in left_out)
+        n = len(left_out)
+        _say(
+            f"note: left out {_count(n, 'question')} that would give away others' answers: {names}", err=True
+        )
+    if count is not None and count > len(kept):
+        _fail_usage(f"--count {count}, but only {len(kept)} questions match; ask for fewer")
     layout = KeyLayout.none if no_key else key
     settings = QuizSettings(
         title=title or default_title([b for b, _ in pool]),
@@ -601,7 +618,7 @@ def quiz(
     )
     writer = quiz_writer(fmt)
     out = output or Path(f"quiz{writer.SUFFIX}")
-    made = build_quiz(pool, settings)
+    made = build_quiz(kept, settings)
     from quizgen.clock import published_time
 
     with_key = layout is not KeyLayout.none
@@ -683,14 +700,14 @@ def export(
     _print_list(problems)
     if has_errors(problems) or result.data is None:
         reason = "every question was left out" if result.data is None else f"{_count(len(problems), 'error')}"
-        typer.secho(f"quizgen: {reason}; nothing written", err=True, fg=typer.colors.RED)
+        _say(f"quizgen: {reason}; nothing written", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)
     data = result.data
     _report_written(_run_writer(lambda: write_all({output: data})), quiet)
     if not quiet:
         left = len(chosen) - result.written
         note = f", {_count(left, 'question')} left out (see above)" if left else ""
-        typer.echo(f"{_count(result.written, 'question')} exported to {fmt.value}{note}", err=True)
+        _say(f"{_count(result.written, 'question')} exported to {fmt.value}{note}", err=True)
 
 
 def _print_list(diagnostics: list[Diagnostic]) -> None:
@@ -698,7 +715,7 @@ def _print_list(diagnostics: list[Diagnostic]) -> None:
 
     for d in diagnostics:
         color = typer.colors.RED if d.severity is Severity.ERROR else typer.colors.YELLOW
-        typer.secho(d.format_text(), fg=color)
+        _say(d.format_text(), fg=color)
 
 
 @app.command(cls=_Command, short_help="Check, then build the Anki package and every bank's quiz and key.")
@@ -750,6 +767,7 @@ def build(
         questions = sum(len(b.questions) for b in checked.banks)
         summary = f"{_count(len(checked.banks), 'bank')}, {_count(questions, 'question')}"
         _say(f"built {summary} into {out}/", err=True)
+        _say(_evidence_note(checked, articles), err=True)
 
 
 class MultiRuleOption(StrEnum):
@@ -761,9 +779,7 @@ class MultiRuleOption(StrEnum):
 def grade(
     scans: Annotated[
         list[Path],
-        typer.Argument(
-            metavar="SCANS", help="Scanned sheets: PDFs, images (PNG, JPEG), or folders of them."
-        ),
+        typer.Argument(metavar="SCANS", help="Scanned sheets: PDFs, images (PNG, JPEG), or folders of them."),
     ],
     layout: Annotated[
         Path,
@@ -826,13 +842,13 @@ def grade(
     images = [p for p in written if review is not None and p.parent == review]
     _report_written([p for p in written if p not in images], quiet)
     if review is not None and not quiet:
-        typer.echo(f"wrote {_count(len(images), 'review image')} to {review}/", err=True)
+        _say(f"wrote {_count(len(images), 'review image')} to {review}/", err=True)
     for item in graded.reviews:
-        typer.secho(f"review: {_clean(item.text())}", fg=typer.colors.YELLOW)
+        _say(f"review: {item.text()}", fg=typer.colors.YELLOW)  # _say escapes a QR code's controls
     sheets = graded.sheets
     if not quiet:
         pages = len(graded.scans)
-        typer.echo(
+        _say(
             f"{_count(pages, 'page')} read into {_count(len(sheets), 'sheet')}; "
             f"{_count(len(graded.reviews), 'item')} to review",
             err=True,
@@ -844,11 +860,6 @@ def _scan_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
     from quizgen.grading.grade import scan_files
 
     return scan_files(paths)
-
-
-def _clean(text: str) -> str:
-    """Control characters (from a file name or a QR code) shown, not obeyed, by the terminal."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def main() -> None:

@@ -150,6 +150,18 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG075": (Severity.ERROR, "more writing lines than a page holds"),
     "QG076": (Severity.ERROR, "text too long"),
     "QG077": (Severity.WARNING, "source url is not a web link"),
+    # evidence for every part, and item-writing checks (Haladyna, Downing & Rodriguez 2002)
+    "QG100": (Severity.WARNING, "a part of the question is not supported by its evidence"),
+    "QG101": (Severity.WARNING, "the right answer is much the longest choice"),
+    "QG102": (Severity.WARNING, "the right answer is the longest choice too often in a bank"),
+    "QG103": (Severity.WARNING, "the right answer alone copies the evidence word for word"),
+    "QG104": (Severity.WARNING, "the right answer repeats a word of the question"),
+    "QG105": (Severity.WARNING, "'all of the above' or 'none of the above' choice"),
+    "QG106": (Severity.WARNING, "negative word in the question not emphasised"),
+    "QG107": (Severity.WARNING, "absolute word only in wrong answers"),
+    "QG108": (Severity.WARNING, "a question gives away another question's answer"),
+    "QG109": (Severity.WARNING, "hard question whose answer is in its evidence word for word"),
+    "QG110": (Severity.WARNING, "one name spelled two ways in a deck"),
     # what an export format cannot carry (the question is left out of that export)
     "QG200": (Severity.WARNING, "question type not carried by the export format"),
     "QG201": (Severity.WARNING, "image not carried by the export format"),

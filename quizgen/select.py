@@ -9,9 +9,11 @@ ones before it.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from quizgen.bank import giveaway
 from quizgen.bank.model import (
     Bank,
     Choice,
@@ -154,6 +156,31 @@ def sample(
     return [pool[i] for i in chosen]
 
 
+def without_giveaways(
+    pool: Sequence[tuple[Bank, Question]],
+) -> tuple[list[tuple[Bank, Question]], list[tuple[Bank, Question]]]:
+    """The pool without giveaways, and what was left out.
+
+    When one question's stem or choices show another's answer (check code QG108), only
+    one of the two may be printed. Questions are taken in pool order and each one that
+    gives away, or is given away by, a question already taken is left out: the same pool
+    always loses the same questions.
+    """
+    related: dict[int, set[int]] = defaultdict(set)
+    for g in giveaway.find([q for _, q in pool]):
+        related[g.giver].add(g.taker)
+        related[g.taker].add(g.giver)
+    taken: set[int] = set()
+    kept, left_out = [], []
+    for i, pair in enumerate(pool):
+        if related[i] & taken:
+            left_out.append(pair)
+        else:
+            taken.add(i)
+            kept.append(pair)
+    return kept, left_out
+
+
 def _derange(items: list[str], rng: random.Random) -> list[str]:
     """Shuffle, but never leave the list as it was: for order and match that would give the answer away."""
     shuffled = items[:]
@@ -249,7 +276,11 @@ def build_version(questions: Sequence[tuple[Bank, Question]], settings: QuizSett
 
 
 def build_quiz(questions: Sequence[tuple[Bank, Question]], settings: QuizSettings) -> Quiz:
-    """Every version of a quiz: the same sampled questions, each version in its own order."""
+    """Every version of a quiz: the same sampled questions, each version in its own order.
+
+    `quizgen quiz` passes a pool cleared of giveaways (`without_giveaways`) first; `build`
+    prints every question of a bank, as the teacher wrote it (check warns with QG108).
+    """
     chosen = sample(questions, settings.count, settings.seed)
     versions = tuple(build_version(chosen, settings, i) for i in range(settings.versions))
     # By identity: Bank inherits an __eq__ under which every two banks are equal.

@@ -7,6 +7,7 @@ is `python bench/run.py` (see bench/run.py and the README).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +34,9 @@ def test_a_generated_bank_has_every_type_and_checks_clean(tmp_path: Path) -> Non
     info = write_bank(60, tmp_path / "bank.yaml")
     checked = load([info.path])
     assert checked.ok, "\n".join(d.format_text() for d in checked.diagnostics)
-    assert not checked.diagnostics  # not even a warning
+    # Not even a warning, but for the item-writing ones (QG100-QG119): the generated text is
+    # random words, so answers show up in other stems; checking them is part of the measurement.
+    assert [d.format_text() for d in checked.diagnostics if not re.fullmatch(r"QG1[01]\d", d.code)] == []
     questions = checked.banks[0].questions
     assert len(questions) == 60
     assert {q.kind for q in questions} == set(QUESTION_KINDS)

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from quizgen.cli import app
-from tests.conftest import BAD, GOOD
+from tests.conftest import ARTICLES, BAD, GOOD, requires_articles
 
 CLEAN = GOOD / "all-types.yaml"
 ONE_ERROR = BAD / "answer-not-a-choice.yaml"  # 9:13 QG020
@@ -31,19 +31,28 @@ def test_a_clean_bank_exits_0_and_prints_a_summary() -> None:
     result = run(CLEAN)
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == "1 bank, 9 questions: 0 errors, 0 warnings\n"
+    assert (
+        result.stderr
+        == "1 bank, 9 questions: 0 errors, 0 warnings\nevidence not verified: give --articles DIR\n"
+    )
 
 
 def test_an_error_exits_1() -> None:
     result = run(ONE_ERROR)
     assert result.exit_code == 1
-    assert result.stderr == "1 bank, 1 question: 1 error, 0 warnings\n"
+    assert (
+        result.stderr
+        == "1 bank, 1 question: 1 error, 0 warnings\nevidence not verified: give --articles DIR\n"
+    )
 
 
 def test_a_warning_alone_exits_0() -> None:
     result = run(ONE_WARNING)
     assert result.exit_code == 0
-    assert result.stderr == "1 bank, 2 questions: 0 errors, 1 warning\n"
+    assert (
+        result.stderr
+        == "1 bank, 2 questions: 0 errors, 1 warning\nevidence not verified: give --articles DIR\n"
+    )
 
 
 def test_quiet_prints_only_the_problems() -> None:
@@ -91,11 +100,16 @@ def test_bad_options_are_usage_errors(args: list[str], message: str) -> None:
 def test_a_folder_is_searched_for_yaml_and_yml(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.yaml").write_bytes(CLEAN.read_bytes())
-    (tmp_path / "sub" / "b.yml").write_bytes(CLEAN.read_bytes().replace(b"bank: all-types", b"bank: other"))
+    (tmp_path / "sub" / "b.yml").write_bytes(
+        CLEAN.read_bytes().replace(b"bank: all-types", b"bank: other").replace(b"Quizgen tests", b"Other")
+    )
     (tmp_path / "notes.txt").write_text("bank: [broken\n", encoding="utf-8")
     result = run(tmp_path)
     assert result.exit_code == 0
-    assert result.stderr == "2 banks, 18 questions: 0 errors, 0 warnings\n"
+    assert (
+        result.stderr
+        == "2 banks, 18 questions: 0 errors, 0 warnings\nevidence not verified: give --articles DIR\n"
+    )
 
 
 def test_problems_in_a_folder_name_their_files(tmp_path: Path) -> None:
@@ -243,7 +257,10 @@ def test_strict_turns_a_warning_into_an_error() -> None:
     assert result.stdout.splitlines()[0] == (
         f"{ONE_WARNING}:11:13: error: the same prompt is asked twice in this bank [QG050]"
     )
-    assert result.stderr == "1 bank, 2 questions: 1 error, 0 warnings\n"
+    assert (
+        result.stderr
+        == "1 bank, 2 questions: 1 error, 0 warnings\nevidence not verified: give --articles DIR\n"
+    )
 
 
 def test_ignore_skips_a_code() -> None:
@@ -287,3 +304,23 @@ def test_crashes_found_in_review_are_diagnostics(tmp_path: Path, question: str) 
     result = CliRunner().invoke(app, ["check", str(path)])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code == 1
+
+
+# -- what evidence covered ------------------------------------------------------------------------
+
+
+@requires_articles
+def test_check_says_how_many_quotes_it_found_in_how_many_articles() -> None:
+    result = run(BAD / "part-not-supported.yaml", "--articles", ARTICLES)
+    assert result.exit_code == 0
+    assert result.stderr == "1 bank, 1 question: 0 errors, 1 warning\nevidence: 1 quote found in 1 article\n"
+    missing = run(BAD / "evidence-not-found.yaml", "--articles", ARTICLES)
+    assert missing.stderr.endswith("\nevidence: 0 quotes found in 1 article; 1 not found\n")
+
+
+def test_build_says_evidence_was_not_verified_without_articles(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["build", str(CLEAN), "--out", str(tmp_path / "decks")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(
+        f"built 1 bank, 9 questions into {tmp_path / 'decks'}/\nevidence not verified: give --articles DIR\n"
+    )

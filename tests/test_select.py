@@ -281,3 +281,51 @@ def test_choice_text_is_untouched_by_shuffling(real_banks: list[Bank]) -> None:
             if isinstance(q, (Choice, Multi)):
                 assert sorted(item.shown) == sorted(q.choices)
                 assert all(plain(c) for c in item.shown)
+
+
+# -- giveaways ------------------------------------------------------------------------------------
+
+
+def _giveaway_bank(tmp_path: Path) -> Path:
+    path = tmp_path / "giveaway.yaml"
+    path.write_text(
+        "bank: give\ntitle: Give\nquestions:\n"
+        "  - {id: exile, type: short, prompt: Where does Tichanovskaya live in exile?, answer: Lithuania}\n"
+        "  - {id: giver, type: truefalse, prompt: Tichanovskaya lives in Lithuania., answer: true}\n"
+        "  - {id: other, type: short, prompt: Who rules Belarus?, answer: Lukashenko}\n"
+        "  - {id: giver-too, type: truefalse, prompt: Lukashenko rules Belarus., answer: true}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_without_giveaways_leaves_out_one_of_each_pair_in_pool_order(tmp_path: Path) -> None:
+    from quizgen.select import without_giveaways
+
+    pool = select(load_ok(_giveaway_bank(tmp_path)).banks)
+    kept, left_out = without_giveaways(pool)
+    assert [q.id for _, q in kept] == ["exile", "other"]
+    assert [q.id for _, q in left_out] == ["giver", "giver-too"]
+    assert without_giveaways(list(reversed(pool)))[1] == [pool[2], pool[0]]  # the order decides
+    assert without_giveaways(kept) == (kept, [])
+
+
+def test_quiz_says_what_it_left_out(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from quizgen.cli import app
+
+    out = tmp_path / "quiz.md"
+    result = CliRunner().invoke(app, ["quiz", str(_giveaway_bank(tmp_path)), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: left out 2 questions that would give away others' answers: give/giver, give/giver-too\n"
+        in (result.stderr)
+    )
+    quiz = out.read_text(encoding="utf-8")
+    assert (
+        "Where does Tichanovskaya live in exile?" in quiz and "Tichanovskaya lives in Lithuania." not in quiz
+    )
+    too_many = CliRunner().invoke(app, ["quiz", str(_giveaway_bank(tmp_path)), "-n", "3", "-o", str(out)])
+    assert too_many.exit_code == 2
+    assert "--count 3, but only 2 questions match; ask for fewer" in too_many.stderr

@@ -5,6 +5,7 @@ the model (`model`); `check` finds every problem; `text` parses emphasis and clo
 `schema` is the format as JSON Schema. Nothing here imports a writer.
 """
 
+from quizgen.bank import lint as _lint  # noqa: F401 - importing it registers the item-writing checks
 from quizgen.bank.check import Checked, load
 
 __all__ = ["Checked", "load"]

@@ -343,7 +343,7 @@ def test_every_card_back_shows_answer_explanation_source_and_evidence(student: C
     order = re.findall(r'<span class="qg-key">(\d)\.</span><span class="qg-text">([^<]*)<', back("timeline"))
     assert order == [
         ("1", "The 2020 presidential election"),
-        ("2", "Russian units march from Gomel into Ukraine"),
+        ("2", "Russian units cross the border from the north"),
         ("3", "A joint unit is formed in Belarus"),
     ]
     assert "broad consensus in Belarus" in back("why-not-fight")
@@ -355,13 +355,13 @@ def test_the_front_of_an_order_or_match_never_gives_the_answer_away(student: Col
     assert sorted(items) == sorted(
         [
             "The 2020 presidential election",
-            "Russian units march from Gomel into Ukraine",
+            "Russian units cross the border from the north",
             "A joint unit is formed in Belarus",
         ]
     )
     assert items != [
         "The 2020 presidential election",
-        "Russian units march from Gomel into Ukraine",
+        "Russian units cross the border from the north",
         "A joint unit is formed in Belarus",
     ]
     match = re.findall(r'<span class="qg-text">([^<]*)<', fields(col, "all-types", "who-is-who")["Items"])

@@ -36,6 +36,8 @@ from quizgen.cli import app
 from quizgen.diagnostics import CODES
 from tests.conftest import GOOD
 
+ITEM_WRITING = re.compile(r"QG1[01]\d")
+
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # -- valid banks -------------------------------------------------------------------------------------
@@ -181,7 +183,8 @@ def _texts(values: Any) -> tuple[str, ...]:
 @given(banks())
 def test_any_valid_bank_loads_clean_and_keeps_its_values(bank: dict[str, Any]) -> None:
     checked = write_and_load(dump(bank))
-    assert [d.format_text() for d in checked.diagnostics] == []
+    # Random text is no well-written item: the item-writing warnings (QG100-QG119) may fire.
+    assert [d.format_text() for d in checked.diagnostics if not ITEM_WRITING.fullmatch(d.code)] == []
     (read,) = checked.banks
     assert (read.id, read.title) == (bank["bank"], bank["title"].strip())
     assert [q.id for q in read.questions] == [q["id"] for q in bank["questions"]]
@@ -227,7 +230,7 @@ SEEDS = [
 NOISE = st.lists(
     st.one_of(
         st.sampled_from([*"\t :-[]{},#&*!|>'\"%@`?\\\n", "- ", ": ", "&a ", "*a", "---\n", "{{c1::", "}}"]),
-        st.characters(),
+        st.characters(exclude_categories=("Cs",)),  # a lone surrogate cannot be saved as UTF-8
     ),
     min_size=1,
     max_size=6,

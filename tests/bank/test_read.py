@@ -408,7 +408,7 @@ def test_positions_are_one_based_and_point_at_values(all_types: Path) -> None:
     assert (choice.pos("choices.1").line, choice.pos("choices.1").col) == (14, 38)
     # A block list: each item where its text starts.
     assert (multi.pos("choices.2").line, multi.pos("choices.2").col) == (26, 9)
-    assert (multi.pos("answer.1").line, multi.pos("answer.1").col) == (28, 58)
+    assert (multi.pos("answer.1").line, multi.pos("answer.1").col) == (28, 44)
 
 
 def test_position_of_a_key_not_written_is_the_object(all_types: Path) -> None:

@@ -26,7 +26,7 @@ prompt: Which of these does Schraibman mention as happening at the same time?
 choices:
   - Belarusian volunteers fighting for Ukraine
   - The opposition militarizing abroad
-  - NATO troops entering Belarus
+  - NATO troops entering Belarus from Poland
 answer:
   - Belarusian volunteers fighting for Ukraine
   - The opposition militarizing abroad
@@ -121,8 +121,8 @@ def test_duplicate_choice(tmp_path: Path) -> None:
 
 def test_duplicate_choice_in_a_multi_question(tmp_path: Path) -> None:
     question = MULTI.replace(
-        "  - NATO troops entering Belarus",
-        "  - NATO troops entering Belarus\n  - Belarusian volunteers fighting for Ukraine",
+        "  - NATO troops entering Belarus from Poland",
+        "  - NATO troops entering Belarus from Poland\n  - Belarusian volunteers fighting for Ukraine",
     )
     assert problems(tmp_path, question) == [
         (
@@ -182,9 +182,7 @@ def test_multi_answer_listed_twice(tmp_path: Path) -> None:
 # -- lint warnings --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "choice", ["All of the above", "none of these", "Both of them", "Neither of the above"]
-)
+@pytest.mark.parametrize("choice", ["Both of them", "Neither of the above"])
 def test_a_choice_that_depends_on_the_order(tmp_path: Path, choice: str) -> None:
     question = CHOICE.replace("A peacekeeping mission", choice)
     found = load([write(tmp_path, bank_text(question))]).diagnostics
@@ -200,14 +198,28 @@ def test_a_choice_that_depends_on_the_order(tmp_path: Path, choice: str) -> None
     ]
 
 
-def test_a_choice_merely_mentioning_all_is_fine(tmp_path: Path) -> None:
+@pytest.mark.parametrize("choice", ["All of the above", "none of these", "NONE OF THE ABOVE"])
+@pytest.mark.parametrize("pinned", ["", "shuffle: false\n"])
+def test_all_or_none_of_the_above_is_qg105_shuffled_or_pinned(
+    tmp_path: Path, choice: str, pinned: str
+) -> None:
+    question = CHOICE.replace("A peacekeeping mission", choice) + pinned
+    assert problems(tmp_path, question) == [
+        (
+            f"7:69 QG105 '{choice}' is an '{choice.lower()}' choice",
+            "a student who spots two right choices (or one wrong one) needs nothing else; "
+            "write a choice that stands alone",
+        )
+    ]
+
+
+def test_a_choice_merely_mentioning_all_is_not_all_of_the_above(tmp_path: Path) -> None:
     question = CHOICE.replace("A peacekeeping mission", "All of the troops above the border")
-    assert problems(tmp_path, question) == []
-
-
-def test_all_of_the_above_is_fine_when_the_order_is_pinned(tmp_path: Path) -> None:
-    question = CHOICE.replace("A peacekeeping mission", "All of the above") + "shuffle: false\n"
-    assert problems(tmp_path, question) == []
+    # Neither QG051 nor QG105; but "All" in a wrong answer alone is an absolute word (QG107).
+    assert [p for p, _ in problems(tmp_path, question)] == [
+        "7:69 QG107 the wrong answer 'All of the troops above the border' says 'All', "
+        "and no right answer does"
+    ]
 
 
 def test_every_choice_correct_is_a_warning(tmp_path: Path) -> None:
@@ -231,4 +243,4 @@ def test_warnings_alone_leave_a_bank_ok_and_strict_makes_them_errors(tmp_path: P
     assert load([path]).ok
     strict = load([path], strict=True)
     assert not strict.ok
-    assert [(d.code, d.severity.value) for d in strict.diagnostics] == [("QG051", "error")]
+    assert [(d.code, d.severity.value) for d in strict.diagnostics] == [("QG105", "error")]

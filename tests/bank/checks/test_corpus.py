@@ -153,8 +153,28 @@ CORPUS: dict[str, list[str]] = {
     "image-missing.yaml": ["9:12 QG032 image file 'images/map-of-lithuania.png' does not exist"],
     # -- item-writing lint (warnings) -----------------------------------------------------------
     "same-prompt-twice.yaml": ["11:13 QG050 the same prompt is asked twice in this bank"],
-    "all-of-the-above.yaml": ["8:34 QG051 'All of the above' depends on the order of the choices"],
+    # "All of the above" is QG105 (pinned or not); QG051 keeps to other order-bound choices.
+    "all-of-the-above.yaml": ["8:34 QG105 'All of the above' is an 'all of the above' choice"],
+    "both-of-these.yaml": ["8:34 QG051 'Both of these' depends on the order of the choices"],
     "every-choice-correct.yaml": ["9:13 QG052 every choice is a correct answer"],
+    # -- item-writing checks (Haladyna et al. 2002), QG101-QG110 ---------------------------------
+    "key-longest.yaml": [
+        "10:9 QG101 the right answer is much longer than every wrong one "
+        "(48 characters, the longest wrong one 22)"
+    ],
+    "key-longest-bank.yaml": ["5:3 QG102 the right answer is the longest choice in 6 of 6 choice questions"],
+    "key-verbatim.yaml": [
+        "10:9 QG103 the right answer copies the article ('a potential game changer ...') "
+        "and no wrong one does"
+    ],
+    "stem-clue.yaml": ["9:9 QG104 the right answer repeats 'west' from the question, and no wrong one does"],
+    "negative-stem.yaml": ["7:13 QG106 the question says 'not' without emphasis"],
+    "absolute-distractor.yaml": [
+        "10:9 QG107 the wrong answer 'He will always follow Moscow' says 'always', and no right answer does"
+    ],
+    "giveaway.yaml": ["12:15 QG108 this gives away the answer of question 'exile-country': 'Lithuania'"],
+    "hard-verbatim.yaml": ["10:17 QG109 a hard question whose answer stands word for word in its evidence"],
+    "name-two-spellings.yaml": ["7:13 QG110 'Chrenin' is spelled 'Khrenin' elsewhere in this deck"],
 }
 
 # Checked with --articles. `{articles}` stands for the folder given.
@@ -168,8 +188,11 @@ WITH_ARTICLES: dict[str, list[str]] = {
     ],
     "no-evidence.yaml": ["8:5 QG042 question 'joint-unit-purpose' has no evidence"],
     "no-source-file.yaml": ["5:3 QG043 the bank names no source file, so its evidence cannot be checked"],
+    "part-not-supported.yaml": [
+        "13:9 QG100 pair 2 'Viktor Chrenin \u2013 defence minister' is not supported by any evidence quote"
+    ],
 }
-NEEDS_REAL_ARTICLE = {"evidence-not-found.yaml", "no-evidence.yaml"}
+NEEDS_REAL_ARTICLE = {"evidence-not-found.yaml", "no-evidence.yaml", "part-not-supported.yaml"}
 
 # Checked together: the problem is between the files.
 TOGETHER = ("duplicate-bank-id-a.yaml", "duplicate-bank-id-b.yaml")
