@@ -175,6 +175,8 @@ _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_SCALES) | {"hundred"}
 
 # Folded text -> tokens: numbers (9,000 / 9 000 / 2.5) and runs of letters.
 _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?!,?\d)(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+")
+# A possessive is part of its word: "Ukraine's territorial integrity" is three words, not four.
+_POSSESSIVE = re.compile(r"(?<=[^\W\d_])['\u2019]s\b")
 
 
 @lru_cache(maxsize=65536)
@@ -184,7 +186,8 @@ def tokens(text: str) -> tuple[str, ...]:
     >>> tokens("Around **fifteen thousand** well-trained soldiers, 9,000 of them")
     ('around', '15000', 'well', 'trained', 'soldiers', '9000', 'of', 'them')
     """
-    raw = _TOKEN.findall(fold(text))
+    folded = fold(text)
+    raw = _TOKEN.findall(_POSSESSIVE.sub("", folded) if "'" in folded or "\u2019" in folded else folded)
     if "," in text:
         raw = [t.replace(",", "") for t in raw]
     if _NUMBER_WORDS.isdisjoint(raw):  # the common case: no number words to convert

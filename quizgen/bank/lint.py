@@ -264,9 +264,12 @@ _NEGATIVE = re.compile(r"\b(not|except|never|least)\b", re.I)
 _AT_LEAST = re.compile(r"\bat\s+least\b", re.I)
 
 
-@question_check(reads=("prompt",))
+@question_check(Choice, Multi, Short, Numeric, Match, Order, reads=("prompt",))
 def check_negative_stem(bank: Bank, q: Question) -> Iterator[Diagnostic]:
-    """QG106: a negative word in the stem that is not emphasised."""
+    """QG106: a negative word in a question's stem that is not emphasised.
+
+    Not in a true/false statement or an essay prompt: the guideline is about the student who
+    misses the NOT in "which is not ...?"; a statement to judge may well say "not"."""
     if not _NEGATIVE.search(q.prompt):
         return
     for style, text in runs(q.prompt):
@@ -297,10 +300,13 @@ def check_absolute_distractor(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     if any(_ABSOLUTE.search(ev.visible(key)) for _, key in _keys(q)):
         return
     wanted = {q.answer} if isinstance(q, Choice) else set(q.answers)
+    # A word the evidence itself uses is the source's, not a writer's cue: a wrong answer that
+    # reports someone's claim ("Chrenin: it is all about protecting Belarus") may quote it.
+    quoted = {w.lower() for e in q.evidence for w in _ABSOLUTE.findall(e)}
     for i, choice in enumerate(q.choices):
         # "All of the above" is QG105's: one flaw, one warning.
         m = _ABSOLUTE.search(ALL_NONE.sub(" ", ev.visible(choice))) if choice not in wanted else None
-        if m:
+        if m and m.group().lower() not in quoted:
             yield _at(
                 "QG107",
                 bank,

@@ -385,6 +385,36 @@ def test_an_absolute_word_in_a_key_too_is_fine(tmp_path: Path) -> None:
     assert lint(tmp_path, keyed, articles=None) == []
 
 
+def test_an_absolute_word_that_the_evidence_says_is_a_quoted_claim(tmp_path: Path) -> None:
+    """A wrong answer may report what someone said in the source's own words."""
+    quoted = STANCE + 'evidence: "it was all about protecting Belarus, and he will always follow Moscow"\n'
+    assert lint(tmp_path, quoted, articles=None) == []
+
+
+@pytest.mark.parametrize(
+    "statement", ["The article, not its sources, calls him a dictator.", "Russia did not attack."]
+)
+def test_a_true_false_statement_may_say_not(tmp_path: Path, statement: str) -> None:
+    question = f"id: q\ntype: truefalse\nprompt: {statement}\nanswer: true"
+    assert lint(tmp_path, question, articles=None) == []
+
+
+def test_a_possessive_does_not_make_a_key_copy_the_evidence(tmp_path: Path) -> None:
+    """'Ukraine's territorial integrity' is three words of the article, not four."""
+    eu = """
+id: eu
+type: choice
+prompt: What did the EU's statement back?
+choices:
+  - Ukraine's territorial integrity
+  - Belarus's right to neutrality
+  - Russia's security guarantees
+answer: Ukraine's territorial integrity
+evidence: "a statement expressing its support for Ukraine's territorial integrity"
+"""
+    assert lint(tmp_path, eu, articles=None) == []
+
+
 # -- across questions -----------------------------------------------------------------------------
 
 EXILE = "id: exile\ntype: short\nprompt: Where does Tichanovskaya live in exile?\nanswer: Lithuania"
