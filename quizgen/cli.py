@@ -235,14 +235,37 @@ def _report_written(paths: list[Path], quiet: bool) -> None:
 
 
 def _run_writer(action: Callable[[], T]) -> T:
-    """Run a writer; a failure from outside (disk, renderer) becomes a message and exit 1."""
-    from quizgen.errors import QuizgenError
+    """Run a writer; a failure from outside (disk, renderer) becomes a message and exit 1.
+
+    An output the command line names but quizgen must not replace (a device, a symbolic
+    link, an input bank) is a usage error: exit 2.
+    """
+    from quizgen.errors import QuizgenError, TargetRefused
 
     try:
         return action()
     except QuizgenError as exc:
-        typer.secho(f"quizgen: error: {exc}", err=True, fg=typer.colors.RED)
-        raise typer.Exit(1) from None
+        for line in str(exc).splitlines():
+            typer.secho(f"quizgen: error: {line}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(2 if isinstance(exc, TargetRefused) else 1) from None
+
+
+def _say_waiting(message: str) -> None:
+    """Told once when another quizgen run holds the output folder (printed even with --quiet:
+    a run that waits in silence looks hung)."""
+    typer.echo(message, err=True)
+
+
+def _write_set(
+    targets: list[Path], inputs: list[Path], render: Callable[[], dict[Path, bytes]]
+) -> list[Path]:
+    """Claim `targets` (checked, locked), render, and write the files as one set."""
+    from quizgen.output import OutputSet
+
+    with OutputSet(targets, inputs=inputs, on_wait=_say_waiting) as out:
+        for path, data in render().items():
+            out.add(path, data)
+        return out.commit()
 
 
 @app.command()
@@ -281,11 +304,16 @@ def anki(
     now = _timestamp()
     summaries: list[anki_writer.AnkiSummary] = []
 
-    def write() -> list[Path]:
-        summaries.append(anki_writer.write_deck(questions, out, timestamp=now))
-        return [out, anki_writer.lock_path_for(out)]
+    lock = anki_writer.lock_path_for(out)
 
-    _report_written(_run_writer(write), quiet)
+    def render() -> dict[Path, bytes]:
+        # Under the folder's lock: the lock file read here is the one the package replaces.
+        package, lock_data, summary = anki_writer.render_deck(questions, timestamp=now, lock_path=lock)
+        summaries.append(summary)
+        return {out: package, lock: lock_data}
+
+    inputs = [path for bank in checked.banks for path in bank.files]
+    _report_written(_run_writer(lambda: _write_set([out, lock], inputs, render)), quiet)
     _report_deck(summaries[0], quiet)
 
 
@@ -387,8 +415,12 @@ def quiz(
     writer = quiz_writer(fmt)
     out = output or Path(f"quiz{writer.SUFFIX}")
     made = build_quiz(pool, settings)
-    written = _run_writer(lambda: writer.write(made, out, paper=paper.value, key=key))
-    _report_written(written, quiet)
+    from quizgen.paper.document import key_path
+
+    targets = [out, key_path(out)] if key else [out]
+    inputs = [path for bank in checked.banks for path in bank.files]
+    render = lambda: writer.render_files(made, out, paper=paper.value, key=key)  # noqa: E731
+    _report_written(_run_writer(lambda: _write_set(targets, inputs, render)), quiet)
 
 
 DEFAULT_INSTRUCTIONS = (
@@ -421,7 +453,7 @@ def build(
 
     def run() -> BuildResult:
         if not show:
-            return build_all(checked.banks, out, timestamp=now, paper=paper.value)
+            return build_all(checked.banks, out, timestamp=now, paper=paper.value, on_wait=_say_waiting)
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
@@ -430,7 +462,14 @@ def build(
             def progress(step: str, done: int, total: int) -> None:
                 bar.update(task, description=step, completed=done, total=total)
 
-            return build_all(checked.banks, out, timestamp=now, paper=paper.value, progress=progress)
+            return build_all(
+                checked.banks,
+                out,
+                timestamp=now,
+                paper=paper.value,
+                progress=progress,
+                on_wait=bar.console.print,
+            )
 
     result = _run_writer(run)
     _report_written(result.files, quiet)

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizgen.output import write_all
+from quizgen.output import write_set
 from quizgen.paper.document import Json, document, key_path
 from quizgen.select import Quiz
 
@@ -37,16 +37,21 @@ _IMAGE_TYPES = {
 }
 
 
-def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
-    """Write all versions of `quiz` to `out` (HTML) and, when `key`, the answer key beside it.
-
-    Both files are rendered before either is written. Returns the paths written.
-    """
+def render_files(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> dict[Path, bytes]:
+    """The HTML of all versions of `quiz` for `out` and, when `key`, the answer key beside it."""
     doc = document(quiz, paper=paper, image=data_uri)
     files = {out: render(doc, "quiz").encode("utf-8")}
     if key:
         files[key_path(out)] = render(doc, "key").encode("utf-8")
-    return write_all(files)
+    return files
+
+
+def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
+    """Write all versions of `quiz` to `out` (HTML) and, when `key`, the answer key beside it.
+
+    Both files are rendered, then written as one set. Returns the paths written.
+    """
+    return write_set(render_files(quiz, out, paper=paper, key=key))
 
 
 def render(doc: Json, part: str = "quiz") -> str:

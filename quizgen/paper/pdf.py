@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from quizgen.errors import RenderError
-from quizgen.output import write_all
+from quizgen.output import write_set
 from quizgen.paper.document import document, key_path
 from quizgen.select import Quiz, Version
 
@@ -33,16 +33,24 @@ def template() -> bytes:
     return resources.files("quizgen.paper").joinpath("templates", "quiz.typ").read_bytes()
 
 
-def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
-    """Write all versions of `quiz` to `out` (PDF) and, when `key`, the answer key beside it.
+def render_files(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> dict[Path, bytes]:
+    """The PDF of all versions of `quiz` for `out` and, when `key`, the answer key beside it.
 
-    Both files are rendered before either is written: a Typst error writes nothing.
-    Returns the paths written.
+    Raises RenderError (naming the question) if Typst fails.
     """
     parts = PARTS if key else PARTS[:1]
     rendered = render(quiz, paper=paper, parts=parts)
     targets = [out, key_path(out)][: len(parts)]
-    return write_all(dict(zip(targets, rendered, strict=True)))
+    return dict(zip(targets, rendered, strict=True))
+
+
+def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
+    """Write all versions of `quiz` to `out` (PDF) and, when `key`, the answer key beside it.
+
+    Both files are rendered, then written as one set: a Typst error writes nothing.
+    Returns the paths written.
+    """
+    return write_set(render_files(quiz, out, paper=paper, key=key))
 
 
 def render(
@@ -147,4 +155,4 @@ def _blame(quiz: Quiz, paper: str, message: str) -> str:
     return f"cannot print the quiz (a bug in quizgen's template?): {message}"
 
 
-__all__ = ["SUFFIX", "key_path", "render", "write"]
+__all__ = ["SUFFIX", "key_path", "render", "render_files", "write"]
