@@ -143,12 +143,14 @@ class OutputSet:
             for folder in self._folders:
                 _fsync_folder(folder)
                 _unlink(folder / JOURNAL_NAME)  # the commit point: the new set stands
-        except OSError as exc:
+        except BaseException as exc:
+            # A disk error, or Ctrl-C in the middle of the renames: put the old set back.
             failed = next((e for e in entries if e not in renamed), entries[-1])
             self._rollback(renamed)
-            raise OutputError(
-                f"cannot write {failed.target}: {_reason(exc)}; the previous files are kept"
-            ) from exc
+            if not isinstance(exc, OSError):
+                raise
+            message = f"cannot write {failed.target}: {_reason(exc)}; the previous files are kept"
+            raise OutputError(message) from exc
         self._done = self._committed = True
         for e in entries:
             if e.backup is not None:
