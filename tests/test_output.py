@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import random
 import shutil
 import socket
 import stat
@@ -436,3 +437,43 @@ def test_the_output_set_refuses_a_path_it_was_not_given(tmp_path: Path) -> None:
     with output.OutputSet([tmp_path / "a.md"]) as out, pytest.raises(ValueError, match="not a target"):
         out.add(tmp_path / "b.md", b"x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_build_killed_at_random_points_leaves_the_old_set_or_the_new(bank: Path, tmp_path: Path) -> None:
+    """SIGKILL `build` 25 times at random moments: the files are always one whole set.
+
+    A kill during the few renames leaves a journal; the next run (here: the OutputSet
+    every run opens first) restores the old set from it. The state is never a mix.
+    """
+    out, kept = tmp_path / "decks", tmp_path / "old"
+    args = [sys.executable, "-m", "quizgen", "build", str(bank), "--out", str(out), "-q"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run(args, env=env, check=True)
+    old = snapshot(out)
+    shutil.copytree(out, kept)
+    edit(bank)
+    started = time.monotonic()
+    subprocess.run(args, env=env, check=True)
+    took = time.monotonic() - started
+    new = snapshot(out)
+    assert old.keys() == new.keys() and old != new
+    rng = random.Random(11)
+    outcomes = []
+    for attempt in range(25):
+        shutil.rmtree(out)
+        shutil.copytree(kept, out)
+        victim = subprocess.Popen(args, env=env)
+        time.sleep(rng.uniform(0.2, 1.1) * took)
+        victim.kill()
+        victim.wait()
+        if (out / output.JOURNAL_NAME).exists():
+            outcomes.append("journal")
+            with output.OutputSet([out / name for name in old]):
+                pass
+        visible = {name: v for name, v in snapshot(out).items() if not name.startswith(".")}
+        assert visible in (old, new), f"kill {attempt} after {took:.1f}s left a mix"
+        outcomes.append("old" if visible == old else "new")
+        if attempt % 5 == 4:  # the next run recovers: the new set, and nothing stale beside it
+            subprocess.run(args, env=env, check=True)
+            assert snapshot(out) == new
+    assert "old" in outcomes
