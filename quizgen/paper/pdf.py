@@ -8,29 +8,24 @@ the PDF's date comes from SOURCE_DATE_EPOCH when it is set.
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from quizgen.errors import RenderError
 from quizgen.output import write_set
-from quizgen.paper.document import document, key_path
-from quizgen.select import Quiz, Version
+from quizgen.paper import piece
+from quizgen.paper.document import Json, document, key_path
+from quizgen.paper.piece import template
+from quizgen.select import Item, Quiz, Version
 
 SUFFIX = ".pdf"
 
 PARTS = ("quiz", "key")
-
-
-@cache
-def template() -> bytes:
-    """The Typst source of the quiz and key layout."""
-    return resources.files("quizgen.paper").joinpath("templates", "quiz.typ").read_bytes()
 
 
 def render_files(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> dict[Path, bytes]:
@@ -63,15 +58,107 @@ def render(
     with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as tmp:
         root = Path(tmp)
         doc = document(quiz, paper=paper, image=ImageCopier(root))
-        data = json.dumps(doc, ensure_ascii=False)
-        try:
-            # One after the other: Typst already lays out on every core, and compiling
-            # the quiz and key side by side measured slower on a 2-core machine.
-            return [_compile(data, root, part) for part in parts]
-        except RenderError as exc:
-            if not blame:
-                raise
-            raise RenderError(_blame(quiz, paper, str(exc))) from None
+        # One after the other: Typst already lays out on every core, and compiling
+        # the quiz and key side by side measured slower on a 2-core machine.
+        done = []
+        for part in parts:
+            try:
+                done.append(_render_part(doc, root, part))
+            except RenderError as exc:
+                if not blame:
+                    raise
+                raise RenderError(_blame(quiz, paper, str(exc), part)) from None
+        return done
+
+
+# Printed questions per Typst compile. Typst needs about 0.2 MB per printed question and
+# keeps it until its process ends, so a bigger document is laid out in pieces of this
+# many, each in a child process, and the pieces are joined (docs/print.md, "Big quizzes").
+PIECE_QUESTIONS = 1000
+
+
+def _render_part(doc: Json, root: Path, part: str) -> bytes:
+    pieces = split(doc, part, PIECE_QUESTIONS)
+    if len(pieces) == 1:
+        return _compile(json.dumps(doc, ensure_ascii=False), root, part)
+    done: list[bytes] = []
+    pages = 0  # of the key so far, or of the current version of the quiz
+    for one in pieces:
+        if part == "quiz" and one["versions"][0]["starts"]:
+            pages = 0
+        one["first_page"] = pages + 1
+        pdf = _compile_piece(json.dumps(one, ensure_ascii=False), root, part)
+        pages += _page_count(pdf)
+        done.append(pdf)
+    return _join(done)
+
+
+def split(doc: Json, part: str, size: int) -> list[Json]:
+    """`doc` in pieces of at most `size` printed questions, each one version's run of questions.
+
+    A document that fits is one piece, itself. Otherwise each piece says whether it
+    starts its version (the quiz's head, page 1) and ends it (its last page), and each
+    section whether its heading is in this piece; only the key's first piece has the grid.
+    """
+    if sum(len(s["questions"]) for v in doc["versions"] for s in v["sections"]) <= size:
+        return [doc]
+    letters = [v["letter"] for v in doc["versions"]]
+    pieces: list[Json] = []
+    for ver in doc["versions"]:
+        runs: list[list[Json]] = [[]]
+        room = size
+        for section in ver["sections"]:
+            questions = section["questions"]
+            start = 0
+            while start < len(questions) or not questions:
+                if room == 0:
+                    runs.append([])
+                    room = size
+                take = questions[start : start + room]
+                runs[-1].append({**section, "questions": take, "head": start == 0})
+                start += len(take)
+                room -= len(take)
+                if not questions:
+                    break
+        for n, sections in enumerate(runs):
+            fragment = {**ver, "sections": sections, "starts": n == 0, "ends": n == len(runs) - 1}
+            first = not pieces
+            pieces.append(
+                {
+                    **doc,
+                    "versions": [fragment],
+                    "letters": letters,
+                    "piece": True,
+                    "key_head": first,
+                    "grid": doc["grid"] if first and part == "key" else [],
+                }
+            )
+    return pieces
+
+
+def _compile_piece(data: str, root: Path, part: str) -> bytes:
+    try:
+        return piece.compile_in_child(data, root, part)
+    except piece.CompileFailed as exc:
+        raise RenderError(str(exc)) from None
+
+
+def _page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _join(pdfs: list[bytes]) -> bytes:
+    """One PDF of the pieces' pages, in order, with the first piece's title and date."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdfs[0])))
+    for pdf in pdfs[1:]:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 class ImageCopier:
@@ -97,61 +184,46 @@ class ImageCopier:
         return name
 
 
-def _timestamp() -> int | None:
-    """The PDF's creation date: SOURCE_DATE_EPOCH for reproducible builds, else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(epoch) if epoch.isdigit() else None
-
-
 def _compile(data: str, root: Path, part: str) -> bytes:
-    import typst
-
     try:
-        # The stub ties `input` and `root` to one type; Typst takes bytes and a str path.
-        out = typst.compile(  # type: ignore[call-overload]
-            template(),
-            format="pdf",
-            root=str(root),
-            sys_inputs={"doc": data, "part": part},
-            ignore_system_fonts=True,
-            timestamp=_timestamp(),
-        )
-    except typst.TypstError as exc:
-        raise RenderError(_describe(exc)) from None
-    if not isinstance(out, bytes):  # pragma: no cover - typst returns bytes when there is no output path
-        raise RenderError("Typst returned no PDF")
-    return out
+        return piece.compile_pdf(template(), data, root, part)
+    except piece.CompileFailed as exc:
+        raise RenderError(str(exc)) from None
 
 
-def _describe(exc: Exception) -> str:
-    message = str(getattr(exc, "message", "") or exc).strip()
-    hints = [h for h in getattr(exc, "hints", None) or [] if h]
-    return message + "".join(f"\n    hint: {h}" for h in hints)
-
-
-def _fails(quiz: Quiz, paper: str) -> bool:
+def _fails(quiz: Quiz, paper: str, part: str) -> bool:
     try:
-        render(quiz, paper=paper, blame=False)
+        render(quiz, paper=paper, parts=(part,), blame=False)
     except RenderError:
         return True
     return False
 
 
-def _blame(quiz: Quiz, paper: str, message: str) -> str:
-    """Find the question Typst fails on by printing each alone, and say which it is.
+def _blame(quiz: Quiz, paper: str, message: str, part: str) -> str:
+    """Find the question Typst fails on in `part` by bisection, and say which it is.
 
-    Only runs after a failure, so a good quiz never pays for it. When even a quiz
-    without questions fails, the fault is quizgen's template, not a question.
+    Halving the questions costs about two compiles of the whole quiz in all (n/2 + n/4 +
+    ...), where printing each question alone cost one compile per question: minutes for
+    one bad image in a big bank. Only runs after a failure, so a good quiz never pays for
+    it. When even a quiz without questions fails, the fault is quizgen's template.
     """
     if quiz.versions:
         first = quiz.versions[0]
-        if not _fails(replace(quiz, versions=(Version(first.letter, ()),)), paper):
-            for item in first.items:
-                alone = (Version(first.letter, (replace(item, number=1),)),)
-                if _fails(replace(quiz, versions=alone), paper):
-                    q = item.question
-                    pos = q.pos("image") if q.image and "image" in message else q.pos()
-                    return f"{item.bank.path}:{pos.line}:{pos.col}: cannot print question '{q.id}': {message}"
+
+        def fails(items: Sequence[Item]) -> bool:
+            numbered = tuple(replace(item, number=n) for n, item in enumerate(items, start=1))
+            return _fails(replace(quiz, versions=(Version(first.letter, numbered),)), paper, part)
+
+        suspects: Sequence[Item] = first.items
+        if not fails(()):
+            while len(suspects) > 1:
+                half = suspects[: len(suspects) // 2]
+                suspects = half if fails(half) else suspects[len(suspects) // 2 :]
+            if suspects and fails(suspects):
+                q = suspects[0].question
+                pos = q.pos("image") if q.image and "image" in message else q.pos()
+                bank = suspects[0].bank.path
+                return f"{bank}:{pos.line}:{pos.col}: cannot print question '{q.id}': {message}"
     return f"cannot print the quiz (a bug in quizgen's template?): {message}"
 
 
