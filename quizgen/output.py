@@ -76,6 +76,9 @@ class OutputSet:
     def __enter__(self) -> OutputSet:
         entries = {t: _Entry(t, _real(t)) for t in self._targets}
         folders = sorted({e.real.parent for e in entries.values()})
+        # Once before the lock, so that `-o /dev/null` is refused without even a lock file
+        # in /dev, and again under it, where no other quizgen run can change the answer.
+        check_targets(entries.values(), self._inputs)
         try:
             for folder in folders:
                 first = next(e.target for e in entries.values() if e.real.parent == folder)

@@ -477,3 +477,16 @@ def test_a_build_killed_at_random_points_leaves_the_old_set_or_the_new(bank: Pat
             subprocess.run(args, env=env, check=True)
             assert snapshot(out) == new
     assert "old" in outcomes
+
+
+def test_a_refused_target_is_refused_at_once_without_waiting_or_a_lock_file(
+    bank: Path, tmp_path: Path
+) -> None:
+    fifo(tmp_path / "pipe.md")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    args = [sys.executable, "-m", "quizgen", "quiz", str(bank), "-o", str(tmp_path / "pipe.md"), "--no-key"]
+    with output.OutputSet([tmp_path / "other.md"]):  # another run holds the folder
+        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2
+    assert "waiting" not in done.stderr and "is a named pipe (FIFO)" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.md", "src"]

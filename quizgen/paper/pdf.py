@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizgen.errors import RenderError
 from quizgen.output import write_set
@@ -22,6 +23,9 @@ from quizgen.paper import piece
 from quizgen.paper.document import Json, document, key_path
 from quizgen.paper.piece import template
 from quizgen.select import Item, Quiz, Version
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 SUFFIX = ".pdf"
 
@@ -81,15 +85,15 @@ def _render_part(doc: Json, root: Path, part: str) -> bytes:
     pieces = split(doc, part, PIECE_QUESTIONS)
     if len(pieces) == 1:
         return _compile(json.dumps(doc, ensure_ascii=False), root, part)
-    done: list[bytes] = []
+    done: list[PdfReader] = []
     pages = 0  # of the key so far, or of the current version of the quiz
     for one in pieces:
         if part == "quiz" and one["versions"][0]["starts"]:
             pages = 0
         one["first_page"] = pages + 1
-        pdf = _compile_piece(json.dumps(one, ensure_ascii=False), root, part)
-        pages += _page_count(pdf)
-        done.append(pdf)
+        reader = _read(_compile_piece(json.dumps(one, ensure_ascii=False), root, part))
+        pages += len(reader.pages)
+        done.append(reader)
     return _join(done)
 
 
@@ -143,19 +147,22 @@ def _compile_piece(data: str, root: Path, part: str) -> bytes:
         raise RenderError(str(exc)) from None
 
 
-def _page_count(pdf: bytes) -> int:
+def _read(pdf: bytes) -> PdfReader:
     from pypdf import PdfReader
 
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+    return PdfReader(io.BytesIO(pdf))
 
 
-def _join(pdfs: list[bytes]) -> bytes:
-    """One PDF of the pieces' pages, in order, with the first piece's title and date."""
-    from pypdf import PdfReader, PdfWriter
+def _join(pieces: list[PdfReader]) -> bytes:
+    """One PDF of the pieces' pages, in order, with the first piece's title and dates."""
+    from pypdf import PdfWriter
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdfs[0])))
-    for pdf in pdfs[1:]:
-        writer.append(PdfReader(io.BytesIO(pdf)))
+    writer = PdfWriter()
+    for reader in pieces:
+        writer.append(reader, import_outline=False)
+    info = pieces[0].metadata
+    if info:
+        writer.add_metadata({key: value for key, value in info.items() if key != "/Producer"})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -39,8 +39,13 @@ def timestamp() -> int | None:
     return int(epoch) if epoch.isdigit() else None
 
 
-def compile_pdf(source: bytes, data: str, root: Path, part: str) -> bytes:
-    """Lay out `data` (the document's JSON) with the template `source`, in this process."""
+def compile_pdf(source: bytes, data: str, root: Path, part: str, *, tags: bool = True) -> bytes:
+    """Lay out `data` (the document's JSON) with the template `source`, in this process.
+
+    `tags` adds the PDF structure tags screen readers use. Pieces go without: joining
+    PDFs keeps their pages but not their tag trees, and cloning those trees was most of
+    the time (and memory) of joining.
+    """
     import typst
 
     try:
@@ -52,6 +57,7 @@ def compile_pdf(source: bytes, data: str, root: Path, part: str) -> bytes:
             sys_inputs={"doc": data, "part": part},
             ignore_system_fonts=True,
             timestamp=timestamp(),
+            pdf_tags=tags,
         )
     except typst.TypstError as exc:
         raise CompileFailed(describe(exc)) from None
@@ -67,7 +73,8 @@ def describe(exc: Exception) -> str:
 
 
 def compile_in_child(data: str, root: Path, part: str) -> bytes:
-    """Like compile_pdf with the shipped template, in a fresh process (its memory is freed on exit)."""
+    """Like compile_pdf with the shipped template and no tags, in a fresh process whose memory
+    is freed when it exits."""
     done = subprocess.run(
         [sys.executable, "-m", "quizgen.paper.piece", str(root), part],
         input=data.encode("utf-8"),
@@ -90,7 +97,7 @@ def main() -> None:
     root, part = sys.argv[1], sys.argv[2]
     data = sys.stdin.buffer.read().decode("utf-8")
     try:
-        pdf = compile_pdf(template(), data, Path(root), part)
+        pdf = compile_pdf(template(), data, Path(root), part, tags=False)
     except CompileFailed as exc:
         sys.stderr.write(str(exc))
         raise SystemExit(FAILED) from None
