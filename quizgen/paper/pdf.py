@@ -97,46 +97,47 @@ def _render_part(doc: Json, root: Path, part: str) -> bytes:
     return _join(done)
 
 
-def split(doc: Json, part: str, size: int) -> list[Json]:
-    """`doc` in pieces of at most `size` printed questions, each one version's run of questions.
+# A table of the key's answer grid costs Typst about as much as this many printed questions.
+TABLE_COST = 4
 
-    A document that fits is one piece, itself. Otherwise each piece says whether it
-    starts its version (the quiz's head, page 1) and ends it (its last page), and each
-    section whether its heading is in this piece; only the key's first piece has the grid.
+
+def split(doc: Json, part: str, size: int) -> list[Json]:
+    """`doc` in pieces that cost Typst at most about `size` printed questions each.
+
+    A document that fits is one piece, itself. Otherwise the key's answer grid comes
+    first, in pieces of its own, then each version in runs of questions: a piece says
+    whether it starts its version (the quiz's head, page 1) and ends it (its last page),
+    and each section whether its heading is in it.
     """
-    if sum(len(s["questions"]) for v in doc["versions"] for s in v["sections"]) <= size:
+    questions = sum(len(s["questions"]) for v in doc["versions"] for s in v["sections"])
+    grid = doc["grid"] if part == "key" else []
+    if questions + TABLE_COST * len(grid) <= size:
         return [doc]
-    letters = [v["letter"] for v in doc["versions"]]
-    pieces: list[Json] = []
+    base = {**doc, "letters": [v["letter"] for v in doc["versions"]], "piece": True, "grid": []}
+    per_piece = max(1, size // TABLE_COST)
+    pieces: list[Json] = [
+        {**base, "versions": [], "key_head": start == 0, "grid": grid[start : start + per_piece]}
+        for start in range(0, len(grid), per_piece)
+    ]
     for ver in doc["versions"]:
         runs: list[list[Json]] = [[]]
         room = size
         for section in ver["sections"]:
-            questions = section["questions"]
+            questions_left = section["questions"]
             start = 0
-            while start < len(questions) or not questions:
+            while True:
                 if room == 0:
                     runs.append([])
                     room = size
-                take = questions[start : start + room]
+                take = questions_left[start : start + room]
                 runs[-1].append({**section, "questions": take, "head": start == 0})
                 start += len(take)
                 room -= len(take)
-                if not questions:
+                if start >= len(questions_left):
                     break
         for n, sections in enumerate(runs):
             fragment = {**ver, "sections": sections, "starts": n == 0, "ends": n == len(runs) - 1}
-            first = not pieces
-            pieces.append(
-                {
-                    **doc,
-                    "versions": [fragment],
-                    "letters": letters,
-                    "piece": True,
-                    "key_head": first,
-                    "grid": doc["grid"] if first and part == "key" else [],
-                }
-            )
+            pieces.append({**base, "versions": [fragment], "key_head": part == "key" and not pieces})
     return pieces
 
 
