@@ -96,7 +96,10 @@ def build(
         for done, bank in enumerate(banks, start=1):
             path = files.quizzes[bank.id]
             progress(f"quiz {path.name}", done, total)
-            settings = QuizSettings(title=bank.title, seed=BUILD_SEED, versions=BUILD_VERSIONS, shuffle=True)
+            # Duplex-ready (no sheet carries two versions), with the instructions that fit the paper.
+            settings = QuizSettings(
+                title=bank.title, seed=BUILD_SEED, versions=BUILD_VERSIONS, shuffle=True, duplex=True
+            )
             for target, data in pdf.render_files(
                 build_quiz(select([bank]), settings), path, paper=paper
             ).items():

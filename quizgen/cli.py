@@ -7,13 +7,17 @@ them, so `quizgen --help` starts fast.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional, TypeVar
 
 import typer
+from typer._click import core as click_core  # Typer's own copy of Click raises these
+from typer._click import exceptions as click_errors
+from typer.core import TyperCommand, TyperGroup
 
 from quizgen import __version__
 
@@ -23,11 +27,85 @@ if TYPE_CHECKING:
     from quizgen.anki import AnkiSummary
     from quizgen.bank.check import Checked
     from quizgen.build import BuildResult
+    from quizgen.diagnostics import Diagnostic
     from quizgen.select import Filter
+
+
+class _UsageError(click_errors.UsageError):
+    """A usage error printed as every quizgen usage error is: `quizgen: error: ...`, exit 2."""
+
+    def show(self, file: object = None) -> None:
+        typer.secho(f"quizgen: error: {self.message}", err=True, fg=typer.colors.RED)
+        command = self.ctx.command_path if self.ctx else "quizgen"
+        typer.echo(f"(see '{command} --help')", err=True)
+
+
+# Typer's validation messages in the words of the rest of quizgen's errors.
+_REWORDED = (
+    (re.compile(r"^Input should be greater than or equal to (\S+)$"), r"must be at least \1"),
+    (re.compile(r"^Input should be less than or equal to (\S+)$"), r"must be at most \1"),
+    (re.compile(r"^Input should be a valid integer.*"), "must be a whole number"),
+    (re.compile(r"^Input should be a valid number.*"), "must be a number"),
+    (re.compile(r"^Value error, (.*?)\.?$"), r"\1"),
+)
+
+
+def _usage_message(exc: click_errors.UsageError) -> str:
+    """Click's message in quizgen's words: the option first, then what is wrong with it."""
+    message = exc.message.strip()
+    if isinstance(exc, click_errors.BadParameter) and exc.param is not None:
+        for pattern, words in _REWORDED:
+            message = pattern.sub(words, message)
+        names = getattr(exc.param, "opts", None) or [str(exc.param.name)]
+        name = max(names, key=len) if exc.param.param_type_name == "option" else names[0].upper()
+        return f"{name}: {message.rstrip('.')}"
+    return message.rstrip(".")
+
+
+class _Group(TyperGroup):
+    """Turns Click's own usage errors (a bad value, an option out of range, an unknown
+    option) into quizgen's form, so every usage error reads the same."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click_core.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click_errors.UsageError as exc:
+            if isinstance(exc, _UsageError):
+                raise
+            raise _UsageError(_usage_message(exc), exc.ctx) from None
+
+    def invoke(self, ctx: click_core.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click_errors.UsageError as exc:
+            if isinstance(exc, _UsageError):
+                raise
+            raise _UsageError(_usage_message(exc), exc.ctx) from None
+
+
+class _Command(TyperCommand):
+    """A command whose help shows no programmer types: `PATHS...`, not `PATHS... <list[Path]>`."""
+
+    def get_help(self, ctx: click_core.Context) -> str:
+        return _TYPE_LABEL.sub(lambda m: " " * len(m.group(0)), super().get_help(ctx))
+
+
+_TYPE_LABEL = re.compile(r" <[A-Za-z_]+\[[A-Za-z_]+\]>")
+
 
 app = typer.Typer(
     name="quizgen",
-    help="Compile YAML question banks into Anki decks and printable quizzes with answer keys.",
+    cls=_Group,
+    help="""Compile YAML question banks into Anki decks and printable quizzes with answer keys.
+
+\b
+First step: check the banks in questions/ against their articles:
+  quizgen check questions/ --articles ../shared/articles
+Then build every deck, quiz and key into decks/:
+  quizgen build questions/ --articles ../shared/articles
+Or print one quiz: quizgen quiz questions/ -n 20 -v 3 -o monday.pdf
+
+Each command's --help has an example. Bank format: docs/format.md.""",
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -62,11 +140,17 @@ def main_options(
 
 Paths = Annotated[
     Optional[list[Path]],  # noqa: UP045 - Typer needs Optional here
-    typer.Argument(help="Bank files or folders (searched for *.yaml/*.yml). Default: questions/"),
+    typer.Argument(
+        help="Bank files or folders (searched for *.yaml/*.yml). Default: questions/",
+        metavar="PATHS",
+        show_default=False,
+    ),
 ]
 Articles = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Option("--articles", help="Folder of source articles; checks every evidence quote."),
+    typer.Option(
+        "--articles", metavar="FOLDER", help="Folder of source articles; checks every evidence quote."
+    ),
 ]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")]
@@ -137,7 +221,7 @@ def _load_or_exit(
     return checked
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Check banks; report every problem as path:line:col.")
 def check(
     paths: Paths = None,
     articles: Articles = None,
@@ -147,7 +231,7 @@ def check(
     ] = OutputFormat.text,
     ignore: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--ignore", help="Skip a diagnostic code (repeatable), e.g. QG050."),
+        typer.Option("--ignore", metavar="CODE", help="Skip a diagnostic code (repeatable), e.g. QG050."),
     ] = None,
     quiet: Quiet = False,
 ) -> None:
@@ -167,7 +251,7 @@ def check(
     raise typer.Exit(0 if checked.ok else 1)
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Print the JSON Schema of the bank format.")
 def schema() -> None:
     """Print the JSON Schema of the bank format (for editors' YAML language servers).
 
@@ -182,15 +266,17 @@ def schema() -> None:
 
 Tags = Annotated[
     Optional[list[str]],  # noqa: UP045
-    typer.Option("--tags", help="Only questions with one of these tags (repeat or comma-separate)."),
+    typer.Option(
+        "--tags", metavar="TAG", help="Only questions with one of these tags (repeat or comma-separate)."
+    ),
 ]
 Types = Annotated[
     Optional[list[str]],  # noqa: UP045
-    typer.Option("--types", help="Only these question types, e.g. choice,truefalse."),
+    typer.Option("--types", metavar="TYPE", help="Only these question types, e.g. choice,truefalse."),
 ]
 Difficulty = Annotated[
     Optional[list[str]],  # noqa: UP045
-    typer.Option("--difficulty", help="Only these difficulties: easy, medium, hard."),
+    typer.Option("--difficulty", metavar="LEVEL", help="Only these difficulties: easy, medium, hard."),
 ]
 
 
@@ -268,12 +354,12 @@ def _write_set(
         return out.commit()
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Write an Anki package that updates in place on re-import.")
 def anki(
     paths: Paths = None,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="The .apkg to write. Default: decks/<name>.apkg"),
+        typer.Option("--output", "-o", metavar="FILE", help="The .apkg to write. Default: decks/<name>.apkg"),
     ] = None,
     tags: Tags = None,
     types: Types = None,
@@ -344,20 +430,35 @@ class QuizFormat(StrEnum):
     md = "md"
 
 
-@app.command()
+class KeyLayout(StrEnum):
+    full = "full"
+    grid = "grid"
+    none = "none"
+
+
+@app.command(cls=_Command, short_help="Print a quiz in shuffled versions, with its answer key.")
 def quiz(
     paths: Paths = None,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="The quiz file; the key goes beside it: <name>-key.<ext>."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="The quiz file; the key goes beside it: <name>-key.<ext>. "
+            "Default: ./quiz.pdf and ./quiz-key.pdf (overwritten if there).",
+        ),
     ] = None,
     count: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option("--count", "-n", min=1, help="Sample this many questions (default: all)."),
+        typer.Option("--count", "-n", min=1, metavar="N", help="Sample this many questions (default: all)."),
     ] = None,
-    seed: Annotated[str, typer.Option("--seed", help="Seed for sampling and shuffling.")] = "1",
+    seed: Annotated[
+        str, typer.Option("--seed", metavar="TEXT", help="Seed for sampling and shuffling.")
+    ] = "1",
     versions: Annotated[
-        int, typer.Option("--versions", "-v", min=1, max=99, help="Versions A, B, C, ...")
+        int,
+        typer.Option("--versions", "-v", min=1, max=99, metavar="K", help="Versions A, B, C, ... (1 to 99)."),
     ] = 1,
     shuffle: Annotated[
         bool, typer.Option("--shuffle/--no-shuffle", help="Shuffle questions and choices.")
@@ -366,17 +467,42 @@ def quiz(
     types: Types = None,
     difficulty: Difficulty = None,
     title: Annotated[
-        Optional[str], typer.Option("--title", help="Default: the bank's title.")  # noqa: UP045
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--title",
+            metavar="TEXT",
+            help="Default: the bank's title; for several banks, their decks' common name "
+            "(e.g. 'Belarus and the war').",
+        ),
     ] = None,
     instructions: Annotated[
-        Optional[str], typer.Option("--instructions", help="Printed under the header.")  # noqa: UP045
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--instructions",
+            metavar="TEXT",
+            help="Printed under the header. Default: how to answer the kinds of question on the paper.",
+        ),
     ] = None,
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
     output_format: Annotated[
         Optional[QuizFormat],  # noqa: UP045
         typer.Option("--format", "-f", help="Default: from the file name, else pdf."),
     ] = None,
-    key: Annotated[bool, typer.Option("--key/--no-key", help="Also write the answer key.")] = True,
+    key: Annotated[
+        KeyLayout,
+        typer.Option(
+            "--key",
+            help="The answer key: full (grid, marking rules, every version's full key), "
+            "grid (the one page a marker needs) or none.",
+        ),
+    ] = KeyLayout.full,
+    no_key: Annotated[bool, typer.Option("--no-key", help="Write no key (same as --key none).")] = False,
+    duplex: Annotated[
+        bool,
+        typer.Option(
+            "--duplex", help="Pad each version and each part of the key to an even number of pages (PDF)."
+        ),
+    ] = False,
     articles: Articles = None,
     strict: Strict = False,
     quiet: Quiet = False,
@@ -394,7 +520,7 @@ def quiz(
     fmt = fmt or "pdf"
     checked = _load_or_exit(paths, articles, strict, quiet)
 
-    from quizgen.select import QuizSettings, build_quiz, select
+    from quizgen.select import QuizSettings, build_quiz, default_title, select
     from quizgen.writers import quiz_writer
 
     pool = select(checked.banks, flt)
@@ -402,37 +528,121 @@ def quiz(
         _fail_usage("no questions match the filters")
     if count is not None and count > len(pool):
         _fail_usage(f"--count {count}, but only {len(pool)} questions match; ask for fewer")
-    banks = {id(b): b for b, _ in pool}
-    default_title = next(iter(banks.values())).title if len(banks) == 1 else "Quiz"
+    layout = KeyLayout.none if no_key else key
     settings = QuizSettings(
-        title=title or default_title,
-        instructions=instructions if instructions is not None else DEFAULT_INSTRUCTIONS,
+        title=title or default_title([b for b, _ in pool]),
+        instructions=instructions,  # None: the instructions that fit the paper
         count=count,
         seed=seed,
         versions=versions,
         shuffle=shuffle,
+        key_layout="grid" if layout is KeyLayout.grid else "full",
+        duplex=duplex,
     )
     writer = quiz_writer(fmt)
     out = output or Path(f"quiz{writer.SUFFIX}")
     made = build_quiz(pool, settings)
+    with_key = layout is not KeyLayout.none
     from quizgen.paper.document import key_path
 
-    targets = [out, key_path(out)] if key else [out]
+    targets = [out, key_path(out)] if with_key else [out]
     inputs = [path for bank in checked.banks for path in bank.files]
-    render = lambda: writer.render_files(made, out, paper=paper.value, key=key)  # noqa: E731
+    render = lambda: writer.render_files(made, out, paper=paper.value, key=with_key)  # noqa: E731
     _report_written(_run_writer(lambda: _write_set(targets, inputs, render)), quiet)
 
 
-DEFAULT_INSTRUCTIONS = (
-    "Answer every question. Circle one letter unless a question says to select all that apply. "
-    "Points are shown beside each question."
-)
+class ExportFormat(StrEnum):
+    moodle = "moodle"
+    gift = "gift"
+    qti = "qti"
+    csv = "csv"
 
 
-@app.command()
+class Separator(StrEnum):
+    comma = "comma"
+    tab = "tab"
+    semicolon = "semicolon"
+
+
+@app.command(cls=_Command, short_help="Export questions for Moodle, Canvas or a flashcard site.")
+def export(
+    fmt: Annotated[ExportFormat, typer.Argument(metavar="FORMAT", help="moodle, gift, qti or csv.")],
+    paths: Paths = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The file to write (.xml, .gift.txt, .zip, .csv).")
+    ] = ...,  # type: ignore[assignment]
+    count: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--count", "-n", min=1, help="Sample this many questions (default: all)."),
+    ] = None,
+    seed: Annotated[str, typer.Option("--seed", help="Seed for sampling.")] = "1",
+    tags: Tags = None,
+    types: Types = None,
+    difficulty: Difficulty = None,
+    title: Annotated[
+        Optional[str], typer.Option("--title", help="The Canvas quiz's title. Default: the bank's.")  # noqa: UP045
+    ] = None,
+    separator: Annotated[
+        Separator, typer.Option("--separator", help="csv: between term and definition.")
+    ] = Separator.comma,
+    articles: Articles = None,
+    strict: Strict = False,
+    quiet: Quiet = False,
+) -> None:
+    """Export questions for a learning platform: Moodle XML, GIFT, Canvas QTI or flashcard CSV.
+
+    What a format cannot carry is reported at the question's file:line and left out
+    (an error with --strict, and then nothing is written). See docs/lms.md.
+
+    Example: quizgen export moodle questions/ -o belarus.xml --difficulty hard
+    """
+    flt = _filter(tags, types, difficulty)
+    checked = _load_or_exit(paths, articles, strict, quiet)
+    from quizgen.diagnostics import has_errors, promote_warnings
+    from quizgen.lms import SEPARATORS, ExportOptions
+    from quizgen.lms import export as export_questions
+    from quizgen.select import sample, select
+
+    pool = select(checked.banks, flt)
+    if not pool:
+        _fail_usage("no questions match the filters")
+    if count is not None and count > len(pool):
+        _fail_usage(f"--count {count}, but only {len(pool)} questions match; ask for fewer")
+    chosen = sample(pool, count, seed)
+    banks = list(dict.fromkeys(b for b, _ in chosen))
+    options = ExportOptions(
+        title=title or (banks[0].title if len(banks) == 1 else "Quiz"), separator=SEPARATORS[separator.value]
+    )
+    result = _run_writer(lambda: export_questions(chosen, fmt.value, options))
+    problems = promote_warnings(result.diagnostics) if strict else result.diagnostics
+    _print_list(problems)
+    if has_errors(problems) or result.data is None:
+        reason = "every question was left out" if result.data is None else f"{_count(len(problems), 'error')}"
+        typer.secho(f"quizgen: {reason}; nothing written", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1)
+    data = result.data
+    inputs = [path for bank in checked.banks for path in bank.files]
+    _report_written(_run_writer(lambda: _write_set([output], inputs, lambda: {output: data})), quiet)
+    if not quiet:
+        left = len(chosen) - result.written
+        note = f", {_count(left, 'question')} left out (see above)" if left else ""
+        typer.echo(f"{_count(result.written, 'question')} exported to {fmt.value}{note}", err=True)
+
+
+def _print_list(diagnostics: list[Diagnostic]) -> None:
+    from quizgen.diagnostics import Severity
+
+    for d in diagnostics:
+        color = typer.colors.RED if d.severity is Severity.ERROR else typer.colors.YELLOW
+        typer.secho(d.format_text(), fg=color)
+
+
+@app.command(cls=_Command, short_help="Check, then build the Anki package and every bank's quiz and key.")
 def build(
     paths: Paths = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the built files.")] = Path("decks"),
+    out: Annotated[Path, typer.Option("--out", metavar="FOLDER", help="Folder for the built files.")] = Path(
+        "decks"
+    ),
     articles: Articles = None,
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size of the quizzes.")] = Paper.a4,
     strict: Strict = False,
@@ -441,7 +651,8 @@ def build(
     """Check everything, then build the Anki package and each bank's quiz and key into decks/.
 
     Files: <deck>.apkg (+ <deck>.lock.json), and <bank>-quiz.pdf with <bank>-quiz-key.pdf
-    for every bank. Nothing is written when a check fails.
+    for every bank, two versions each, ready to print double-sided. Nothing is written
+    when a check fails.
 
     Example: quizgen build questions/ --articles ../shared/articles
     """

@@ -105,6 +105,14 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG050": (Severity.WARNING, "same prompt twice in a bank"),
     "QG051": (Severity.WARNING, "'all/none of the above' choice"),
     "QG052": (Severity.WARNING, "every choice is a correct answer"),
+    # what an export format cannot carry (the question is left out of that export)
+    "QG200": (Severity.WARNING, "question type not carried by the export format"),
+    "QG201": (Severity.WARNING, "image not carried by the export format"),
+    "QG202": (Severity.WARNING, "cloze blanks not carried by the export format"),
+    "QG203": (Severity.WARNING, "grades outside Moodle's grade list"),
+    "QG204": (Severity.WARNING, "matching with fewer than three pairs for Moodle"),
+    "QG205": (Severity.WARNING, "line break in a flashcard CSV"),
+    "QG206": (Severity.WARNING, "id longer than Moodle's idnumber"),
 }
 
 

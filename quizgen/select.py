@@ -27,6 +27,7 @@ from quizgen.bank.model import (
     format_number,
 )
 from quizgen.bank.text import parse_cloze, plain
+from quizgen.scoring import ScoringRules
 
 # The order of sections on paper: quick objective questions first, writing last,
 # as school tests are usually laid out.
@@ -66,16 +67,27 @@ def select(banks: Iterable[Bank], flt: Filter = Filter()) -> list[tuple[Bank, Qu
     return [(b, q) for b in banks for q in b.questions if flt.accepts(b, q)]
 
 
+KEY_LAYOUTS = ("full", "grid")
+
+
 @dataclass(frozen=True)
 class QuizSettings:
     """What the teacher asked for."""
 
     title: str = "Quiz"
-    instructions: str = ""
+    # None: instructions that fit the kinds of question on the paper (circle, tick, write).
+    instructions: str | None = None
     count: int | None = None  # None: every selected question
     seed: str = "0"
     versions: int = 1
     shuffle: bool = True
+    # "full": the grid and every version's full key; "grid": only the grid and the
+    # scoring rules, the one page a marker needs.
+    key_layout: str = "full"
+    # Pad each version (and each part of the key) to an even number of pages, so that
+    # printed double-sided no sheet carries two versions.
+    duplex: bool = False
+    scoring: ScoringRules = field(default_factory=ScoringRules)
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,22 @@ class Quiz:
     settings: QuizSettings
     versions: tuple[Version, ...]
     banks: tuple[Bank, ...] = field(default=())
+
+
+def default_title(banks: Sequence[Bank]) -> str:
+    """The title of a quiz from `banks`: the one bank's title, else the decks' common top level
+    ("Belarus and the war" for `Belarus and the war::2022-10 ...`), else the titles joined."""
+    unique = list({id(bank): bank for bank in banks}.values())  # banks compare equal: use identity
+    if not unique:
+        return "Quiz"
+    if len(unique) == 1:
+        return unique[0].title
+    tops = {bank.deck.split("::")[0].strip() for bank in unique if "::" in bank.deck}
+    if len(tops) == 1 and all("::" in bank.deck for bank in unique):
+        return tops.pop()
+    if len(unique) == 2:
+        return f"{unique[0].title} \u00b7 {unique[1].title}"
+    return f"Quiz on {len(unique)} articles"
 
 
 def _rng(seed: str, *parts: object) -> random.Random:
@@ -214,5 +242,6 @@ def build_quiz(questions: Sequence[tuple[Bank, Question]], settings: QuizSetting
     """Every version of a quiz: the same sampled questions, each version in its own order."""
     chosen = sample(questions, settings.count, settings.seed)
     versions = tuple(build_version(chosen, settings, i) for i in range(settings.versions))
-    banks = tuple(dict.fromkeys(bank for bank, _ in chosen))
+    # By identity: Bank inherits an __eq__ under which every two banks are equal.
+    banks = tuple({id(bank): bank for bank, _ in chosen}.values())
     return Quiz(settings, versions, banks)

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from bench.run import KIND_SHARES, write_bank
+from bench.generate import KIND_SHARES, write_bank
 from quizgen.bank.check import load
 from quizgen.bank.model import QUESTION_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "bench" / "run.py"
 
-MEASUREMENTS = {"read", "apkg", "import", "quiz", "help"}
-WITH_BASELINE = {"apkg", "import", "help"}
+MEASUREMENTS = {"read", "apkg", "import", "quiz", "help", "export"}
+WITH_BASELINE = {"apkg", "import", "help", "export"}
 
 
 def test_the_shares_name_every_type_once() -> None:
@@ -74,6 +74,9 @@ def test_the_smoke_benchmark_measures_everything(tmp_path: Path) -> None:
             assert m["baseline_seconds"] > 0 and m["ratio"] > 0, m
     reads = [m for m in measured if m["key"] == "read"]
     assert len(reads) >= 2 and all(m["peak_mb"] > 0 for m in reads)
+    exports = [m for m in measured if m["key"] == "export"]
+    assert sorted({m["format"] for m in exports}) == ["csv", "gift", "moodle", "qti"]
+    assert all(m["written"] > 0 for m in exports)
     imports = [m for m in measured if m["key"] == "import"]
     assert all(m["cards"] == m["baseline_cards"] for m in imports)
 

@@ -75,14 +75,14 @@ def test_a_missing_articles_folder_is_a_usage_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "xml"], "Invalid value for '--format'"),
-        (["--no-such-option"], "No such option: --no-such-option"),
+        (["--format", "xml"], "quizgen: error: --format: 'xml' is not one of 'text', 'json', 'github'\n"),
+        (["--no-such-option"], "quizgen: error: No such option: --no-such-option\n"),
     ],
 )
 def test_bad_options_are_usage_errors(args: list[str], message: str) -> None:
     result = run(CLEAN, *args)
     assert result.exit_code == 2
-    assert message in result.stderr
+    assert result.stderr == message + "(see 'quizgen check --help')\n"
 
 
 # -- where banks are found ----------------------------------------------------------------------------

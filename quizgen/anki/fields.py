@@ -27,7 +27,7 @@ from quizgen.bank.model import (
     TrueFalse,
     format_number,
 )
-from quizgen.bank.text import parse_cloze, to_html
+from quizgen.bank.text import inner_quotes, parse_cloze, to_html, without_instruction
 from quizgen.select import letter
 
 # Anki separates fields with \x1f inside one column; a bank can smuggle that character
@@ -90,27 +90,51 @@ def source_html(source: Source | None) -> str:
     if source is None or not source.title:
         return ""
     title = f"<cite>{_html(source.title)}</cite>"
-    url = source.url.strip()
-    # Only web links: a javascript: or file: URL from a bank must not become clickable.
-    if url.lower().startswith(("https://", "http://")):
+    url = web_url(source)
+    if url:
         title = f'<a href="{html.escape(url, quote=True)}">{title}</a>'
     if source.published:
         title += f", as of {_html(_as_of(source.published))}"
     return title
 
 
+def web_url(source: Source | None) -> str:
+    """The source's URL when it is a web link; a javascript: or file: URL from a bank must
+    never become clickable."""
+    url = source.url.strip() if source else ""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def deck_description(bank: Bank) -> str:
+    """The deck's description (HTML, shown on its overview): the article, its date, its link."""
+    source = bank.source
+    if source is None or not source.title:
+        return f"Questions from quizgen bank <b>{_html(bank.title)}</b>."
+    said = f"Questions on the article <cite>{_html(source.title)}</cite>"
+    if source.published:
+        said += f", as of {_html(_as_of(source.published))}"
+    said += "."
+    url = web_url(source)
+    if url:
+        said += f' <a href="{html.escape(url, quote=True)}">Read the article</a>.'
+    return said
+
+
+def _key(k: str) -> str:
+    # "A." as on paper: a letter before a choice that starts with "A" never reads "A A".
+    return f'<span class="qg-key">{k}.</span>'
+
+
 def _keyed_list(keys: Sequence[str], texts: Sequence[str], marks: Sequence[str] = ()) -> str:
     """A list with a key (A, B, ... or 1, 2, ...) before each item, and an optional mark after."""
     if marks:
         items = [
-            f'<li><span class="qg-key">{k}</span><span class="qg-text">{t}</span>'
-            f'<span class="qg-mark">{m}</span></li>'
+            f'<li>{_key(k)}<span class="qg-text">{t}</span><span class="qg-mark">{m}</span></li>'
             for k, t, m in zip(keys, texts, marks, strict=True)
         ]
     else:
         items = [
-            f'<li><span class="qg-key">{k}</span><span class="qg-text">{t}</span></li>'
-            for k, t in zip(keys, texts, strict=True)
+            f'<li>{_key(k)}<span class="qg-text">{t}</span></li>' for k, t in zip(keys, texts, strict=True)
         ]
     return '<ol class="qg-list">' + "".join(items) + "</ol>"
 
@@ -142,7 +166,8 @@ def _letter(i: int) -> str:
 
 def _choice_fields(q: Choice | Multi, guid: str) -> tuple[str, str, str]:
     """Instruction, Choices (the front) and Answer: the same list, the correct choices marked
-    (a class and a check mark) and the others dimmed, so the card does not jump when flipped."""
+    (a class and a check mark) and the others dimmed. Both sides reserve the mark's column,
+    so nothing moves when the card is flipped."""
     n = len(q.choices)
     order = _permutation(n, guid, derange=False) if q.shuffle else range(n)
     correct = (q.answer,) if isinstance(q, Choice) else q.answers
@@ -150,12 +175,12 @@ def _choice_fields(q: Choice | Multi, guid: str) -> tuple[str, str, str]:
     back: list[str] = []
     for pos, i in enumerate(order):
         choice = q.choices[i]
-        item = f'<span class="qg-key">{_letter(pos)}</span><span class="qg-text">{_html(choice)}</span>'
-        front.append(f"<li>{item}</li>")
+        item = f'{_key(_letter(pos))}<span class="qg-text">{_html(choice)}</span>'
+        front.append(f'<li>{item}<span class="qg-mark"></span></li>')
         if choice in correct:
             back.append(f'<li class="qg-correct">{item}<span class="qg-mark">\u2713</span></li>')
         else:
-            back.append(f'<li class="qg-wrong">{item}</li>')
+            back.append(f'<li class="qg-wrong">{item}<span class="qg-mark"></span></li>')
     instruction = "Choose one" if isinstance(q, Choice) else "Select all that apply"
     return (
         instruction,
@@ -176,9 +201,9 @@ def _match_fields(q: Match, guid: str) -> tuple[str, str, str]:
         + "</div>"
     )
     rows = "".join(
-        f'<tr><td><span class="qg-key">{i + 1}</span> {_html(left)}</td>'
+        f"<tr><td>{_key(str(i + 1))} {_html(left)}</td>"
         f'<td class="qg-arrow">\u2192</td>'
-        f'<td><span class="qg-key">{letter_of[i]}</span> {_html(right)}</td></tr>'
+        f"<td>{_key(letter_of[i])} {_html(right)}</td></tr>"
         for i, (left, right) in enumerate(q.pairs)
     )
     back = f'<table class="qg-table">{rows}</table>'
@@ -206,7 +231,7 @@ def _basic_fields(q: Question) -> tuple[str, str]:
         if q.accept:
             also = ", ".join(_html(a) for a in q.accept)
             answer += f'<div class="qg-also">Also accepted: {also}</div>'
-        return "", answer
+        return "Answer in a word or two", answer
     if isinstance(q, TrueFalse):
         word = "True" if q.answer else "False"
         return "True or false?", f'<div class="qg-answer-text qg-{word.lower()}">{word}</div>'
@@ -214,7 +239,9 @@ def _basic_fields(q: Question) -> tuple[str, str]:
         unit = f" {_html(q.unit)}" if q.unit else ""
         answer = f'<div class="qg-answer-text">{format_number(q.answer)}{unit}</div>'
         if q.tolerance:
-            answer += f'<div class="qg-also">Accepted: \u00b1 {format_number(q.tolerance)}{unit}</div>'
+            # The range itself, not "± 1 months" for the student to work out.
+            low, high = format_number(q.answer - q.tolerance), format_number(q.answer + q.tolerance)
+            answer += f'<div class="qg-also">Accepted: {low}\u2013{high}{unit}</div>'
         return "Give a number", answer
     if isinstance(q, Open):
         if q.answer:
@@ -235,8 +262,9 @@ def note_fields(
     `source` is the bank's Source field (`source_html`), `image` the question's <img> tag.
     """
     nt = NOTE_TYPE_OF[q.kind]
-    prompt = _html(q.prompt)
-    evidence = "".join(f"<blockquote>\u201c{_html(e)}\u201d</blockquote>" for e in q.evidence)
+    # The card's label says "True or false?" / "Select all that apply": the prompt need not.
+    prompt = _html(without_instruction(q.kind, q.prompt))
+    evidence = "".join(f"<blockquote>\u201c{_html(inner_quotes(e))}\u201d</blockquote>" for e in q.evidence)
     details = (image, _html(q.explanation), evidence, source, ref)
     if isinstance(q, Cloze):
         values = [_html(q.text), prompt, *details]
@@ -251,12 +279,16 @@ def note_fields(
     return nt, values
 
 
+TAG_ROOT = "quizgen"
+
+
 def note_tags(bank: Bank, q: Question) -> list[str]:
-    """Bank tags, question tags, difficulty::<level> and type::<kind>, sorted, no repeats."""
+    """Bank tags, question tags, difficulty::<level> and type::<kind>, all under `quizgen::`
+    (so `history` never merges with a student's own tag), sorted, no repeats."""
     tags = {*bank.tags, *q.tags, f"type::{q.kind}"}
     if q.difficulty:
         tags.add(f"difficulty::{q.difficulty}")
-    return sorted(tags, key=lambda t: (t.casefold(), t))
+    return sorted((f"{TAG_ROOT}::{t}" for t in tags), key=lambda t: (t.casefold(), t))
 
 
 def card_ords(q: Question) -> list[int]:

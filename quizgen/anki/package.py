@@ -45,6 +45,7 @@ from quizgen.anki.fields import (
     STRIPPED,
     card_ords,
     clean_fields,
+    deck_description,
     deck_id,
     note_fields,
     note_tags,
@@ -234,7 +235,8 @@ def _render_deck(
     tag_cache: dict[tuple[Any, ...], str] = {}
     changed = new = 0
     retyped: list[str] = []
-    for position, (bank, q) in enumerate(questions, start=1):
+    positions = new_card_positions(questions)
+    for (bank, q), position in zip(questions, positions, strict=True):
         bp = parts.get(id(bank))
         if bp is None:
             bp = parts[id(bank)] = _BankParts(source_html(bank.source), _deck(decks, bank))
@@ -296,11 +298,26 @@ def _render_deck(
     )
 
 
+def new_card_positions(questions: Sequence[tuple[Bank, Question]]) -> list[int]:
+    """Each question's new-card position (1, 2, ...): in the order of its article's date
+    (as the dated decks sort), then in build order; banks without a date come last."""
+
+    def published(bank: Bank) -> tuple[bool, str]:
+        date = bank.source.published.strip() if bank.source else ""
+        return (not date, date)
+
+    order = sorted(range(len(questions)), key=lambda i: (published(questions[i][0]), i))
+    positions = [0] * len(questions)
+    for position, i in enumerate(order, start=1):
+        positions[i] = position
+    return positions
+
+
 def _deck(decks: dict[str, Any], bank: Bank) -> Any:
     name = bank.deck_name
     deck = decks.get(name)
     if deck is None:
-        deck = genanki.Deck(deck_id(name), name)
+        deck = genanki.Deck(deck_id(name), name, description=deck_description(bank))
         for other in decks.values():
             if other.deck_id == deck.deck_id:  # pragma: no cover - one chance in 2^30
                 raise QuizgenError(f"decks '{other.name}' and '{name}' hash to the same id; rename one")

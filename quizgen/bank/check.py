@@ -172,7 +172,18 @@ def _count(n: int, noun: str) -> str:
 @question_check(Choice, Multi, reads=("choices", "shuffle"))
 def check_choices(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, (Choice, Multi))
-    if not 2 <= len(q.choices) <= 26:
+    if len(q.choices) == 1 and _FOLDED_LIST.search(q.choices[0]):
+        # `- b` indented deeper than `- a` continues a's text: YAML reads one choice.
+        yield _at(
+            "QG022",
+            bank,
+            q,
+            "choices",
+            "1 choice: the list was read as one text, because a '- ' line below the first "
+            "is indented more than the first",
+            "indent every '- ' of the list by the same number of spaces",
+        )
+    elif not 2 <= len(q.choices) <= 26:
         yield _at(
             "QG022",
             bank,
@@ -204,8 +215,14 @@ def check_choices(bank: Bank, q: Question) -> Iterator[Diagnostic]:
             )
 
 
+_FOLDED_LIST = re.compile(r"\S \- \S")
+
+
 def _not_a_choice(bank: Bank, q: Choice | Multi, answer: str, key: str) -> Diagnostic:
     folded = {c.casefold().strip(): c for c in q.choices}
+    if len(q.choices) == 1 and _FOLDED_LIST.search(q.choices[0]):
+        hint = "the choices were read as one text; see the error about the list's indentation"
+        return _at("QG020", bank, q, key, f"answer '{answer}' is not one of the choices", hint)
     if answer.casefold() in folded:
         hint = f"did you mean '{folded[answer.casefold()]}'? (an answer must match its choice exactly)"
     elif q.choices:

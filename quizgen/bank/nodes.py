@@ -60,6 +60,11 @@ def _shown_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
 
 
+def _example(name: str) -> str:
+    """Example numbers that fit the field a hint is about: points are not 9000."""
+    return {"points": "1 or 2.5", "tolerance": "0.5 or 2", "lines": "4"}.get(name, "9000 or 2.5")
+
+
 def _tag_hint(node: yaml.Node) -> str:
     """The hint for a scalar with a tag quizgen does not read, else ''."""
     if isinstance(node, yaml.ScalarNode) and node.tag not in _TEXT_TAGS and node.tag != _NULL:
@@ -265,7 +270,7 @@ class BankReader:
             if _YAML12_NUMBER.fullmatch(cleaned):
                 hint = f"write the number without quotes or separators: {cleaned}"
             else:
-                hint = "write a number such as 9000 or 2.5"
+                hint = f"write a number such as {_example(name)}"
         self.report("QG012", node, f"'{name}' should be a number, not {_describe(node)}", hint)
         raise _Bad
 
@@ -295,7 +300,7 @@ class BankReader:
                 "QG012",
                 node,
                 f"'{name}' should be a number, not {node.value}",
-                "write a number such as 9000 or 2.5",
+                f"write a number such as {_example(name)}",
             )
             raise _Bad
         if node.tag == _INT and _DECIMAL.fullmatch(raw):

@@ -176,6 +176,22 @@ def _yaml_error(shown: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
             "YAML syntax error: the quote opened here is never closed",
             "close the quote at the end of the text",
         )
+    left_open = _quote_left_open(text, line)
+    if left_open is not None:
+        # The quote ran on to the next quote in the file, and the parser stumbled later.
+        return diagnostic(
+            "QG002",
+            shown,
+            left_open[0],
+            left_open[1],
+            "YAML syntax error: the quote opened here is not closed on its line "
+            f"(YAML read on to line {line})",
+            "close the quote at the end of the text, or write the text without quotes",
+        )
+    if "block" in context and "expected" in problem and mark is not None:
+        slip = _indentation_hint(text, line)
+        if slip:
+            return diagnostic("QG002", shown, line, col, f"YAML syntax error: {slip[0]}", slip[1])
     message = f"YAML syntax error: {context}, {problem}" if context else f"YAML syntax error: {problem}"
     hint = ""
     if "expected a single document" in message:
@@ -183,6 +199,72 @@ def _yaml_error(shown: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     elif "mapping values are not allowed" in problem:
         hint = 'a value containing ": " must be quoted, e.g. prompt: "Who said: ...?"'
     return diagnostic("QG002", shown, line, col, message, hint)
+
+
+_QUOTE_START = re.compile(r"""^\s*(?:-\s+)?(?:[\w-]+\s*:\s+)?(?:-\s+)?(["'])""")
+
+
+def _quote_left_open(text: str, error_line: int) -> tuple[int, int] | None:
+    """The (line, col) of a quoted value that does not close on its own line and whose
+    closing quote is followed by more text: a quote left open, which YAML closes at the
+    next quote in the file. None when no line before `error_line` looks like that."""
+    lines = text.split("\n")[: max(error_line, 1)]
+    i = 0
+    while i < len(lines):
+        m = _QUOTE_START.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        quote, start = m.group(1), m.end(1)
+        j, pos = i, start
+        while j < len(lines):  # find the closing quote, line by line
+            close = _closing_quote(lines[j], pos, quote)
+            if close is not None:
+                break
+            j, pos = j + 1, 0
+        else:
+            return (i + 1, start) if j > i else None
+        rest = lines[j][close + 1 :].split(" #")[0].strip()
+        if j > i and rest:
+            return i + 1, start
+        i = j + 1
+    return None
+
+
+def _closing_quote(line: str, pos: int, quote: str) -> int | None:
+    k = pos
+    while k < len(line):
+        ch = line[k]
+        if quote == '"' and ch == "\\":
+            k += 2
+            continue
+        if ch == quote:
+            if quote == "'" and line[k + 1 : k + 2] == "'":  # '' is a quote inside '...'
+                k += 2
+                continue
+            return k
+        k += 1
+    return None
+
+
+def _indentation_hint(text: str, line: int) -> tuple[str, str] | None:
+    """When the line YAML stopped at is indented unlike its neighbours, say so."""
+    lines = text.split("\n")
+    if not 0 < line <= len(lines):
+        return None
+    here = lines[line - 1]
+    indent = len(here) - len(here.lstrip(" "))
+    before = [ln for ln in lines[: line - 1] if ln.strip() and not ln.lstrip().startswith("#")]
+    if not before:
+        return None
+    previous = before[-1]
+    prev_indent = len(previous) - len(previous.lstrip(" "))
+    if here.lstrip().startswith("- ") == previous.lstrip().startswith("- ") and indent != prev_indent:
+        return (
+            f"this line is indented {indent} spaces, the line above {prev_indent}",
+            "items of one list, or keys of one mapping, start at the same column",
+        )
+    return None
 
 
 def _reader_error(shown: str, exc: yaml.reader.ReaderError, text: str) -> Diagnostic:

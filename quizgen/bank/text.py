@@ -168,3 +168,53 @@ def normalize_quote(text: str) -> str:
     """Fold what a quote may differ in from its article: case, whitespace, quote marks, dashes."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MAP).casefold()
     return _SPACE.sub(" ", text).strip()
+
+
+# -- printing ----------------------------------------------------------------------------------
+
+_OPENS_AFTER = frozenset(" \t\n([{\u2014\u2013-/")
+
+
+def inner_quotes(text: str) -> str:
+    """A quotation's own double quotes as single ones, for printing it inside curly double quotes.
+
+    A quotation holding "Lukashenko is a disgrace," reads as nested quotes only with single
+    quotes inside: a straight `"` opens at the start or after a space or bracket, else closes.
+    """
+    if '"' not in text and "\u201c" not in text and "\u201d" not in text:
+        return text
+    out = []
+    for i, ch in enumerate(text):
+        if ch == '"':
+            ch = "\u2018" if i == 0 or text[i - 1] in _OPENS_AFTER else "\u2019"
+        elif ch == "\u201c":
+            ch = "\u2018"
+        elif ch == "\u201d":
+            ch = "\u2019"
+        out.append(ch)
+    return "".join(out)
+
+
+# What a prompt may repeat of the instruction printed above it (a part's heading, a card's
+# label): "True or false: the authors argue ..." under "True or false".
+_REPEATED = {
+    "truefalse": re.compile(r"^\s*true\s+or\s+false\s*[:?.\u2013\u2014-]\s*", re.I),
+    "multi": re.compile(r"\s*\(?\s*select\s+all\s+that\s+apply\s*[.!]?\s*\)?\s*$", re.I),
+}
+
+
+def without_instruction(kind: str, text: str) -> str:
+    """`text` without the instruction it repeats at its start or end (see `_REPEATED`).
+
+    Only a whole instruction is removed, and never the whole prompt; a statement left
+    starting in lower case gets its capital back.
+    """
+    pattern = _REPEATED.get(kind)
+    if pattern is None:
+        return text
+    shorter = pattern.sub("", text, count=1)
+    if not shorter.strip() or shorter == text:
+        return text
+    if kind == "truefalse" and shorter[:1].islower():
+        shorter = shorter[0].upper() + shorter[1:]
+    return shorter

@@ -12,19 +12,23 @@ what keeps bank text out of markup: the template builds content from the runs.
 The tree, field by field (R = runs; the key fields are only printed in the key):
 
     title, paper, instructions (R), headings (bool: sections have headings),
-    count, total_points,
+    count, total_points, key_layout ("full" | "grid"), duplex (bool),
+    sources: [{label, title, as_of}]     # only when several banks are pooled
+    scoring: [str, ...]                  # the marking rules of the kinds on the paper
     versions: [{letter, total_points,
                 sections: [{number, kind, heading, instruction, points_label,
                             questions: [Q, ...]}]}],
-    grid: [{numbers: [1, ...], per, rows: [{letter, cells: [key, ...]}]}]
+    grid: [{numbers: [1, ...], per, points: [label | "", ...],
+            rows: [{letter, cells: [{key, also, points}, ...]}]}]
+    model_answers: [{numbers: "A 20, B 19", text (R)}]   # grid-only keys: open questions
 
-    Q = {number, kind, id, bank, ref, points, points_label, prompt (R), note, image,
+    Q = {number, kind, id, bank, about, ref, points, points_label, prompt (R), note, image,
          choices: [{letter, text (R)}], columns      # choice, multi, in printed order
          pieces: [{text (R)} | {blank, hint (R), fill (R)}]          # cloze
          left: [{number, text (R)}], right: [{letter, text (R)}]     # match
          items: [{text (R)}]                         # order, in printed order
          unit, lines                                 # numeric; short, open
-         key, answer: [{label, text (R)}], accept: [R], explanation (R),
+         key, answer: [{label, text (R)}], accept: [R], marking, explanation (R),
          source: {title, as_of, url} | None, evidence: [str]}
 """
 
@@ -49,13 +53,16 @@ from quizgen.bank.model import (
     TrueFalse,
     format_number,
 )
-from quizgen.bank.text import cloze_blanks, parse_cloze, plain, runs
-from quizgen.select import Item, Quiz, answer_key, letter
+from quizgen.bank.text import cloze_blanks, inner_quotes, parse_cloze, plain, runs, without_instruction
+from quizgen.scoring import PARTIAL_KINDS, ScoringRules, rule_text, score_parts
+from quizgen.select import Item, Quiz, Version, answer_key, letter
 
 Json = dict[str, Any]
 ImageRef = Callable[[Path], str]  # an image file on disk -> how the writer refers to it
 
 PAPERS = ("a4", "letter")
+
+DEFAULT_RULES = ScoringRules()
 
 # Section heading and what to do, per kind. A school test tells the pupil once per
 # part how to answer, rather than repeating it under every question.
@@ -128,21 +135,125 @@ def document(quiz: Quiz, *, paper: str = "a4", image: ImageRef | None = None) ->
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
     settings = quiz.settings
     headings = settings.shuffle  # select.py groups by kind only when it shuffles
-    versions = [_version(v.letter, v.items, headings, image) for v in quiz.versions]
+    labels = source_labels(quiz.banks)
+    context = _Context(headings, image, labels, settings.scoring)
+    versions = [_version(v.letter, v.items, context) for v in quiz.versions]
     first = quiz.versions[0] if quiz.versions else None
+    kinds = {item.question.kind for item in first.items} if first else set()
+    instructions = settings.instructions
+    if instructions is None:
+        instructions = default_instructions(kinds)
     return {
         "title": settings.title,
         "paper": paper,
-        "instructions": rich(settings.instructions),
+        "instructions": rich(instructions),
         "headings": headings,
         "count": len(first.items) if first else 0,
         "total_points": fmt_points(first.total_points) if first else "0",
+        "key_layout": settings.key_layout,
+        "duplex": settings.duplex,
+        "sources": _sources(quiz.banks, labels),
+        "scoring": scoring_lines(first, settings.scoring) if first else [],
         "versions": versions,
         "grid": grid(quiz),
+        "model_answers": model_answers(quiz) if settings.key_layout == "grid" else [],
     }
 
 
-def _version(tag: str, items: Sequence[Item], headings: bool, image: ImageRef | None) -> Json:
+def model_answers(quiz: Quiz) -> list[Json]:
+    """The open questions' model answers, for a grid-only key (the grid says "see model answers")."""
+    where: dict[tuple[int, str], list[str]] = {}
+    found: dict[tuple[int, str], Open] = {}
+    for version in quiz.versions:
+        for item in version.items:
+            if isinstance(item.question, Open):
+                key = (id(item.bank), item.question.id)
+                found[key] = item.question
+                where.setdefault(key, []).append(f"{version.letter} {item.number}")
+    return [
+        {
+            "numbers": ", ".join(where[key]),
+            "text": rich(q.answer) if q.answer else [["i", "none given; mark on merit."]],
+        }
+        for key, q in found.items()
+    ]
+
+
+def default_instructions(kinds: set[str] | frozenset[str]) -> str:
+    """What to do on this paper, in the words of its own marks: circle, tick, write in the box."""
+    said = ["Answer every question."]
+    if "choice" in kinds and "multi" in kinds:
+        said.append("Circle one letter, or every correct letter where a question says select all that apply.")
+    elif "choice" in kinds:
+        said.append("Circle the letter of the one best answer.")
+    elif "multi" in kinds:
+        said.append("Circle the letter of every correct answer.")
+    if "truefalse" in kinds:
+        said.append("Tick True or False.")
+    if kinds & {"match", "order"}:
+        said.append("Write a letter or a number in each box.")
+    if kinds & {"cloze", "short", "numeric"}:
+        said.append(
+            "Write other answers on the lines"
+            + (", in sentences where space is given." if "open" in kinds else ".")
+        )
+    elif "open" in kinds:
+        said.append("Answer in full sentences in the space given.")
+    said.append("Points are shown beside each question.")
+    return " ".join(said)
+
+
+_SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def source_labels(banks: Sequence[Bank]) -> dict[str, str]:
+    """A short label per bank when a quiz pools several ("Oct 2022"), else nothing.
+
+    The article's month and year when that tells the banks apart, else the bank's title.
+    """
+    if len(banks) < 2:
+        return {}
+    dates = {bank.id: _short_date(bank.source.published if bank.source else "") for bank in banks}
+    unique = len(set(dates.values())) == len(dates) and all(dates.values())
+    return {bank.id: dates[bank.id] if unique else bank.title for bank in banks}
+
+
+def _short_date(published: str) -> str:
+    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2})?", published.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return published.strip()
+    return f"{_SHORT_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+
+
+def _sources(banks: Sequence[Bank], labels: dict[str, str]) -> list[Json]:
+    """The articles of a pooled quiz, oldest first, each with the label its questions carry."""
+    if not labels:
+        return []
+    listed = sorted(banks, key=lambda b: (b.source.published if b.source else "", b.id))
+    return [
+        {
+            "label": labels[b.id],
+            "title": b.source.title if b.source else b.title,
+            "as_of": as_of(b.source.published) if b.source and b.source.published else "",
+        }
+        for b in listed
+    ]
+
+
+class _Context:
+    """What every question of a document is printed with."""
+
+    def __init__(
+        self, headings: bool, image: ImageRef | None, labels: dict[str, str], rules: ScoringRules
+    ) -> None:
+        self.headings = headings
+        self.image = image
+        self.labels = labels
+        self.rules = rules
+
+
+def _version(tag: str, items: Sequence[Item], context: _Context) -> Json:
+    headings = context.headings
     sections: list[Json] = []
     for item in items:
         kind = item.question.kind
@@ -151,7 +262,15 @@ def _version(tag: str, items: Sequence[Item], headings: bool, image: ImageRef | 
             sections.append(
                 {"kind": kind, "heading": heading, "instruction": instruction, "questions": [], "points": 0.0}
             )
-        sections[-1]["questions"].append(question(item, notes=not headings, image=image))
+        sections[-1]["questions"].append(
+            question(
+                item,
+                notes=not headings,
+                image=context.image,
+                about=context.labels.get(item.bank.id, ""),
+                rules=context.rules,
+            )
+        )
         sections[-1]["points"] += item.points
     for number, section in enumerate(sections, start=1):
         section["number"] = number
@@ -160,11 +279,22 @@ def _version(tag: str, items: Sequence[Item], headings: bool, image: ImageRef | 
     return {"letter": tag, "total_points": fmt_points(total), "sections": sections}
 
 
-def question(item: Item, *, notes: bool = False, image: ImageRef | None = None) -> Json:
-    """One printed question with its key. `notes`: say how to answer under the question."""
+def question(
+    item: Item,
+    *,
+    notes: bool = False,
+    image: ImageRef | None = None,
+    about: str = "",
+    rules: ScoringRules = DEFAULT_RULES,
+) -> Json:
+    """One printed question with its key. `notes`: say how to answer under the question
+    (else a part's heading says it). `about`: the label of its article in a pooled quiz."""
     q, bank = item.question, item.bank
+    prompt = q.prompt
+    if not notes and q.kind == "truefalse":
+        prompt = without_instruction(q.kind, prompt)  # the part's heading says "True or false"
     note = NOTES.get(q.kind, "") if notes or q.kind == "multi" else ""
-    if note and note.rstrip(".?").lower() in plain(q.prompt).lower():
+    if note and note.rstrip(".?").lower() in plain(prompt).lower():
         note = ""  # the author already said it
     pos = q.pos()
     out: Json = {
@@ -172,18 +302,21 @@ def question(item: Item, *, notes: bool = False, image: ImageRef | None = None) 
         "kind": q.kind,
         "id": q.id,
         "bank": bank.id,
+        "about": about,
         "ref": f"{bank.path.name}:{pos.line}:{pos.col}",
         "points": fmt_points(item.points),
         "points_label": points_label(item.points),
-        "prompt": rich(q.prompt),
+        "prompt": rich(prompt),
         "note": note,
         "image": image(bank.folder / q.image) if image and q.image else None,
         "key": item.key,
         "answer": _answer(q, item.shown),
         "accept": [rich(a) for a in q.accept] if isinstance(q, Short) else [],
+        "marking": marking(q, item.points, rules),
         "explanation": rich(q.explanation),
         "source": _source(bank),
-        "evidence": list(q.evidence),
+        # Printed inside curly double quotes: its own quotation marks become single ones.
+        "evidence": [inner_quotes(e) for e in q.evidence],
     }
     out.update(_body(q, item.shown))
     return out
@@ -272,6 +405,84 @@ def _source(bank: Bank) -> Json | None:
     return {"title": s.title, "as_of": as_of(s.published) if s.published else "", "url": s.url}
 
 
+# -- marking -----------------------------------------------------------------------------------
+
+_PART_WORDS = {"match": ("pair", "pairs"), "order": ("item", "items"), "cloze": ("blank", "blanks")}
+
+
+def parts_of(q: Question) -> int:
+    """How many parts a match, order or cloze question is scored by (pairs, items, blanks)."""
+    if isinstance(q, Match):
+        return len(q.pairs)
+    if isinstance(q, Order):
+        return len(q.items)
+    if isinstance(q, Cloze):
+        return len({d.number for d in parse_cloze(q.text)[0]})
+    return 1
+
+
+def marking(q: Question, points: float, rules: ScoringRules) -> str:
+    """How this question is marked, for the full key: '' when it is all or nothing."""
+    parts = parts_of(q)
+    if q.kind in PARTIAL_KINDS and parts > 1:
+        return f"{rule_text(q.kind, rules, parts)} ({_scale(parts, points, rules)})"
+    if q.kind in ("multi", "open"):
+        return rule_text(q.kind, rules)
+    return ""
+
+
+def _scale(parts: int, points: float, rules: ScoringRules) -> str:
+    """'4 right: 2, 2-3 right: 1, 0-1 right: 0' (en dashes), from the scoring functions themselves."""
+    by_score: dict[float, list[int]] = {}
+    for right in range(parts, -1, -1):
+        by_score.setdefault(score_parts(right, parts, points, rules), []).append(right)
+    spans = (str(r[0]) if len(r) == 1 else f"{r[-1]}\u2013{r[0]}" for r in by_score.values())
+    return ", ".join(
+        f"{span} right: {fmt_points(score)}" for span, score in zip(spans, by_score, strict=True)
+    )
+
+
+_KIND_NAMES = {
+    "truefalse": "True or false",
+    "choice": "Multiple choice",
+    "multi": "Select all that apply",
+    "match": "Matching",
+    "order": "Ordering",
+    "cloze": "Fill in the blanks",
+    "short": "Short answer",
+    "numeric": "Numerical answer",
+    "open": "Extended response",
+}
+
+
+def scoring_lines(version: Version, rules: ScoringRules) -> list[str]:
+    """The marking rules of the kinds on the paper, in the order of the parts, for the key:
+    one line for the all-or-nothing kinds, one per kind with its rule, and the scale of
+    every (parts, points) a part-scored question has here, from the scoring functions."""
+    from quizgen.select import SECTION_ORDER
+
+    present = {item.question.kind for item in version.items}
+    scales: dict[str, dict[tuple[int, float], None]] = {}
+    for item in version.items:
+        parts = parts_of(item.question)
+        if item.question.kind in PARTIAL_KINDS and parts > 1:
+            scales.setdefault(item.question.kind, {})[(parts, item.points)] = None
+    lines = []
+    whole = [k for k in SECTION_ORDER if k in present and k not in ("multi", "open") and k not in scales]
+    if whole:
+        lines.append(", ".join(_KIND_NAMES[k] for k in whole) + ": " + rule_text(whole[0], rules) + ".")
+    for kind in SECTION_ORDER:
+        if kind in ("multi", "open") and kind in present:
+            lines.append(f"{_KIND_NAMES[kind]}: {rule_text(kind, rules)}.")
+        elif kind in scales:
+            shown = "; ".join(
+                f"{points_label(points)}, {parts} {_PART_WORDS[kind][1]}: {_scale(parts, points, rules)}"
+                for parts, points in sorted(scales[kind])
+            )
+            lines.append(f"{_KIND_NAMES[kind]}: {rule_text(kind, rules, 2)} ({shown}).")
+    return lines
+
+
 # -- the key grid ------------------------------------------------------------------------------
 
 # How many question columns a grid table gets: as many as fit across the page at the
@@ -289,25 +500,73 @@ def grid(quiz: Quiz) -> list[Json]:
     count = len(quiz.versions[0].items)
     tables: list[Json] = []
     start = 0
-    while start < count:
-        per = _per_table(quiz, start, count)
-        numbers = list(range(start + 1, min(start + per, count) + 1))
-        rows = [{"letter": v.letter, "cells": [v.items[n - 1].key for n in numbers]} for v in quiz.versions]
-        tables.append({"numbers": numbers, "per": per, "rows": rows})
-        start += per
+    for per in _table_sizes(quiz, count) if count else []:
+        numbers = list(range(start + 1, start + per + 1))
+        # A column's points go in its header when every version agrees, else in each cell.
+        points = []
+        for n in numbers:
+            values = {v.items[n - 1].points for v in quiz.versions}
+            points.append(_short_points(values.pop()) if len(values) == 1 else "")
+        grid_only = quiz.settings.key_layout == "grid"
+        rows = [
+            {
+                "letter": v.letter,
+                "cells": [_cell(v.items[n - 1], not points[i], grid_only) for i, n in enumerate(numbers)],
+            }
+            for v in quiz.versions
+        ]
+        tables.append({"numbers": numbers, "per": per, "points": points, "rows": rows})
+        start += len(numbers)
     return tables
 
 
-def _per_table(quiz: Quiz, start: int, count: int) -> int:
-    """Columns for the table starting at question `start`: fit its widest keys."""
+# At most this many other accepted answers in a grid cell; the full key has them all.
+_ALSO_SHOWN = 3
+
+
+def _cell(item: Item, with_points: bool, grid_only: bool = False) -> Json:
+    q = item.question
+    key = "see model answers" if grid_only and isinstance(q, Open) else item.key  # no full key to point to
+    also = ""
+    if isinstance(q, Short) and q.accept:
+        shown = [plain(a) for a in q.accept[:_ALSO_SHOWN]]
+        more = len(q.accept) - len(shown)
+        also = "or " + ", ".join(shown) + (f" +{more} more" if more else "")
+    return {"key": key, "also": also, "points": _short_points(item.points) if with_points else ""}
+
+
+def _short_points(points: float) -> str:
+    """Points in a narrow grid column: "1 pt", "2 pts"."""
+    return f"{fmt_points(points)} pt{'' if points == 1 else 's'}"
+
+
+def _table_sizes(quiz: Quiz, count: int) -> list[int]:
+    """How many question columns each grid table gets: the fewest tables whose widest keys
+    fit across the page, with the questions shared evenly (sizes differ by one at most),
+    so the last table is never a lonely column."""
+    tables = 1
+    while True:
+        base, extra = divmod(count, tables)
+        sizes = [base + (i < extra) for i in range(tables)]
+        starts = [sum(sizes[:i]) for i in range(tables)]
+        if all(_fits(quiz, start, count) >= size for start, size in zip(starts, sizes, strict=True)):
+            return sizes
+        tables += 1
+
+
+def _fits(quiz: Quiz, start: int, count: int) -> int:
     per = 20
     while per > 5:
-        cells = (v.items[n].key for v in quiz.versions for n in range(start, min(start + per, count)))
+        cells = (_cell_text(v.items[n]) for v in quiz.versions for n in range(start, min(start + per, count)))
         widest = max((_width(cell) for cell in cells), default=1)
         if per * (widest + 2) <= _GRID_CHARS:
             break
         per -= 1
     return per
+
+
+def _cell_text(item: Item) -> str:
+    return item.key
 
 
 def _width(key: str) -> int:

@@ -89,8 +89,11 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text.replace(chr(10), ' ')}{pad}{fence}"
 
 
-def rich(runs: Sequence[Sequence[str]]) -> str:
-    """JSON runs as Markdown: escaped text, with emphasis and code where the bank has them."""
+def rich(runs: Sequence[Sequence[str]], *, strip: bool = True) -> str:
+    """JSON runs as Markdown: escaped text, with emphasis and code where the bank has them.
+
+    `strip=False` keeps trailing spaces: a piece of cloze text before its blank.
+    """
     out = ""
     for i, (style, text) in enumerate(runs):
         after = runs[i + 1][1][:1] if i + 1 < len(runs) else ""
@@ -105,7 +108,7 @@ def rich(runs: Sequence[Sequence[str]]) -> str:
             out += escape(text)
     # A line break at the very end of a block is not a break in CommonMark: its
     # backslash would print. Trailing breaks and spaces show nothing anyway.
-    return _TRAILING_BREAKS.sub("", out)
+    return _TRAILING_BREAKS.sub("", out) if strip else out
 
 
 def _heading(text: str) -> str:
@@ -142,6 +145,10 @@ def _quiz_lines(doc: Json) -> Iterator[str]:
             yield ""
         questions = f"{count} question{'' if count == 1 else 's'}"
         yield f"**{questions} · Total: {total} points** · Score: {_LINE} / {total}"
+        if doc["sources"]:
+            yield ""
+            listed = "; ".join(f"\\[{escape(s['label'])}\\] *{escape(s['title'])}*" for s in doc["sources"])
+            yield f"Questions from {len(doc['sources'])} articles: {listed}"
         for section in ver["sections"]:
             if section["heading"]:
                 yield ""
@@ -153,9 +160,13 @@ def _quiz_lines(doc: Json) -> Iterator[str]:
                 yield from _question(q)
 
 
+def _about(q: Json) -> str:
+    return f"\\[{escape(q['about'])}\\] " if q["about"] else ""
+
+
 def _head(q: Json, text: str) -> str:
     note = f" *{q['note']}*" if q["note"] else ""
-    return f"**{q['number']}.** {text}{note} *({q['points_label']})*"
+    return f"**{q['number']}.** {_about(q)}{text}{note} *({q['points_label']})*"
 
 
 def _question(q: Json) -> Iterator[str]:
@@ -184,7 +195,8 @@ def _question(q: Json) -> Iterator[str]:
         yield f"Answer: {_LINE * 2} {escape(q['unit'])}".rstrip()
     elif kind == "match":
         yield ""
-        yield "| | | | |"
+        # GFM tables need a header row: name the columns rather than leave an empty bar.
+        yield "| Your answer | Numbered item | Letter | Lettered item |"
         yield "|---|---|---|---|"
         for left, right in zip(q["left"], q["right"], strict=True):
             yield (
@@ -202,16 +214,28 @@ def _question(q: Json) -> Iterator[str]:
 
 
 def _cloze(q: Json, *, key: bool) -> str:
+    """The cloze text; blanks as `(1) ____` (a no-break space: the number never ends a
+    line without its blank), filled in bold in the key."""
     out = ""
-    for piece in q["pieces"]:
+    pieces = q["pieces"]
+    for i, piece in enumerate(pieces):
         if "blank" not in piece:
-            out += rich(piece["text"])
+            out += rich(piece["text"], strip=False)  # the space before a blank is kept
             continue
         n = piece["blank"]
-        out += f"**({n}) {rich(piece['fill'])}**" if key else f"({n}) {_LINE}"
+        if key:
+            body = f"({n})\u00a0{rich(piece['fill'])}"
+            after = (
+                pieces[i + 1]["text"][0][1][:1]
+                if i + 1 < len(pieces) and "text" in pieces[i + 1] and pieces[i + 1]["text"]
+                else ""
+            )
+            out += f"**{body}**" if _flanking_ok(body, out[-1:], "" if piece["hint"] else after) else body
+        else:
+            out += f"({n})\u00a0{_LINE}"
         if piece["hint"]:
-            out += f" *({rich(piece['hint'])})*"
-    return out
+            out += f"\u00a0*({rich(piece['hint'])})*"
+    return out.rstrip()
 
 
 # -- key ---------------------------------------------------------------------------------------
@@ -229,16 +253,26 @@ def render_key(doc: Json) -> str:
     )
     lines += ["", "## Answer grid", ""]
     lines.append(
-        "Row: the version on the paper. Column: the question number. "
-        "For order questions, the numbers to write in the boxes from top to bottom."
+        "Row: the version on the paper. Column: the question number and its points. "
+        "For order questions, the numbers to write in the boxes from top to bottom. "
+        "Other accepted answers are under the answer."
     )
     for table in doc["grid"]:
-        lines += ["", "| Ver. | " + " | ".join(str(x) for x in table["numbers"]) + " |"]
+        heads = [
+            f"{n} ({p})" if p else str(n) for n, p in zip(table["numbers"], table["points"], strict=True)
+        ]
+        lines += ["", "| Ver. | " + " | ".join(heads) + " |"]
         lines.append("|---" * (len(table["numbers"]) + 1) + "|")
         for row in table["rows"]:
-            cells = " | ".join(_cell(escape(c)) for c in row["cells"])
+            cells = " | ".join(_grid_cell(c) for c in row["cells"])
             lines.append(f"| **{row['letter']}** | {cells} |")
-    for ver in versions:
+    if doc["scoring"]:
+        lines += ["", "**How to mark**", ""]
+        lines += [f"- {escape(line)}" for line in doc["scoring"]]
+    if doc["model_answers"]:
+        lines += ["", "## Model answers", ""]
+        lines += [f"- **{m['numbers']}:** {rich(m['text'])}" for m in doc["model_answers"]]
+    for ver in versions if doc["key_layout"] == "full" else ():
         lines += ["", f"## Version {ver['letter']} — full key"]
         for section in ver["sections"]:
             for q in section["questions"]:
@@ -247,12 +281,21 @@ def render_key(doc: Json) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _grid_cell(cell: Json) -> str:
+    text = _cell(escape(cell["key"]))
+    if cell["also"]:
+        text += f"<br>{_cell(escape(cell['also']))}"
+    if cell["points"]:
+        text += f" ({escape(cell['points'])})"
+    return text
+
+
 def _key_question(q: Json) -> list[str]:
     kind = q["kind"]
     prompt = rich(q["prompt"])
     if kind == "cloze":
         prompt = (prompt + " " if prompt else "") + _cloze(q, key=True)
-    out = [f"**{q['number']}.** {prompt} *({q['points_label']})*", ""]
+    out = [f"**{q['number']}.** {_about(q)}{prompt} *({q['points_label']})*", ""]
     answer = q["answer"]
     if kind == "open":
         model = rich(answer[0]["text"]) if answer else "*none given; mark on merit.*"
@@ -269,6 +312,8 @@ def _key_question(q: Json) -> list[str]:
         what = f" (boxes, top to bottom: **{escape(q['key'])}**)" if kind == "order" else ""
         out.append(f"- **Answer:** **{escape(q['key'])}**" if not what else f"- **Answer**{what}:")
         out += [f"  - **{escape(a['label'])}** {rich(a['text'])}" for a in answer]
+    if q["marking"]:
+        out.append(f"- *Marking:* {escape(q['marking'])}.")
     if q["explanation"]:
         out.append(f"- *Why:* {rich(q['explanation'])}")
     source = _source(q)

@@ -86,9 +86,9 @@ def _render_part(doc: Json, root: Path, part: str) -> bytes:
     if len(pieces) == 1:
         return _compile(json.dumps(doc, ensure_ascii=False), root, part)
     done: list[PdfReader] = []
-    pages = 0  # of the key so far, or of the current version of the quiz
+    pages = 0  # of the current printed part: each has its own page numbers
     for one in pieces:
-        if part == "quiz" and one["versions"][0]["starts"]:
+        if one["versions"][0]["starts"] if one["versions"] else one["key_head"]:
             pages = 0
         one["first_page"] = pages + 1
         reader = _read(_compile_piece(json.dumps(one, ensure_ascii=False), root, part))
@@ -104,22 +104,34 @@ TABLE_COST = 4
 def split(doc: Json, part: str, size: int) -> list[Json]:
     """`doc` in pieces that cost Typst at most about `size` printed questions each.
 
-    A document that fits is one piece, itself. Otherwise the key's answer grid comes
-    first, in pieces of its own, then each version in runs of questions: a piece says
-    whether it starts its version (the quiz's head, page 1) and ends it (its last page),
-    and each section whether its heading is in it.
+    A document that fits is one piece, itself. Otherwise each piece is a run of one
+    printed part: the key's answer grid first (its title in the first piece, the marking
+    notes in the last), then each version's questions (none in a grid-only key). A piece
+    says whether it starts its part (the quiz's head, page 1) and ends it (its last
+    page), and each section whether its heading is in it.
     """
-    questions = sum(len(s["questions"]) for v in doc["versions"] for s in v["sections"])
+    with_questions = part == "quiz" or doc.get("key_layout", "full") == "full"
+    printed = [q for v in doc["versions"] for s in v["sections"] for q in s["questions"]]
+    questions = len(printed) if with_questions else 0
     grid = doc["grid"] if part == "key" else []
     if questions + TABLE_COST * len(grid) <= size:
         return [doc]
     base = {**doc, "letters": [v["letter"] for v in doc["versions"]], "piece": True, "grid": []}
-    per_piece = max(1, size // TABLE_COST)
-    pieces: list[Json] = [
-        {**base, "versions": [], "key_head": start == 0, "grid": grid[start : start + per_piece]}
-        for start in range(0, len(grid), per_piece)
-    ]
-    for ver in doc["versions"]:
+    pieces: list[Json] = []
+    if part == "key":
+        per_piece = max(1, size // TABLE_COST)
+        starts = range(0, max(len(grid), 1), per_piece)
+        pieces += [
+            {
+                **base,
+                "versions": [],
+                "grid": grid[start : start + per_piece],
+                "key_head": start == 0,
+                "key_notes": start == starts[-1],
+            }
+            for start in starts
+        ]
+    for ver in doc["versions"] if with_questions else []:
         runs: list[list[Json]] = [[]]
         room = size
         for section in ver["sections"]:
@@ -137,7 +149,7 @@ def split(doc: Json, part: str, size: int) -> list[Json]:
                     break
         for n, sections in enumerate(runs):
             fragment = {**ver, "sections": sections, "starts": n == 0, "ends": n == len(runs) - 1}
-            pieces.append({**base, "versions": [fragment], "key_head": part == "key" and not pieces})
+            pieces.append({**base, "versions": [fragment]})
     return pieces
 
 

@@ -244,17 +244,23 @@ def test_tags_are_bank_and_question_tags_difficulty_and_type(student: Collection
     def tags(bank: str, qid: str) -> list[str]:
         return sorted(col.get_note(note_id(col, bank, qid)).tags)
 
+    # Every tag under one root: a bank's `history` never merges with a student's own.
     assert tags("all-types", "joint-unit-purpose") == [
-        "belarus",
-        "difficulty::easy",
-        "intelligence",
-        "sample",
-        "type::choice",
+        "quizgen::belarus",
+        "quizgen::difficulty::easy",
+        "quizgen::intelligence",
+        "quizgen::sample",
+        "quizgen::type::choice",
     ]
-    assert tags("all-types", "exile-country") == ["belarus", "sample", "type::short"]  # no difficulty
-    assert tags("specials", "cyrillic") == ["specials", "type::short"]
-    assert len(col.find_notes("tag:difficulty::hard")) == 3
-    assert len(col.find_notes("tag:type::cloze")) == 2
+    assert tags("all-types", "exile-country") == [
+        "quizgen::belarus",
+        "quizgen::sample",
+        "quizgen::type::short",
+    ]
+    assert tags("specials", "cyrillic") == ["quizgen::specials", "quizgen::type::short"]
+    assert len(col.find_notes("tag:quizgen::difficulty::hard")) == 3
+    assert len(col.find_notes("tag:quizgen::type::cloze")) == 2
+    assert all(tag.startswith("quizgen::") for tag in col.tags.all())
 
 
 def test_fields_hold_question_answer_explanation_source_and_evidence(student: Collection) -> None:
@@ -264,7 +270,7 @@ def test_fields_hold_question_answer_explanation_source_and_evidence(student: Co
         "According to British intelligence, what is the joint Russian-Belarusian unit mainly?"
     )
     assert f["Instruction"] == "Choose one"
-    item = r'<span class="qg-key">(\w)</span><span class="qg-text">([^<]*)</span>'
+    item = r'<span class="qg-key">(\w)\.</span><span class="qg-text">([^<]*)</span>'
     letters = re.findall(item, f["Choices"])
     assert [k for k, _ in letters] == ["A", "B", "C", "D"]
     assert sorted(t for _, t in letters) == sorted(
@@ -296,7 +302,7 @@ def test_fields_hold_question_answer_explanation_source_and_evidence(student: Co
         '<div class="qg-answer-text">Lithuania</div>\n<div class="qg-also">Also accepted: Lietuva</div>'
     )
     assert "qg-false" in fields(col, "all-types", "lukashenko-promise")["Answer"]
-    assert ">9,000 soldiers<" in fields(col, "all-types", "soldiers-stationed")["Answer"]
+    assert ">9000 soldiers<" in fields(col, "all-types", "soldiers-stationed")["Answer"]
     assert "Model answer" in fields(col, "all-types", "why-not-fight")["Answer"]
     assert fields(col, "specials", "cyrillic")["Source"] == ""  # that bank names no source
 
@@ -332,9 +338,9 @@ def test_every_card_back_shows_answer_explanation_source_and_evidence(student: C
 
     assert "He insists he will only concentrate on defence." in back("lukashenko-promise")
     assert "Also accepted: Lietuva" in back("exile-country")
-    row = r'Ivan Tertel</td><td class="qg-arrow">\u2192</td><td><span class="qg-key">\w</span> head of'
+    row = r'Ivan Tertel</td><td class="qg-arrow">\u2192</td><td><span class="qg-key">\w\.</span> head of'
     assert re.search(row, back("who-is-who"))
-    order = re.findall(r'<span class="qg-key">(\d)</span><span class="qg-text">([^<]*)<', back("timeline"))
+    order = re.findall(r'<span class="qg-key">(\d)\.</span><span class="qg-text">([^<]*)<', back("timeline"))
     assert order == [
         ("1", "The 2020 presidential election"),
         ("2", "Russian units march from Gomel into Ukraine"),
@@ -369,8 +375,11 @@ def test_cloze_with_c1_and_c2_makes_two_cards(student: Collection) -> None:
     cards = sorted(note.cards(), key=lambda c: c.ord)
     assert [c.ord for c in cards] == [0, 1]
     first, second = (visible(c.question()) for c in cards)
-    assert first == "In February, Russian units marched from the [...] region into northern Ukraine."
-    assert second == "In February, Russian units marched from the Gomel region into northern [country]."
+    label = "Fill in the blank "  # the front's instruction, as every type has one
+    assert first == label + "In February, Russian units marched from the [...] region into northern Ukraine."
+    assert (
+        second == label + "In February, Russian units marched from the Gomel region into northern [country]."
+    )
     assert re.search(r'<span class="cloze"[^>]*>Gomel</span>', cards[0].answer())
     # the specials cloze: escaped HTML inside a deletion stays text, emphasis inside works
     text = fields(col, "specials", "cloze-specials")["Text"]
@@ -588,7 +597,7 @@ def test_a_type_change_within_a_note_type_updates_in_place(
     assert counts(log) == {"new": 0, "updated": 1, "duplicate": 8, "conflicting": 0}
     assert note_id(col, "all-types", "exile-country") == nid
     assert fields(col, "all-types", "exile-country")["Instruction"] == "True or false?"
-    assert "type::truefalse" in col.get_note(nid).tags
+    assert "quizgen::type::truefalse" in col.get_note(nid).tags
 
 
 def test_a_type_change_across_note_types_is_reported_and_anki_keeps_the_old_note(

@@ -419,3 +419,20 @@ def test_position_of_a_key_not_written_is_the_object(all_types: Path) -> None:
 def test_good_banks_read_clean() -> None:
     checked = load_ok(*sorted(GOOD.glob("*.yaml")))
     assert [d.code for d in checked.diagnostics] == []
+
+
+def test_an_indentation_slip_and_an_open_quote_name_their_cause() -> None:
+    """The output review: both gave messages about something else, the quote 8 lines late."""
+    from quizgen.bank.check import load
+    from tests.conftest import BAD
+
+    def hints(name: str) -> list[tuple[int, str, str]]:
+        return [(d.line, d.message, d.hint) for d in load([BAD / name]).diagnostics]
+
+    ((line, message, hint),) = hints("unclosed-quote-mid-file.yaml")
+    assert line == 7 and "not closed on its line" in message and hint.startswith("close the quote")
+    ((line, message, hint),) = hints("choice-indented-less.yaml")
+    assert line == 11 and "indented 5 spaces" in message and "same column" in hint
+    (first, second) = hints("choice-indented-deeper.yaml")
+    assert first[2] == "indent every '- ' of the list by the same number of spaces"
+    assert "read as one text" in second[2]

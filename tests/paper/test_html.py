@@ -134,7 +134,24 @@ def test_grid_cells_are_the_keys(tmp_path: Path) -> None:
     for tag, row in rows:
         cells.setdefault(tag, []).extend(re.findall(r"<td>(.*?)</td>", row))
     for version in quiz.versions:
-        assert cells[version.letter] == [html_escape(item.key) for item in version.items]
+        keys = [re.sub(r"<span.*", "", cell) for cell in cells[version.letter]]
+        assert keys == [html_escape(item.key) for item in version.items]
+        for cell, item in zip(cells[version.letter], version.items, strict=True):
+            accepted = getattr(item.question, "accept", ())
+            if accepted:  # a marker sees the other answers that count, not only the first
+                assert f'<span class="also">or {html_escape(accepted[0])}' in cell
+
+
+def test_grid_heads_carry_points_and_the_key_its_marking_rules(tmp_path: Path) -> None:
+    banks = load_ok(*sorted(QUESTIONS.glob("*.yaml"))).banks
+    quiz = build_quiz(select(banks), QuizSettings(seed="g", versions=2))
+    page = html.render(document(quiz), "key")
+    heads = re.findall(r"<th>(\d+)<span class=\"pts\">(.*?)</span></th>", page)
+    assert len(heads) == len(quiz.versions[0].items)  # every question's points agree across versions here
+    assert {pts for _, pts in heads} == {"1 pt", "2 pts"}
+    assert "How to mark" in page
+    assert "Matching: a share of the points per correct pair, rounded down to whole points" in page
+    assert "Marking: a share of the points per correct pair" in page  # and in the full key
 
 
 def html_escape(text: str) -> str:

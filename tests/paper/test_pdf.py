@@ -19,7 +19,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.generic import DictionaryObject
 
 from quizgen.bank.model import Choice, Cloze, Match, Multi, Order, Question, TrueFalse
-from quizgen.bank.text import cloze_blanks, plain
+from quizgen.bank.text import cloze_blanks, plain, without_instruction
 from quizgen.errors import RenderError
 from quizgen.paper import pdf
 from quizgen.paper.document import key_path
@@ -109,6 +109,8 @@ def signature(q: Question) -> str:
     """The printed text that identifies a question: its prompt, or a cloze's longest stretch of text."""
     if isinstance(q, Cloze) and not q.prompt:
         return max((plain(text) for text, n in cloze_blanks(q.text) if n is None), key=len)
+    if isinstance(q, TrueFalse):  # under the part's "True or false" heading, the prompt does not repeat it
+        return plain(without_instruction(q.kind, q.prompt))
     return plain(q.prompt)
 
 
@@ -151,8 +153,8 @@ def printed_grid(key_pages: list[str]) -> dict[str, dict[int, str]]:
     lines = [line for page in key_pages for line in page.splitlines()]
     for line in lines[: next(i for i, line in enumerate(lines) if "full key" in line)]:
         words = line.split()
-        if words[:1] == ["Ver."]:
-            numbers = [int(w) for w in words[1:]]
+        if words[:1] == ["Ver."]:  # "Ver. 1 1 pt 2 2 pts ...": each number with its points
+            numbers = [int(n) for n in re.findall(r"(\d+) [\d.]+ pts?\b", line)]
         elif numbers and len(words) == len(numbers) + 1 and re.fullmatch(r"[A-Z]+", words[0]):
             grid.setdefault(words[0], {}).update(zip(numbers, words[1:], strict=True))
     return grid
@@ -450,7 +452,7 @@ def test_one_bad_image_in_a_big_quiz_is_found_by_bisection(
 
 # -- big documents: laid out in pieces, each in a child process (red-team finding 12) ---------
 
-PIECE_FOOTER = re.compile(r"(Version [A-Z]|Answer key) · page (\d+)(?: of (\d+))?")
+PIECE_FOOTER = re.compile(r"((?:Answer key · )?(?:Version [A-Z]|grid)) · page (\d+)(?: of (\d+))?")
 
 
 def page_texts(data: bytes) -> list[str]:
@@ -487,9 +489,11 @@ def test_a_big_quiz_is_printed_in_pieces_that_read_as_one(
         for f in footers:
             assert f is not None and f[3] is None  # a piece cannot know the last page
             numbers.setdefault(f[1], []).append(int(f[2]))
-        # Pages count on across the pieces: per version in the quiz, through the key.
+        # Pages count on across the pieces, in each printed part (a version, the grid, a version's key).
         assert all(pages == list(range(1, len(pages) + 1)) for pages in numbers.values())
-        assert sorted(numbers) == (["Answer key"] if part else ["Version A", "Version B"])
+        parts = ["Version A", "Version B"]
+        keys = ["Answer key · grid"] + [f"Answer key · {p}" for p in parts]
+        assert list(numbers) == (keys if part else parts)
     key = "\n".join(page_texts(pieced[1]))
     assert key.count("Teacher\N{RIGHT SINGLE QUOTATION MARK}s copy · 2 versions (A, B)") == 1
     assert key.count("Version A — full key") == 1 and key.count("Version B — full key") == 1

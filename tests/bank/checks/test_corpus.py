@@ -25,6 +25,19 @@ CORPUS: dict[str, list[str]] = {
     "tab-indent.yaml": ["6:1 QG002 tab character in indentation"],
     "colon-in-text.yaml": ["7:21 QG002 YAML syntax error: mapping values are not allowed in this context"],
     "unclosed-quote.yaml": ["7:13 QG002 YAML syntax error: the quote opened here is never closed"],
+    # The quote runs on to the next one in the file; the error names where it opened.
+    "unclosed-quote-mid-file.yaml": [
+        "7:13 QG002 YAML syntax error: the quote opened here is not closed on its line "
+        "(YAML read on to line 11)"
+    ],
+    "choice-indented-less.yaml": [
+        "11:6 QG002 YAML syntax error: this line is indented 5 spaces, the line above 6"
+    ],
+    "choice-indented-deeper.yaml": [
+        "9:6 QG022 1 choice: the list was read as one text, because a '- ' line below the first "
+        "is indented more than the first",
+        "12:13 QG020 answer 'Pulling troops back' is not one of the choices",
+    ],
     "multiple-documents.yaml": [
         "9:1 QG002 YAML syntax error: expected a single document in the stream, but found another document"
     ],
@@ -201,7 +214,9 @@ def test_every_error_code_is_triggered_by_some_corpus_file() -> None:
         articles = ARTICLES if name in NEEDS_REAL_ARTICLE else BAD
         found |= {d.code for d in load([BAD / name], articles).diagnostics}
     found |= {d.code for d in load([BAD / name for name in TOGETHER]).diagnostics}
-    assert sorted(set(CODES) - found - set(UNTRIGGERABLE)) == []
+    # QG2xx are what an export format cannot carry: tests/lms/test_codes.py triggers each.
+    bank_codes = {code for code in CODES if not code.startswith("QG2")}
+    assert sorted(bank_codes - found - set(UNTRIGGERABLE)) == []
     assert sorted(set(UNTRIGGERABLE) & found) == [], "an 'untriggerable' code is triggered"
 
 

@@ -263,7 +263,7 @@ def test_a_key_that_is_not_a_word(tmp_path: Path) -> None:
         ),
         (
             short_with("points: two"),
-            ("8:13 QG012 'points' should be a number, not text", "write a number such as 9000 or 2.5"),
+            ("8:13 QG012 'points' should be a number, not text", "write a number such as 1 or 2.5"),
         ),
         (
             short_with("points: '2'"),
@@ -276,7 +276,7 @@ def test_a_key_that_is_not_a_word(tmp_path: Path) -> None:
             short_with("points: true"),
             (
                 "8:13 QG012 'points' should be a number, not 'true' (true/false)",
-                "write a number such as 9000 or 2.5",
+                "write a number such as 1 or 2.5",
             ),
         ),
         (
@@ -549,7 +549,7 @@ NUMERIC = "id: q\ntype: numeric\nprompt: How many soldiers?\nanswer: 9000"
         ("tolerance: .inf", ("8:16 QG017 'tolerance' must be a finite number, not .inf", "")),
         (
             "tolerance: a hundred",
-            ("8:16 QG012 'tolerance' should be a number, not text", "write a number such as 9000 or 2.5"),
+            ("8:16 QG012 'tolerance' should be a number, not text", "write a number such as 0.5 or 2"),
         ),
         (
             "tolerance: '100'",

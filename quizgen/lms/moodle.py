@@ -1,0 +1,317 @@
+"""Moodle XML: every kind of question as its own Moodle question type.
+
+choice/multi -> multichoice (single true/false, grades from Moodle's grade list),
+truefalse, short -> shortanswer (every accepted answer), numeric -> numerical
+(tolerance, unit), cloze -> cloze (embedded answers), match -> matching, order ->
+ordering (core since Moodle 4.4, a plugin before), open -> essay (response lines,
+model answer for graders). One category per bank; `idnumber` is `<bank>/<id>`.
+
+Text is HTML, escaped before the bank's marks become tags, and written as XML text
+(ElementTree escapes it again for XML), so nothing from a bank is markup on Moodle.
+Answers Moodle compares with what a student types (shortanswer, matching choices,
+cloze answers) are plain text, with the characters Moodle would read as syntax escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html as std_html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from quizgen.bank.model import (
+    Bank,
+    Choice,
+    Cloze,
+    Match,
+    Multi,
+    Numeric,
+    Open,
+    Order,
+    Question,
+    Short,
+    TrueFalse,
+)
+from quizgen.bank.text import parse_cloze
+from quizgen.diagnostics import Diagnostic
+from quizgen.errors import QuizgenError
+from quizgen.lms import ExportOptions, Pair, left_out
+from quizgen.lms.feedback import general_feedback
+from quizgen.lms.text import clean, html, moodle_category, number, percent, question_ref, tags, text
+
+SUFFIX = ".xml"
+FORMAT = "moodle"
+
+# Moodle's grade list (question_bank::fraction_options_full) has 1/k for k = 1..10 and
+# no other fraction of that kind: a multi question whose correct (or wrong) choices
+# cannot share 100% in those steps cannot be imported as written.
+MAX_SHARE = 10
+IDNUMBER_LENGTH = 100  # the column in Moodle's question table
+PENALTY = "0.3333333"  # Moodle's default penalty for another try
+
+
+# -- limits (shared with GIFT, which Moodle imports too) --------------------------------------
+
+
+def check_moodle_limits(fmt: str, bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    """What Moodle itself refuses, whichever file format carries the question."""
+    if isinstance(q, Multi):
+        right = len(q.answers)
+        wrong = len(q.choices) - right
+        if right > MAX_SHARE or wrong > MAX_SHARE:
+            yield left_out(
+                "QG203",
+                fmt,
+                bank,
+                q,
+                "answer",
+                f"{right} correct and {wrong} wrong choices: "
+                f"Moodle's grade list has no 1/{max(right, wrong)}",
+                f"keep at most {MAX_SHARE} correct and {MAX_SHARE} wrong choices",
+            )
+    if isinstance(q, Match) and len(q.pairs) < 3:
+        yield left_out(
+            "QG204",
+            fmt,
+            bank,
+            q,
+            "pairs",
+            f"a matching question with {len(q.pairs)} pairs: Moodle needs at least 3 answers",
+            "add a third pair",
+        )
+
+
+def multi_fractions(q: Multi) -> dict[str, str]:
+    """Each choice's grade in percent: the correct ones share 100, the wrong ones share -100,
+    so that ticking every box scores nothing."""
+    right = len(q.answers)
+    wrong = len(q.choices) - right
+    return {
+        c: percent(1, right) if c in q.answers else "-" + percent(1, wrong) if wrong else "0"
+        for c in q.choices
+    }
+
+
+def check(bank: Bank, q: Question, options: ExportOptions) -> Iterator[Diagnostic]:
+    """What Moodle XML cannot carry: Moodle's own limits, and an idnumber over its length."""
+    yield from check_moodle_limits(FORMAT, bank, q)
+    ref = question_ref(bank, q)
+    if len(ref) > IDNUMBER_LENGTH:
+        yield left_out(
+            "QG206",
+            FORMAT,
+            bank,
+            q,
+            "id",
+            f"the idnumber '{ref}' ({len(ref)} characters; Moodle keeps {IDNUMBER_LENGTH})",
+            "shorten the question id or the bank id",
+        )
+
+
+# -- text --------------------------------------------------------------------------------------
+
+# In a cloze answer these are Moodle's syntax; a backslash makes them literal. `*` is the
+# shortanswer wildcard, literal as `\*` too.
+_CLOZE_SPECIAL = re.compile(r'([\\}#~/"*])')
+
+
+def cloze_answer(answer: str) -> str:
+    """A cloze answer: plain text, HTML-escaped (it sits in the question's HTML, where a
+    `<b>` would be a tag), with Moodle's embedded-answer specials escaped."""
+    return _CLOZE_SPECIAL.sub(r"\\\1", std_html.escape(text(answer), quote=False))
+
+
+def shortanswer(answer: str) -> str:
+    """A shortanswer answer: plain text, `*` (Moodle's wildcard) made literal."""
+    return text(answer).replace("*", "\\*")
+
+
+def no_gaps(html_text: str) -> str:
+    """HTML in which Moodle's cloze parser cannot find a `{1:SA:=...}` typed in a bank."""
+    return html_text.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def cloze_html(q: Cloze) -> str:
+    """The cloze text as Moodle embedded answers: `{1:SHORTANSWER:=answer}`, hint after it."""
+    deletions, _ = parse_cloze(q.text)
+    out, pos = [], 0
+    for d in deletions:
+        out.append(no_gaps(html(q.text[pos : d.start])))
+        out.append(f"{{1:SHORTANSWER:={cloze_answer(d.answer)}}}")
+        if d.hint:
+            out.append(f" ({no_gaps(html(d.hint))})")
+        pos = d.end
+    out.append(no_gaps(html(q.text[pos:])))
+    body = "".join(out)
+    return f"<p>{no_gaps(html(q.prompt))}</p><p>{body}</p>" if q.prompt.strip() else body
+
+
+# -- XML ---------------------------------------------------------------------------------------
+
+
+def _sub(parent: ET.Element, tag: str, value: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, attrs)
+    if value is not None:
+        el.text = value
+    return el
+
+
+def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = "html") -> ET.Element:
+    """`<tag format="html"><text>value</text></tag>`: Moodle's shape of every text field."""
+    el = _sub(parent, tag, **({"format": fmt} if fmt else {}))
+    _sub(el, "text", value)
+    return el
+
+
+def image_file(bank: Bank, q: Question) -> tuple[str, bytes] | None:
+    """The question's image: its file name and bytes (read once, here, at the edge)."""
+    if not q.image:
+        return None
+    path = bank.folder / q.image
+    try:
+        return PurePosixPath(q.image).name, path.read_bytes()
+    except OSError as exc:
+        raise QuizgenError(f"cannot read image {path}: {exc.strerror}") from exc
+
+
+def _question_text(parent: ET.Element, value: str, bank: Bank, q: Question) -> None:
+    image = image_file(bank, q)
+    if image is not None:
+        name, _data = image
+        value += f'<p><img src="@@PLUGINFILE@@/{quote(name)}" alt=""></p>'
+    el = _text(parent, "questiontext", value)
+    if image is not None:
+        f = _sub(el, "file", name=image[0], path="/", encoding="base64")
+        f.text = base64.b64encode(image[1]).decode("ascii")
+
+
+_TYPES = {
+    "choice": "multichoice",
+    "multi": "multichoice",
+    "truefalse": "truefalse",
+    "short": "shortanswer",
+    "numeric": "numerical",
+    "cloze": "cloze",
+    "match": "matching",
+    "order": "ordering",
+    "open": "essay",
+}
+
+
+def _combined_feedback(el: ET.Element) -> None:
+    for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
+        _text(el, tag, "")
+    _sub(el, "shownumcorrect")
+
+
+def _answer(el: ET.Element, fraction: str, value: str, fmt: str = "html") -> ET.Element:
+    a = _sub(el, "answer", fraction=fraction, format=fmt)
+    _sub(a, "text", value)
+    _text(a, "feedback", "")
+    return a
+
+
+def question_element(bank: Bank, q: Question) -> ET.Element:
+    """One `<question>` with every field Moodle's XML importer reads for its type."""
+    el = ET.Element("question", type=_TYPES[q.kind])
+    _text(el, "name", clean(q.id), fmt=None)
+    stem = cloze_html(q) if isinstance(q, Cloze) else html(q.prompt)
+    _question_text(el, stem, bank, q)
+    _text(el, "generalfeedback", general_feedback(bank, q))
+    _sub(el, "defaultgrade", number(q.points))
+    penalty = "1" if isinstance(q, TrueFalse) else "0" if isinstance(q, Open) else PENALTY
+    _sub(el, "penalty", penalty)
+    _sub(el, "hidden", "0")
+    _sub(el, "idnumber", clean(question_ref(bank, q)))
+    _body(el, q)
+    tag_list = _sub(el, "tags")
+    for t in tags(bank, q):
+        _text(tag_list, "tag", clean(t), fmt=None)
+    return el
+
+
+def _body(el: ET.Element, q: Question) -> None:
+    if isinstance(q, (Choice, Multi)):
+        _sub(el, "single", "true" if isinstance(q, Choice) else "false")
+        _sub(el, "shuffleanswers", "true" if q.shuffle else "false")
+        _sub(el, "answernumbering", "abc")
+        _sub(el, "showstandardinstruction", "1")
+        _combined_feedback(el)
+        grades = multi_fractions(q) if isinstance(q, Multi) else {}
+        for c in q.choices:
+            fraction = grades[c] if isinstance(q, Multi) else "100" if c == q.answer else "0"
+            _answer(el, fraction, html(c))
+    elif isinstance(q, TrueFalse):
+        _answer(el, "100" if q.answer else "0", "true", "moodle_auto_format")
+        _answer(el, "0" if q.answer else "100", "false", "moodle_auto_format")
+    elif isinstance(q, Short):
+        _sub(el, "usecase", "0")
+        for a in dict.fromkeys((q.answer, *q.accept)):
+            _answer(el, "100", shortanswer(a), "moodle_auto_format")
+    elif isinstance(q, Numeric):
+        exact = _answer(el, "100", number(q.answer), "moodle_auto_format")
+        _sub(exact, "tolerance", number(q.tolerance))
+        if q.unit:
+            units = _sub(el, "units")
+            unit = _sub(units, "unit")
+            _sub(unit, "multiplier", "1")
+            _sub(unit, "unit_name", text(q.unit))
+        # Units optional: "9000" and "9000 soldiers" both count; the unit is shown.
+        _sub(el, "unitgradingtype", "0")
+        _sub(el, "unitpenalty", "0.1000000")
+        _sub(el, "showunits", "3")
+        _sub(el, "unitsleft", "0")
+    elif isinstance(q, Match):
+        _sub(el, "shuffleanswers", "true")
+        _combined_feedback(el)
+        for left, right in q.pairs:
+            sub = _text(el, "subquestion", html(left))
+            ans = _sub(sub, "answer")
+            _sub(ans, "text", text(right))
+    elif isinstance(q, Order):
+        for tag, value in (
+            ("layouttype", "VERTICAL"),
+            ("selecttype", "ALL"),
+            ("selectcount", "0"),
+            ("gradingtype", "ABSOLUTE_POSITION"),
+            ("showgrading", "SHOW"),
+            ("numberingstyle", "none"),
+        ):
+            _sub(el, tag, value)
+        _combined_feedback(el)
+        for i, item in enumerate(q.items, start=1):
+            place = _sub(el, "answer", fraction=str(i), format="html")
+            _sub(place, "text", html(item))
+    elif isinstance(q, Open):
+        _sub(el, "responseformat", "editor")
+        _sub(el, "responserequired", "1")
+        _sub(el, "responsefieldlines", str(q.lines))
+        _sub(el, "attachments", "0")
+        _sub(el, "attachmentsrequired", "0")
+        _text(el, "graderinfo", f"<p>{html(q.answer)}</p>" if q.answer.strip() else "")
+        _text(el, "responsetemplate", "")
+
+
+def _category(bank: Bank) -> ET.Element:
+    el = ET.Element("question", type="category")
+    _text(el, "category", moodle_category(bank), fmt=None)
+    _text(el, "info", html(bank.title))
+    return el
+
+
+def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
+    """The Moodle XML file: a category per bank, then that bank's questions."""
+    root = ET.Element("quiz")
+    current: Bank | None = None
+    for bank, q in questions:
+        if bank is not current:
+            root.append(_category(bank))
+            current = bank
+        root.append(question_element(bank, q))
+    ET.indent(root)
+    # To a str first: ElementTree's byte writer resets its codec on every write (3x slower).
+    body: str = ET.tostring(root, encoding="unicode")
+    return ("<?xml version='1.0' encoding='UTF-8'?>\n" + body + "\n").encode("utf-8")

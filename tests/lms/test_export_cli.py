@@ -1,0 +1,84 @@
+"""`quizgen export`: what a user sees, what is written, and that it is the same every time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quizgen.cli import app
+from tests.conftest import GOOD
+from tests.lms.conftest import ALL_BANKS
+
+runner = CliRunner()
+SUFFIXES = {"moodle": ".xml", "gift": ".gift.txt", "qti": ".zip", "csv": ".csv"}
+
+
+@pytest.mark.parametrize("fmt", list(SUFFIXES))
+def test_two_exports_are_byte_identical(tmp_path: Path, fmt: str) -> None:
+    outs = []
+    for n in (1, 2):
+        out = tmp_path / f"{n}{SUFFIXES[fmt]}"
+        run = runner.invoke(app, ["export", fmt, *map(str, ALL_BANKS), "-o", str(out)])
+        assert run.exit_code == 0, run.output
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    assert len(outs[0]) > 500
+
+
+def test_what_is_left_out_is_reported_with_its_line(tmp_path: Path) -> None:
+    out = tmp_path / "quiz.gift.txt"
+    run = runner.invoke(app, ["export", "gift", str(GOOD / "all-types.yaml"), "-o", str(out)])
+    assert run.exit_code == 0
+    assert (
+        f"{GOOD / 'all-types.yaml'}:69:11: warning: GIFT cannot carry an ordering question "
+        "(GIFT has no syntax for one); question 'timeline' is left out [QG200]"
+    ) in run.output
+    assert "7 questions exported to gift, 2 questions left out (see above)" in run.output
+    assert out.exists()
+
+
+def test_strict_makes_it_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "quiz.zip"
+    run = runner.invoke(app, ["export", "qti", str(GOOD / "all-types.yaml"), "-o", str(out), "--strict"])
+    assert run.exit_code == 1
+    assert "69:11: error: Canvas QTI cannot carry an ordering question" in run.output
+    assert "nothing written" in run.output
+    assert not out.exists()
+
+
+def test_filters_and_sampling(tmp_path: Path) -> None:
+    out = tmp_path / "q.xml"
+    run = runner.invoke(
+        app, ["export", "moodle", str(GOOD / "all-types.yaml"), "-o", str(out), "--types", "order,open"]
+    )
+    assert run.exit_code == 0, run.output
+    data = out.read_text(encoding="utf-8")
+    assert data.count('<question type="ordering">') == 1 and data.count('<question type="essay">') == 1
+    run = runner.invoke(
+        app, ["export", "moodle", str(GOOD / "all-types.yaml"), "-o", str(out), "-n", "3", "--seed", "x"]
+    )
+    assert run.exit_code == 0
+    assert out.read_text(encoding="utf-8").count("<idnumber>") == 3
+    run = runner.invoke(app, ["export", "moodle", str(GOOD / "all-types.yaml"), "-o", str(out), "-n", "30"])
+    assert run.exit_code == 2
+    assert "--count 30, but only 9 questions match" in run.output
+
+
+def test_nothing_left_to_export_is_an_error(tmp_path: Path) -> None:
+    out = tmp_path / "cards.csv"
+    run = runner.invoke(
+        app, ["export", "csv", str(GOOD / "all-types.yaml"), "-o", str(out), "--types", "order"]
+    )
+    assert run.exit_code == 1
+    assert "every question was left out; nothing written" in run.output
+    assert not out.exists()
+
+
+def test_an_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
+    run = runner.invoke(
+        app, ["export", "blackboard", str(GOOD / "all-types.yaml"), "-o", str(tmp_path / "x")]
+    )
+    assert run.exit_code == 2
+    assert "blackboard" in run.output

@@ -1,0 +1,95 @@
+"""The tree shows the pipeline, and imports flow one way (docs/design.md, "What each part owns")."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "quizgen"
+WRITERS = ("quizgen.anki", "quizgen.paper", "quizgen.lms", "quizgen.grading")
+READER = ("quizgen.bank.read", "quizgen.bank.nodes", "quizgen.bank.slices", "quizgen.bank.check")
+HEAVY = ("genanki", "typst", "jinja2", "cv2", "lxml", "pypdfium2", "anki", "yaml")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    """Every module `path` imports, at the top or inside a function."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert not node.level, f"{path}: the package uses absolute imports only"
+            base = node.module or ""
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+MODULES = {module_name(p): imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def within(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def offending(importers: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(
+        f"{module} imports {name}"
+        for module, names in MODULES.items()
+        if within(module, importers)
+        for name in names
+        if within(name, forbidden)
+    )
+
+
+def test_every_stage_has_its_folder() -> None:
+    for stage in ("bank", "anki", "paper", "lms", "grading"):
+        assert (PACKAGE / stage / "__init__.py").is_file(), stage
+
+
+def test_bank_imports_no_writer_select_or_cli() -> None:
+    assert offending(("quizgen.bank",), (*WRITERS, "quizgen.select", "quizgen.cli", "quizgen.build")) == []
+
+
+def test_writers_never_import_the_reader_or_the_checker() -> None:
+    assert offending(WRITERS, READER) == []
+
+
+def test_writers_do_not_import_each_other_or_the_cli() -> None:
+    for writer in WRITERS:
+        others = tuple(w for w in WRITERS if w != writer)
+        assert offending((writer,), (*others, "quizgen.cli", "quizgen.build")) == [], writer
+
+
+def test_only_the_cli_imports_typer() -> None:
+    users = sorted(m for m, names in MODULES.items() if any(within(n, ("typer",)) for n in names))
+    assert users == ["quizgen.cli"]
+
+
+def test_the_layout_is_the_one_docs_design_shows() -> None:
+    design = (PACKAGE.parent / "docs" / "design.md").read_text(encoding="utf-8")
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "__init__.py" or path.name == "__main__.py":
+            continue
+        assert path.name in design, f"{path.relative_to(PACKAGE.parent)} is not in docs/design.md's tree"
+
+
+@pytest.mark.parametrize("command", [["--help"], ["check", "--help"], ["quiz", "--help"]])
+def test_help_imports_no_heavy_library(command: list[str]) -> None:
+    """`quizgen --help` stays fast: the CLI imports the heavy libraries only inside commands."""
+    code = (
+        "import sys\nfrom quizgen.cli import main\nsys.argv = ['quizgen', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "LOADED []"
