@@ -87,12 +87,15 @@ def _render_part(doc: Json, root: Path, part: str) -> bytes:
         return _compile(json.dumps(doc, ensure_ascii=False), root, part)
     done: list[PdfReader] = []
     pages = 0  # of the current printed part: each has its own page numbers
+    before = 0  # pages of the joined file so far: a double-sided part must start on an odd one
     for one in pieces:
         if one["versions"][0]["starts"] if one["versions"] else one["key_head"]:
             pages = 0
         one["first_page"] = pages + 1
+        one["page_offset"] = before
         reader = _read(_compile_piece(json.dumps(one, ensure_ascii=False), root, part))
         pages += len(reader.pages)
+        before += len(reader.pages)
         done.append(reader)
     return _join(done)
 

@@ -525,3 +525,15 @@ def test_a_bad_image_in_a_quiz_printed_in_pieces_is_blamed_on_its_question(
     quiz = build_quiz(select(load_ok(path).banks), QuizSettings(versions=2))
     with pytest.raises(RenderError, match=r"bank\.yaml:\d+:\d+: cannot print question 'the-map': "):
         pdf.render(quiz)
+
+
+def test_double_sided_parts_start_on_a_fresh_sheet_across_pieces(
+    all_types: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiz = build_quiz(select(load_ok(all_types).banks), QuizSettings(versions=2, seed="pieces", duplex=True))
+    monkeypatch.setattr(pdf, "PIECE_QUESTIONS", 4)
+    for data in pdf.render(quiz):
+        texts = page_texts(data)
+        firsts = [n for n, text in enumerate(texts, start=1) if re.search(r"· page 1\b", text)]
+        assert len(firsts) >= 2 and all(n % 2 == 1 for n in firsts), firsts  # never on the back of a sheet
+        assert len(texts) % 2 == 0
