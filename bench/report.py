@@ -95,6 +95,12 @@ def evaluate(measurements: list[Measurement]) -> list[Target]:
             peak = m.extra["peak_mb"]
             limit = f"< {BUILD_PEAK_MB_MAX:.0f} MB"
             targets.append(Target("build peak memory", m.size, limit, peak, peak < BUILD_PEAK_MB_MAX))
+        elif m.key == "grade":
+            rate = m.extra["sheets_per_minute"]
+            targets.append(Target("sheets read per minute", m.size, "> 200 (OMRChecker)", rate, rate > 200))
+        elif m.key == "grade-errors":
+            wrong = m.extra["confident_errors"]
+            targets.append(Target("confident bubble errors", m.size, "0", float(wrong), wrong == 0))
         elif m.key == "help":
             targets.append(
                 Target(
@@ -272,6 +278,28 @@ def table(measurements: list[Measurement], targets: list[Target]) -> str:
                 fmt_seconds(m.baseline_seconds),
                 fmt_ratio(m.ratio),
                 target_for("quizgen --help", None),
+            )
+        elif m.key == "grade":
+            add(
+                f"`quizgen grade`: {m.size} sheets, 200 dpi PDF "
+                f"({m.extra['sheets_per_minute']:.0f} a minute)",
+                m.size,
+                fmt_seconds(m.seconds),
+                "OMRChecker: 200 a minute",
+                "—",
+                target_for("sheets read per minute", m.size),
+            )
+        elif m.key == "grade-errors":
+            x = m.extra
+            add(
+                f"bubble reading, degraded pages: {x['confident_errors']} confident errors in "
+                f"{x['questions']} questions, {x['reviews']} for review, "
+                f"{x['clear_marks_read']}/{x['clear_marks']} clear marks read",
+                m.size,
+                fmt_seconds(m.seconds),
+                "—",
+                "—",
+                target_for("confident bubble errors", m.size),
             )
     header = ["measurement", "size", "time", "baseline", "ratio", "target", "ok"]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["--:"] * 4 + ["---", ":-:"]) + "|"]

@@ -46,6 +46,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import BankInfo, write_bank
+from bench.grading import measure_grade_errors, measure_grade_speed
 from bench.measure import (
     Measurement,
     measure_apkg,
@@ -73,6 +74,8 @@ RESULTS = HERE / "results"
 
 FULL_SIZES = (1_000, 10_000, 100_000)
 SMOKE_SIZES = (45, 90)
+GRADE_SHEETS = 60  # one class set and a half in one scanner PDF
+GRADE_PAGES = 48  # degraded pages: every degradation four times
 
 QUIZ_VERSIONS, QUIZ_COUNT = 30, 50
 SMOKE_QUIZ_VERSIONS, SMOKE_QUIZ_COUNT = 3, 10
@@ -131,6 +134,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         (SMOKE_QUIZ_VERSIONS, SMOKE_QUIZ_COUNT) if smoke else (QUIZ_VERSIONS, QUIZ_COUNT)
     )
     args.help_runs = 3 if smoke else HELP_RUNS
+    args.grade_sheets, args.grade_pages = (4, 3) if smoke else (GRADE_SHEETS, GRADE_PAGES)
     return args
 
 
@@ -185,6 +189,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         m = measure_help(args.help_runs)
         measurements.append(m)
         say(f"--help: {fmt_seconds(m.seconds)} vs python -c pass {fmt_seconds(m.baseline_seconds)}")
+        m = measure_grade_speed(work, args.grade_sheets, args.repeat)
+        measurements.append(m)
+        say(f"grade: {m.extra['sheets_per_minute']:.0f} sheets a minute")
+        m = measure_grade_errors(args.grade_pages)
+        measurements.append(m)
+        say(f"grade errors: {m.extra['confident_errors']} of {m.extra['questions']} questions")
     finally:
         if args.keep:
             say(f"kept {work}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizgen.bank.model import Bank
+from quizgen.clock import published_time
 from quizgen.output import OutputSet
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ def build(
     timestamp: float,
     paper: str = "a4",
     progress: Callable[[str, int, int], None] = lambda step, done, total: None,
+    pinned: bool = True,
     on_wait: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Write the deck and every bank's quiz and key into `out_dir` as one set; say what was written.
@@ -79,6 +81,8 @@ def build(
     Typst error in the last bank, a full disk) leaves the previous build as it was.
     `banks` must have passed the checks. `progress(step, done, total)` is told each step
     before it starts; `on_wait` is told once if another run holds `out_dir`.
+    `timestamp` is the mod time of new and edited notes; with `pinned` (SOURCE_DATE_EPOCH) it
+    dates every file, else each file is dated by its content (quizgen.clock).
     """
     from quizgen import anki
     from quizgen.paper import pdf
@@ -89,7 +93,9 @@ def build(
     with OutputSet(targets(files), inputs=inputs, on_wait=on_wait) as out:
         progress(f"Anki package {files.deck.name}", 0, total)
         lock_path = anki.lock_path_for(files.deck)
-        package, lock, deck = anki.render_deck(select(banks), timestamp=timestamp, lock_path=lock_path)
+        package, lock, deck = anki.render_deck(
+            select(banks), timestamp=timestamp, lock_path=lock_path, pinned=pinned
+        )
         out.add(files.deck, package)
         out.add(lock_path, lock)
         del package, lock  # on disk now; a big build should not hold every file in memory
@@ -100,9 +106,9 @@ def build(
             settings = QuizSettings(
                 title=bank.title, seed=BUILD_SEED, versions=BUILD_VERSIONS, shuffle=True, duplex=True
             )
-            for target, data in pdf.render_files(
-                build_quiz(select([bank]), settings), path, paper=paper
-            ).items():
+            date = int(timestamp) if pinned else published_time([bank])
+            quiz = build_quiz(select([bank]), settings)
+            for target, data in pdf.render_files(quiz, path, paper=paper, timestamp=date).items():
                 out.add(target, data)
         progress("writing the files", total - 1, total)
         written = out.commit()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from quizgen.anki import AnkiSummary
     from quizgen.bank.check import Checked
     from quizgen.build import BuildResult
+    from quizgen.clock import Clock
     from quizgen.diagnostics import Diagnostic
     from quizgen.select import Filter
 
@@ -84,19 +85,33 @@ class _Group(TyperGroup):
 
 
 class _Command(TyperCommand):
-    """A command whose help shows no programmer types: `PATHS...`, not `PATHS... <list[Path]>`."""
+    """A command whose help shows no programmer types: `PATHS...`, not `PATHS... <list[Path]>`,
+    and `-n N`, not `-n <int range>` (an option that names its own metavar keeps it)."""
 
     def get_help(self, ctx: click_core.Context) -> str:
-        return _TYPE_LABEL.sub(lambda m: " " * len(m.group(0)), super().get_help(ctx))
+        text = _TYPE_LABEL.sub(lambda m: " " * len(m.group(0)), super().get_help(ctx))
+        # Same width, so the help columns stay aligned.
+        return _PLAIN_TYPE.sub(lambda m: _PLAIN_WORDS[m.group(1)].ljust(len(m.group(0))), text)
 
 
 _TYPE_LABEL = re.compile(r" <[A-Za-z_]+\[[A-Za-z_]+\]>")
+_PLAIN_WORDS = {
+    "int range": "N",
+    "int": "N",
+    "float": "NUMBER",
+    "float range": "NUMBER",
+    "path": "PATH",
+    "str": "TEXT",
+    "text": "TEXT",
+}
+_PLAIN_TYPE = re.compile(r"<(" + "|".join(sorted(_PLAIN_WORDS, key=len, reverse=True)) + r")>")
 
 
 app = typer.Typer(
     name="quizgen",
     cls=_Group,
-    help="""Compile YAML question banks into Anki decks and printable quizzes with answer keys.
+    help="""Compile YAML question banks into Anki decks, printable quizzes with answer keys,
+answer sheets marked by scanning, and files Moodle and Canvas import.
 
 \b
 First step: check the banks in questions/ against their articles:
@@ -122,9 +137,52 @@ class OutputFormat(StrEnum):
     github = "github"
 
 
+def _say(text: str, *, err: bool = False, fg: str | None = None) -> None:
+    """Print a line for the user; everything quizgen prints goes through here.
+
+    Control characters are escaped (a bank's ESC or CR never reaches the terminal), colour
+    is used only on a terminal and not under NO_COLOR, and a stream that cannot be written
+    (a full disk, a closed pipe) is handled in `_stream_failed`, never a traceback.
+    """
+    import os
+
+    from quizgen.diagnostics import terminal_safe
+
+    text = terminal_safe(text, keep="\n")
+    try:
+        if fg is None or os.environ.get("NO_COLOR"):  # https://no-color.org: set and not empty
+            typer.echo(text, err=err)  # secho would still end the line with a colour reset
+        else:
+            typer.secho(text, err=err, fg=fg)
+    except OSError as exc:
+        _stream_failed(err, exc)
+
+
+def _stream_failed(err: bool, exc: OSError) -> None:
+    """Standard output is the result (diagnostics, a schema): losing it is an error, exit 1;
+    a reader who closed the pipe (`| head`) wanted no more, so that exit is quiet. Standard
+    error only carries news about the work, which goes on without it."""
+    import errno
+    import os
+
+    stream = sys.stderr if err else sys.stdout
+    try:  # later writes and the final flush at exit go nowhere instead of failing again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (tests capture output); nothing will flush it at exit
+    if err:
+        return
+    if exc.errno != errno.EPIPE:
+        reason = exc.strerror or str(exc)
+        _say(f"quizgen: error: cannot write to standard output: {reason}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(1)
+
+
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"quizgen {__version__}")
+        _say(f"quizgen {__version__}")
         raise typer.Exit()
 
 
@@ -135,7 +193,8 @@ def main_options(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
-    """Compile YAML question banks into Anki decks and printable quizzes with answer keys."""
+    """Compile YAML question banks into Anki decks, printable quizzes with answer keys,
+    answer sheets marked by scanning, and files Moodle and Canvas import."""
 
 
 Paths = Annotated[
@@ -157,8 +216,16 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.
 
 
 def _fail_usage(message: str) -> NoReturn:
-    typer.secho(f"quizgen: error: {message}", err=True, fg=typer.colors.RED)
+    _say(f"quizgen: error: {message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(2)
+
+
+def _require_text(option: str, value: str | None) -> None:
+    """Refuse an argument holding bytes that are not UTF-8: it cannot be printed or seeded."""
+    if value is not None and any("\ud800" <= ch <= "\udfff" for ch in value):
+        _fail_usage(
+            f"{option} is not valid UTF-8 text: '{value}'; set the terminal to UTF-8 (e.g. LANG=C.UTF-8)"
+        )
 
 
 def _require_folder(articles: Path | None) -> None:
@@ -183,11 +250,11 @@ def _print_diagnostics(checked: Checked, fmt: OutputFormat = OutputFormat.text) 
 
     if fmt is not OutputFormat.text:
         if checked.diagnostics or fmt is OutputFormat.json:
-            typer.echo(render(checked.diagnostics, fmt.value))
+            _say(render(checked.diagnostics, fmt.value))
         return
     for d in checked.diagnostics:
         color = typer.colors.RED if d.severity is Severity.ERROR else typer.colors.YELLOW
-        typer.secho(d.format_text(), fg=color, err=False)
+        _say(d.format_text(), fg=color)
 
 
 def _count(n: int, word: str) -> str:
@@ -214,10 +281,10 @@ def _load_or_exit(
     checked = load(_bank_files(paths), articles, strict=strict)
     _print_diagnostics(checked)
     if not checked.ok:
-        typer.secho(_summary(checked) + "; nothing written", err=True, fg=typer.colors.RED)
+        _say(_summary(checked) + "; nothing written", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)
     if not quiet and checked.diagnostics:
-        typer.echo(_summary(checked), err=True)
+        _say(_summary(checked), err=True)
     return checked
 
 
@@ -242,12 +309,19 @@ def check(
     Example: quizgen check questions/ --articles ../shared/articles --strict
     """
     from quizgen.bank.check import load
+    from quizgen.diagnostics import CODES
 
+    for code in ignore or ():
+        if code not in CODES:
+            from quizgen.bank.nodes import did_you_mean
+
+            hint = did_you_mean(code.upper(), CODES) or "see docs/diagnostics.md for the codes"
+            _fail_usage(f"--ignore: unknown code '{code}' ({hint})")
     _require_folder(articles)
     checked = load(_bank_files(paths), articles, strict=strict, ignore=ignore or ())
     _print_diagnostics(checked, output_format)
     if output_format is OutputFormat.text and not quiet:
-        typer.secho(_summary(checked), err=True, fg=None if checked.ok else typer.colors.RED)
+        _say(_summary(checked), err=True, fg=None if checked.ok else typer.colors.RED)
     raise typer.Exit(0 if checked.ok else 1)
 
 
@@ -261,7 +335,7 @@ def schema() -> None:
 
     from quizgen.bank.schema import bank_schema
 
-    typer.echo(json.dumps(bank_schema(), indent=2))
+    _say(json.dumps(bank_schema(), indent=2))
 
 
 Tags = Annotated[
@@ -300,24 +374,23 @@ def _filter(tags: list[str] | None, types: list[str] | None, difficulty: list[st
     return Filter(_split(tags), chosen_types, chosen_levels)
 
 
-def _timestamp() -> float:
-    """Now, or SOURCE_DATE_EPOCH when set, so builds can be reproduced byte for byte."""
+def _clock() -> Clock:
+    """The one place the environment and the clock are read (rules in quizgen.clock)."""
     import os
     import time
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return float(int(epoch))
-        except ValueError:
-            _fail_usage(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'")
-    return time.time()
+    from quizgen.clock import EpochError, clock
+
+    try:
+        return clock(os.environ.get("SOURCE_DATE_EPOCH"), time.time())
+    except EpochError as exc:
+        _fail_usage(str(exc))
 
 
 def _report_written(paths: list[Path], quiet: bool) -> None:
     if not quiet:
         for path in paths:
-            typer.echo(f"wrote {path}", err=True)
+            _say(f"wrote {path}", err=True)
 
 
 def _run_writer(action: Callable[[], T]) -> T:
@@ -332,14 +405,14 @@ def _run_writer(action: Callable[[], T]) -> T:
         return action()
     except QuizgenError as exc:
         for line in str(exc).splitlines():
-            typer.secho(f"quizgen: error: {line}", err=True, fg=typer.colors.RED)
+            _say(f"quizgen: error: {line}", err=True, fg=typer.colors.RED)
         raise typer.Exit(2 if isinstance(exc, TargetRefused) else 1) from None
 
 
 def _say_waiting(message: str) -> None:
     """Told once when another quizgen run holds the output folder (printed even with --quiet:
     a run that waits in silence looks hung)."""
-    typer.echo(message, err=True)
+    _say(message, err=True)
 
 
 def _write_set(
@@ -376,6 +449,7 @@ def anki(
     Example: quizgen anki questions/ -o decks/belarus.apkg --difficulty hard
     """
     flt = _filter(tags, types, difficulty)
+    now = _clock()
     checked = _load_or_exit(paths, articles, strict, quiet)
     from quizgen import anki as anki_writer
     from quizgen.build import package_name
@@ -387,14 +461,15 @@ def anki(
     out = output or Path("decks") / f"{package_name(checked.banks)}.apkg"
     if out.suffix.lower() != ".apkg":
         _fail_usage(f"--output must end in .apkg, not '{out.name}'")
-    now = _timestamp()
     summaries: list[anki_writer.AnkiSummary] = []
 
     lock = anki_writer.lock_path_for(out)
 
     def render() -> dict[Path, bytes]:
         # Under the folder's lock: the lock file read here is the one the package replaces.
-        package, lock_data, summary = anki_writer.render_deck(questions, timestamp=now, lock_path=lock)
+        package, lock_data, summary = anki_writer.render_deck(
+            questions, timestamp=now.now, lock_path=lock, pinned=now.pinned
+        )
         summaries.append(summary)
         return {out: package, lock: lock_data}
 
@@ -405,13 +480,13 @@ def anki(
 
 def _report_deck(summary: AnkiSummary, quiet: bool) -> None:
     if not quiet:
-        typer.echo(
+        _say(
             f"{_count(summary.notes, 'note')} ({_count(summary.cards, 'card')}) in "
             f"{_count(summary.decks, 'deck')}; {summary.changed} new or changed since the last build",
             err=True,
         )
     for name in summary.retyped:
-        typer.secho(
+        _say(
             f"warning: question {name} changed its type of note; Anki will not update the old note "
             "on import (give the question a new id, see docs/anki.md)",
             err=True,
@@ -503,6 +578,18 @@ def quiz(
             "--duplex", help="Pad each version and each part of the key to an even number of pages (PDF)."
         ),
     ] = False,
+    sheets: Annotated[
+        bool,
+        typer.Option(
+            "--sheets", help="Also write answer sheets to scan: <name>-sheets.pdf and <name>-layout.json."
+        ),
+    ] = False,
+    student_digits: Annotated[
+        int, typer.Option("--student-digits", min=1, max=12, help="Columns of the sheets' student number.")
+    ] = 6,
+    numeric_grids: Annotated[
+        bool, typer.Option("--numeric-grids", help="Numeric questions as digit grids on the sheets.")
+    ] = False,
     articles: Articles = None,
     strict: Strict = False,
     quiet: Quiet = False,
@@ -513,11 +600,14 @@ def quiz(
     """
     from quizgen.writers import format_for
 
+    for option, value in (("--seed", seed), ("--title", title), ("--instructions", instructions)):
+        _require_text(option, value)
     flt = _filter(tags, types, difficulty)
     fmt = output_format.value if output_format else (format_for(output) if output else None)
     if output is not None and fmt is None:
         _fail_usage(f"cannot tell the format of '{output.name}'; use --format pdf|html|md")
     fmt = fmt or "pdf"
+    now = _clock()
     checked = _load_or_exit(paths, articles, strict, quiet)
 
     from quizgen.select import QuizSettings, build_quiz, default_title, select
@@ -542,12 +632,28 @@ def quiz(
     writer = quiz_writer(fmt)
     out = output or Path(f"quiz{writer.SUFFIX}")
     made = build_quiz(pool, settings)
+    from quizgen.clock import published_time
+
     with_key = layout is not KeyLayout.none
+    date = now.stamp(published_time(made.banks))
     from quizgen.paper.document import key_path
 
     targets = [out, key_path(out)] if with_key else [out]
+    if sheets:
+        from quizgen.grading import sheet
+
+        options = sheet.SheetOptions(paper.value, student_digits, numeric_grids)
+        targets += list(sheet.sheet_paths(out))
     inputs = [path for bank in checked.banks for path in bank.files]
-    render = lambda: writer.render_files(made, out, paper=paper.value, key=with_key)  # noqa: E731
+
+    def render() -> dict[Path, bytes]:
+        files: dict[Path, bytes] = writer.render_files(
+            made, out, paper=paper.value, key=with_key, timestamp=date
+        )
+        if sheets:
+            files.update(sheet.render_files(made, out, options, timestamp=date))
+        return files
+
     _report_written(_run_writer(lambda: _write_set(targets, inputs, render)), quiet)
 
 
@@ -656,15 +762,24 @@ def build(
 
     Example: quizgen build questions/ --articles ../shared/articles
     """
+    now = _clock()
+    if out.exists() and not out.is_dir():
+        _fail_usage(f"--out: {out} is a file, not a folder")
     checked = _load_or_exit(paths, articles, strict, quiet)
     from quizgen.build import build as build_all
 
-    now = _timestamp()
     show = not quiet and sys.stderr.isatty()
 
     def run() -> BuildResult:
         if not show:
-            return build_all(checked.banks, out, timestamp=now, paper=paper.value, on_wait=_say_waiting)
+            return build_all(
+                checked.banks,
+                out,
+                timestamp=now.now,
+                paper=paper.value,
+                pinned=now.pinned,
+                on_wait=_say_waiting,
+            )
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
@@ -676,9 +791,10 @@ def build(
             return build_all(
                 checked.banks,
                 out,
-                timestamp=now,
+                timestamp=now.now,
                 paper=paper.value,
                 progress=progress,
+                pinned=now.pinned,
                 on_wait=bar.console.print,
             )
 
@@ -688,7 +804,104 @@ def build(
     if not quiet:
         questions = sum(len(b.questions) for b in checked.banks)
         summary = f"{_count(len(checked.banks), 'bank')}, {_count(questions, 'question')}"
-        typer.echo(f"built {summary} into {out}/", err=True)
+        _say(f"built {summary} into {out}/", err=True)
+
+
+class MultiRuleOption(StrEnum):
+    all_or_nothing = "all-or-nothing"
+    per_option = "per-option"
+
+
+@app.command(cls=_Command, short_help="Mark scanned answer sheets: scores, doubts to review, item analysis.")
+def grade(
+    scans: Annotated[
+        list[Path],
+        typer.Argument(metavar="SCANS", help="Scanned sheets: PDFs, images (PNG, JPEG), or folders of them."),
+    ],
+    layout: Annotated[
+        Path,
+        typer.Option(
+            "--layout", "-l", metavar="FILE", help="The <name>-layout.json written with the sheets."
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="The results table (CSV).")
+    ] = Path("results.csv"),
+    json_out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--json", metavar="FILE", help="Also write every sheet as read (JSON)."),
+    ] = None,
+    review: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--review",
+            metavar="FOLDER",
+            help="Folder for a PNG of each page with the marks read drawn on it.",
+        ),
+    ] = None,
+    report: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--report", metavar="FILE", help="Also write the item analysis (HTML)."),
+    ] = None,
+    multi: Annotated[
+        Optional[MultiRuleOption],  # noqa: UP045
+        typer.Option(
+            "--multi", help="Score select-all questions all-or-nothing or per option (default: the layout's)."
+        ),
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Read scanned answer sheets, score every version against its key, list what needs a look.
+
+    Exit status: 0 all read, 1 something needs review (listed) or cannot be read, 2 usage error.
+
+    Example: quizgen grade scans/ --layout monday-layout.json --review review/ --report report.html
+    """
+    import os
+
+    files, missing = _scan_files(scans)
+    if missing:
+        _fail_usage(f"no such file or folder: {', '.join(missing)}")
+    if not files:
+        _fail_usage("no scans (*.pdf, *.png, *.jpg) in " + ", ".join(map(str, scans)))
+    if report is not None and report.suffix.lower() not in (".html", ".htm"):
+        _fail_usage(f"--report must end in .html, not '{report.name}'")
+    from quizgen.grading import grade as grading
+
+    data = _run_writer(lambda: grading.load_layout(layout))
+    workers = min(os.cpu_count() or 1, 4)
+    graded = grading.grade(
+        files, data, multi=multi.value if multi else None, keep_images=review is not None, workers=workers
+    )
+    from quizgen.output import write_all
+
+    written = _run_writer(lambda: write_all(grading.outputs(graded, data, output, json_out, review, report)))
+    images = [p for p in written if review is not None and p.parent == review]
+    _report_written([p for p in written if p not in images], quiet)
+    if review is not None and not quiet:
+        typer.echo(f"wrote {_count(len(images), 'review image')} to {review}/", err=True)
+    for item in graded.reviews:
+        typer.secho(f"review: {_clean(item.text())}", fg=typer.colors.YELLOW)
+    sheets = graded.sheets
+    if not quiet:
+        pages = len(graded.scans)
+        typer.echo(
+            f"{_count(pages, 'page')} read into {_count(len(sheets), 'sheet')}; "
+            f"{_count(len(graded.reviews), 'item')} to review",
+            err=True,
+        )
+    raise typer.Exit(1 if graded.reviews else 0)
+
+
+def _scan_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    from quizgen.grading.grade import scan_files
+
+    return scan_files(paths)
+
+
+def _clean(text: str) -> str:
+    """Control characters (from a file name or a QR code) shown, not obeyed, by the terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ lists each one, and a test keeps that page and `CODES` in step).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -31,17 +32,26 @@ class Diagnostic:
     hint: str = ""
 
     def format_text(self) -> str:
-        """`path:line:col: error QG012 message` and, when there is one, an indented hint."""
-        head = f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {self.message} [{self.code}]"
-        return f"{head}\n    hint: {self.hint}" if self.hint else head
+        """`path:line:col: error QG012 message` and, when there is one, an indented hint.
+
+        Control characters from a bank (ESC, CR, ...) are shown escaped (`terminal_safe`),
+        so a bank cannot clear the screen or forge a line; a hint's own line breaks are
+        kept, indented under it.
+        """
+        where = f"{terminal_safe(self.path)}:{self.line}:{self.col}"
+        head = f"{where}: {self.severity.value}: {terminal_safe(self.message)} [{self.code}]"
+        if not self.hint:
+            return head
+        hint = "\n    ".join(terminal_safe(line) for line in self.hint.split("\n"))
+        return f"{head}\n    hint: {hint}"
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command, so problems show up on the pull request."""
         text = f"{self.message} ({self.hint})" if self.hint else self.message
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        text = terminal_safe(text, keep="\n").replace("%", "%25").replace("\n", "%0A")
         return (
-            f"::{self.severity.value} file={_github_property(self.path)},line={self.line},col={self.col},"
-            f"title={_github_property(self.code)}::{text}"
+            f"::{self.severity.value} file={_github_property(terminal_safe(self.path))},line={self.line},"
+            f"col={self.col},title={_github_property(self.code)}::{text}"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -49,6 +59,32 @@ class Diagnostic:
         data["severity"] = self.severity.value
         data["column"] = data.pop("col")
         return data
+
+
+# C0 and C1 control characters, DEL, the Unicode bidirectional controls (which reorder what
+# a terminal shows), line and paragraph separators, and lone surrogates (bytes of a file
+# name or argument that are not UTF-8, as Python keeps them).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escaped(m: re.Match[str]) -> str:
+    ch = m.group()
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    named = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1b": "\\e"}
+    if ch in named:
+        return named[ch]
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str, keep: str = "") -> str:
+    """`text` with every control character escaped (ESC as \\e, CR as \\r, NUL as \\x00,
+    U+202E as \\u202e), so that printing it to a terminal shows it and does nothing else.
+    Characters in `keep` are left as they are."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _escaped(m), text)
 
 
 def _github_property(value: str) -> str:
@@ -105,6 +141,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG050": (Severity.WARNING, "same prompt twice in a bank"),
     "QG051": (Severity.WARNING, "'all/none of the above' choice"),
     "QG052": (Severity.WARNING, "every choice is a correct answer"),
+    # what the outputs can carry (Anki's limits, bounded printing, nothing live)
+    "QG070": (Severity.ERROR, "deck nested deeper than Anki allows"),
+    "QG071": (Severity.ERROR, "tag has an empty part"),
+    "QG072": (Severity.WARNING, "names that Anki takes for one"),
+    "QG073": (Severity.WARNING, "deck is Anki's Default deck"),
+    "QG074": (Severity.ERROR, "control character in text"),
+    "QG075": (Severity.ERROR, "more writing lines than a page holds"),
+    "QG076": (Severity.ERROR, "text too long"),
+    "QG077": (Severity.WARNING, "source url is not a web link"),
     # what an export format cannot carry (the question is left out of that export)
     "QG200": (Severity.WARNING, "question type not carried by the export format"),
     "QG201": (Severity.WARNING, "image not carried by the export format"),
@@ -114,6 +159,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG205": (Severity.WARNING, "line break in a flashcard CSV"),
     "QG206": (Severity.WARNING, "id longer than Moodle's idnumber"),
 }
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text) if not text.isascii() else False
 
 
 def diagnostic(code: str, path: str, line: int, col: int, message: str, hint: str = "") -> Diagnostic:
@@ -138,7 +187,10 @@ def promote_warnings(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 def render(diagnostics: list[Diagnostic], fmt: str) -> str:
     """Format diagnostics as `text`, `json` or `github`."""
     if fmt == "json":
-        return json.dumps([d.as_json() for d in diagnostics], indent=2, ensure_ascii=False)
+        text = json.dumps([d.as_json() for d in diagnostics], indent=2, ensure_ascii=False)
+        # A lone surrogate (a file name that is not UTF-8) cannot be printed as UTF-8:
+        # JSON's \\udcXX escape says the same thing in ASCII.
+        return json.dumps([d.as_json() for d in diagnostics], indent=2) if _has_surrogate(text) else text
     if fmt == "github":
         return "\n".join(d.format_github() for d in diagnostics)
     return "\n".join(d.format_text() for d in diagnostics)

@@ -174,6 +174,14 @@ def _balanced_choices(q: Choice, used: list[int], rng: random.Random) -> tuple[s
     return tuple(others)
 
 
+def positions(items: Sequence[str]) -> dict[str, int]:
+    """Where each item first stands: `items.index` for all of them at once."""
+    at: dict[str, int] = {}
+    for i, item in enumerate(items):
+        at.setdefault(item, i)
+    return at
+
+
 def answer_key(q: Question, shown: Sequence[str]) -> str:
     """The compact answer of `q` as printed with `shown`: what the teacher's grid holds."""
     if isinstance(q, Choice):
@@ -193,10 +201,12 @@ def answer_key(q: Question, shown: Sequence[str]) -> str:
         deletions, _ = parse_cloze(q.text)
         return "; ".join(f"{d.number}. {plain(d.answer)}" for d in deletions)
     if isinstance(q, Match):
-        return ", ".join(f"{i + 1}\u2013{letter(shown.index(right))}" for i, (_, right) in enumerate(q.pairs))
+        at = positions(shown)  # a dict, not shown.index: linear in the number of pairs
+        return ", ".join(f"{i + 1}\u2013{letter(at[right])}" for i, (_, right) in enumerate(q.pairs))
     if isinstance(q, Order):
         # The numbers to write in the boxes, top to bottom.
-        return " ".join(str(q.items.index(item) + 1) for item in shown)
+        at = positions(q.items)
+        return " ".join(str(at[item] + 1) for item in shown)
     if isinstance(q, Open):
         return "see full key"
     raise TypeError(f"no key for {type(q).__name__}")  # pragma: no cover

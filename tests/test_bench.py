@@ -20,7 +20,7 @@ from quizgen.bank.model import QUESTION_KINDS
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "bench" / "run.py"
 
-MEASUREMENTS = {"read", "apkg", "import", "quiz", "help", "export", "build"}
+MEASUREMENTS = {"read", "apkg", "import", "quiz", "help", "export", "grade", "grade-errors", "build"}
 WITH_BASELINE = {"apkg", "import", "help", "export"}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,13 +46,24 @@ def test_version_and_module_entry_point() -> None:
     assert done.returncode == 0 and done.stdout == "quizgen 0.1.0\n"
 
 
+COMMANDS = ("check", "schema", "anki", "quiz", "export", "build", "grade")
+
+
 def test_help_lists_every_command_with_an_example() -> None:
     code, out = run("--help")
     assert code == 0
-    for command in ("check", "schema", "anki", "quiz", "build"):
-        assert command in out
+    listed = out[out.index("Commands:") :]
+    for command in COMMANDS:
+        summary = next(line for line in listed.splitlines() if line.split()[:1] == [command])
+        assert not summary.endswith("..."), summary  # a summary that skims is whole
         sub_code, sub_out = run(command, "--help")
         assert sub_code == 0 and "Example: quizgen" in sub_out
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_shows_no_programmer_types(command: str) -> None:
+    _, out = run(command, "--help")
+    assert not re.search(r"<(int|float|str|text|path)( range)?>|\[Path\]|<list", out), out
 
 
 def test_help_does_not_import_the_heavy_libraries() -> None:

@@ -27,7 +27,7 @@ from quizgen.bank.model import (
     TrueFalse,
     format_number,
 )
-from quizgen.bank.text import inner_quotes, parse_cloze, to_html, without_instruction
+from quizgen.bank.text import inner_quotes, parse_cloze, safe_link, to_html, without_instruction
 from quizgen.select import letter
 
 # Anki separates fields with \x1f inside one column; a bank can smuggle that character
@@ -43,16 +43,37 @@ def clean_fields(values: list[str]) -> list[str]:
     return [unicodedata.normalize("NFC", STRIPPED.sub("", v).replace(FIELD_SEPARATOR, " ")) for v in values]
 
 
+# Anki acts on some text in a rendered card: `[sound:x]` plays a file of the student's
+# media folder, `[latex]...[/latex]`, `[$]...[/$]` and `[$$]...[/$$]` are compiled as LaTeX,
+# and `\(...\)`, `\[...\]` are typeset by MathJax. Bank text is shown as written, so each
+# opening is broken: the `[` becomes the entity `&#91;` (Anki matches the field's HTML, where
+# `&#91;sound:` is no tag; the browser shows `[`), and a backslash before a bracket gets
+# a WORD JOINER (U+2060, invisible) after it, since MathJax reads the decoded text of the
+# page, where an entity would be a backslash again.
+_ANKI_MARKUP = re.compile(r"\[(?=sound:|/?latex\]|/?\$\$?\])|(?<=\\)(?=[()\[\]])", re.I)
+WORD_JOINER = "\u2060"
+
+
+def neutralise(field_html: str) -> str:
+    """A field's HTML with Anki's sound, LaTeX and MathJax markup made inert (see above)."""
+    if "[" not in field_html and "\\" not in field_html:
+        return field_html
+    return _ANKI_MARKUP.sub(lambda m: "&#91;" if m.group() == "[" else WORD_JOINER, field_html)
+
+
 def _html(text: str) -> str:
-    """`quizgen.bank.text.to_html`, with a fast path for text without marks (most text).
+    """`quizgen.bank.text.to_html`, made inert for Anki (`neutralise`), with a fast path for
+    text without marks (most text).
 
     Without `*`, `` ` `` or a backslash, to_html's result is the escaped text with <br>
     for newlines; skipping its parser matters at 100,000 questions.
     """
     if "*" in text or "`" in text or "\\" in text:
-        return to_html(text)
+        return neutralise(to_html(text))
     if "&" in text or "<" in text or ">" in text:
         text = html.escape(text, quote=False)
+    if "[" in text:
+        text = neutralise(text)
     return text.replace("\n", "<br>") if "\n" in text else text
 
 
@@ -90,19 +111,13 @@ def source_html(source: Source | None) -> str:
     if source is None or not source.title:
         return ""
     title = f"<cite>{_html(source.title)}</cite>"
-    url = web_url(source)
-    if url:
-        title = f'<a href="{html.escape(url, quote=True)}">{title}</a>'
+    # Only web links (safe_link): a javascript: or file: URL from a bank is never clickable.
+    url = safe_link(source.url)
+    if url is not None:
+        title = f'<a href="{neutralise(html.escape(url, quote=True))}">{title}</a>'
     if source.published:
         title += f", as of {_html(_as_of(source.published))}"
     return title
-
-
-def web_url(source: Source | None) -> str:
-    """The source's URL when it is a web link; a javascript: or file: URL from a bank must
-    never become clickable."""
-    url = source.url.strip() if source else ""
-    return url if url.lower().startswith(("https://", "http://")) else ""
 
 
 def deck_description(bank: Bank) -> str:
@@ -114,9 +129,9 @@ def deck_description(bank: Bank) -> str:
     if source.published:
         said += f", as of {_html(_as_of(source.published))}"
     said += "."
-    url = web_url(source)
-    if url:
-        said += f' <a href="{html.escape(url, quote=True)}">Read the article</a>.'
+    url = safe_link(source.url)
+    if url is not None:
+        said += f' <a href="{neutralise(html.escape(url, quote=True))}">Read the article</a>.'
     return said
 
 
@@ -139,6 +154,9 @@ def _keyed_list(keys: Sequence[str], texts: Sequence[str], marks: Sequence[str] 
     return '<ol class="qg-list">' + "".join(items) + "</ol>"
 
 
+_BIG_NUMBER_ITEMS = 64
+
+
 def _permutation(n: int, seed: str, derange: bool) -> list[int]:
     """A shuffled range(n) fixed by `seed` (the GUID), so it is the same on every build.
 
@@ -147,11 +165,20 @@ def _permutation(n: int, seed: str, derange: bool) -> list[int]:
     `random.Random`. With `derange`, never the original order, which would give the
     answer away.
     """
-    x = int.from_bytes(hashlib.shake_128(seed.encode()).digest(2 * n + 8), "big")
     order = list(range(n))
-    for i in range(n - 1, 0, -1):
-        x, j = divmod(x, i + 1)
-        order[i], order[j] = order[j], order[i]
+    if n <= _BIG_NUMBER_ITEMS:
+        x = int.from_bytes(hashlib.shake_128(seed.encode()).digest(2 * n + 8), "big")
+        for i in range(n - 1, 0, -1):
+            x, j = divmod(x, i + 1)
+            order[i], order[j] = order[j], order[i]
+    else:
+        # Dividing one big number costs time in its size at each step: quadratic in n. Longer
+        # lists take 8 bytes of the hash per item instead (the bias of `% (i + 1)` is below
+        # 2**-40). Lists up to the limit keep the order they were released with.
+        stream = hashlib.shake_128(seed.encode()).digest(8 * n)
+        for i in range(n - 1, 0, -1):
+            j = int.from_bytes(stream[8 * i : 8 * i + 8], "big") % (i + 1)
+            order[i], order[j] = order[j], order[i]
     if derange and n > 1 and order == sorted(order):
         order = order[1:] + order[:1]
     return order

@@ -16,6 +16,9 @@ from typing import Any
 from quizgen.errors import QuizgenError
 
 LOCK_FORMAT = 1
+# The newest mod time a lock may hold: Anki keeps a note's mod time in 32 bits (the end of
+# quizgen.clock's range); a larger value crashes SQLite or makes Anki refuse the package.
+MAX_MOD = 2**32 - 1
 
 # One entry per note GUID (and per note type id), as JSON:
 #   {"q": "<bank>/<question>", "type": <note type id>, "hash": "<content hash>", "mod": <seconds>}
@@ -53,15 +56,23 @@ def read_lock(path: Path) -> Lock:
                     and type(e["type"]) is int
                     and type(e["hash"]) is str
                     and type(e["mod"]) is int
-                    and e["mod"] >= 0
+                    and 0 <= e["mod"] <= MAX_MOD
                 ):
                     raise ValueError(f"bad entry for {key!r}")
+    except RecursionError:
+        raise QuizgenError(_damaged(path, "nested too deeply")) from None
+    except MemoryError:
+        raise QuizgenError(_damaged(path, "too large to read")) from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise QuizgenError(
-            f"{path} is not a quizgen Anki lock file ({exc}); restore it from version control, "
-            "or delete it to start over (every note then counts as changed once)"
-        ) from exc
+        raise QuizgenError(_damaged(path, str(exc))) from exc
     return lock
+
+
+def _damaged(path: Path, why: str) -> str:
+    return (
+        f"{path} is not a quizgen Anki lock file ({why}); restore it from version control, "
+        "or delete it to start over (every note then counts as changed once)"
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -54,6 +54,7 @@ from quizgen.anki.fields import (
 from quizgen.anki.lock import Lock, content_hash, lock_json, lock_path_for, next_mod, read_lock
 from quizgen.anki.notes import NOTE_TYPES, NoteType, card_templates, stylesheet
 from quizgen.bank.model import Bank, Question
+from quizgen.clock import EARLIEST, LATEST
 from quizgen.errors import QuizgenError
 from quizgen.output import OutputSet
 
@@ -160,17 +161,23 @@ def write_deck(
     *,
     timestamp: float,
     lock_path: Path | None = None,
+    pinned: bool = True,
 ) -> AnkiSummary:
     """Write `questions` (in this order) as one Anki package at `out`, and update its lock file.
 
     Every bank becomes the deck its `deck_name` names. `timestamp` is "now" (the CLI passes
-    SOURCE_DATE_EPOCH when set): it is the mod time of new and edited notes and seeds the
-    ids. The package and the lock file (default `lock_path_for(out)`) are one set: both are
-    written or neither, and the lock is read under the same advisory lock (quizgen.output).
+    SOURCE_DATE_EPOCH when set): it is the mod time of new and edited notes. With `pinned`,
+    it is also the package's own time (zip dates, collection, the ids counted up from it);
+    without, the package takes the newest mod time in the lock after this build, so an
+    unchanged deck rebuilt later gives the same bytes (quizgen.clock). The package and the
+    lock file (default `lock_path_for(out)`) are one set: both are written or neither, and
+    the lock is read under the same advisory lock (quizgen.output).
     """
     lock_path = lock_path if lock_path is not None else lock_path_for(out)
     with OutputSet([out, lock_path]) as files:
-        package, lock, summary = render_deck(questions, timestamp=timestamp, lock_path=lock_path)
+        package, lock, summary = render_deck(
+            questions, timestamp=timestamp, lock_path=lock_path, pinned=pinned
+        )
         files.add(out, package)
         files.add(lock_path, lock)
         files.commit()
@@ -178,7 +185,7 @@ def write_deck(
 
 
 def render_deck(
-    questions: Sequence[tuple[Bank, Question]], *, timestamp: float, lock_path: Path
+    questions: Sequence[tuple[Bank, Question]], *, timestamp: float, lock_path: Path, pinned: bool = True
 ) -> tuple[bytes, bytes, AnkiSummary]:
     """The package's bytes, the updated lock file's bytes, and what they hold.
 
@@ -186,7 +193,7 @@ def render_deck(
     this and the writing, so that no other run changes the lock file in between.
     """
     with _gc_paused():
-        return _render_deck(questions, timestamp, read_lock(lock_path))
+        return _render_deck(questions, timestamp, read_lock(lock_path), pinned)
 
 
 @contextmanager
@@ -204,9 +211,11 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _render_deck(
-    questions: Sequence[tuple[Bank, Question]], timestamp: float, lock: Lock
+    questions: Sequence[tuple[Bank, Question]], timestamp: float, lock: Lock, pinned: bool
 ) -> tuple[bytes, bytes, AnkiSummary]:
     now = int(timestamp)
+    if not EARLIEST <= now <= LATEST:
+        raise ValueError(f"timestamp {now} is outside {EARLIEST}..{LATEST} (see quizgen.clock)")
 
     models: dict[int, _Model] = {}
     for nt in NOTE_TYPES:
@@ -224,9 +233,11 @@ def _render_deck(
             mod=mod,
         )
 
-    # Note and card ids count up from the timestamp in ms, as genanki numbers them. Anki
+    # Note and card ids count up from the package's time in ms, as genanki numbers them
+    # (Anki shows a note's id as the date it was added). That time is known only once every
+    # note's mod time is, so the rows hold offsets and the insert adds the base. Anki
     # matches notes by GUID, so ids only need to be unique within the package.
-    ids = itertools.count(int(timestamp * 1000))
+    ids = itertools.count()
     note_rows: list[tuple[Any, ...]] = []
     card_rows: list[tuple[Any, ...]] = []
     media = _Media()
@@ -282,7 +293,12 @@ def _render_deck(
 
     # Notes absent from this build (filtered out, or deleted from the bank) stay in the
     # lock: if one comes back, its mod time must still beat what students hold.
-    package = _package(list(decks.values()), note_rows, card_rows, media.files, timestamp)
+    package_time = (
+        now
+        if pinned
+        else max(e["mod"] for e in itertools.chain(lock.notes.values(), lock.notetypes.values()))
+    )
+    package = _package(list(decks.values()), note_rows, card_rows, media.files, package_time)
     return (
         package,
         lock_json(lock),
@@ -352,8 +368,11 @@ def _package(
         ).fetchall()
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
-        cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
+        base = int(timestamp) * 1000  # an int we made: safe in the statement
+        cursor.executemany(f"INSERT INTO notes VALUES({base}+?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+        cursor.executemany(
+            f"INSERT INTO cards VALUES({base}+?,{base}+?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows
+        )
         for _, sql in indexes:
             cursor.execute(sql)
         conn.commit()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from quizgen.bank.model import (
@@ -20,6 +21,7 @@ from quizgen.bank.model import (
     Bank,
     Choice,
     Cloze,
+    Located,
     Match,
     Multi,
     Numeric,
@@ -29,7 +31,7 @@ from quizgen.bank.model import (
 )
 from quizgen.bank.nodes import did_you_mean
 from quizgen.bank.read import find_bank_files, read_banks
-from quizgen.bank.text import normalize_quote, parse_cloze
+from quizgen.bank.text import normalize_quote, parse_cloze, safe_link
 from quizgen.diagnostics import Diagnostic, diagnostic, has_errors, promote_warnings
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -63,7 +65,7 @@ def question_check(
     return register
 
 
-def _at(code: str, bank: Bank, where: Question | Bank, key: str, message: str, hint: str = "") -> Diagnostic:
+def _at(code: str, bank: Bank, where: Located, key: str, message: str, hint: str = "") -> Diagnostic:
     pos = where.pos(key)
     return diagnostic(code, str(bank.path), pos.line, pos.col, message, hint)
 
@@ -333,9 +335,11 @@ def check_order(bank: Bank, q: Question) -> Iterator[Diagnostic]:
         )
     counts = Counter(q.items)
     reported: set[str] = set()
+    first: dict[str, int] = {}
     for i, item in enumerate(q.items):
+        first.setdefault(item, i)
         # Reported once, at its first repeat.
-        if counts[item] > 1 and item not in reported and q.items.index(item) != i:
+        if counts[item] > 1 and item not in reported and first[item] != i:
             reported.add(item)
             times = "twice" if counts[item] == 2 else f"{counts[item]} times"
             yield _at("QG029", bank, q, f"items.{i}", f"item '{item}' appears {times}")
@@ -346,6 +350,76 @@ def check_lines(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Open)
     if q.lines < 0:
         yield _at("QG017", bank, q, "lines", f"lines cannot be negative ({q.lines})")
+    elif q.lines > MAX_LINES:
+        yield _at(
+            "QG075",
+            bank,
+            q,
+            "lines",
+            f"lines: {q.lines:,} is more than the {MAX_LINES} a printed question can have",
+            f"write at most lines: {MAX_LINES} (about two pages)",
+        )
+
+
+# -- what the outputs can carry --------------------------------------------------------------
+# Limits that keep every writer fast and bounded (docs/format.md, "Limits"): a longer text
+# or more writing lines is surely a mistake, and would cost gigabytes to print.
+MAX_LINES = 100
+MAX_TEXT = 10_000  # characters in one text (a prompt, a choice, a quote...)
+MAX_DECK_LEVELS = 11  # Anki refuses a whole package with a deck nested 12 deep
+# Control characters other than tab and newline: invisible, and each writer treats them
+# differently (Anki drops them, Markdown shows `*\0*` as stars, a terminal obeys them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_YAML_KEY = {"answers": "answer"}
+# Not text, or file names with checks of their own (QG031/QG032, QG041).
+_NOT_TEXT = frozenset(
+    {"where", "broken", "id", "difficulty", "shuffle", "unsound", "path", "questions", "image", "file"}
+)
+
+
+def _texts(obj: Located) -> Iterator[tuple[str, str]]:
+    """Every text of a question or bank header, with the `where` key it was written at."""
+    for f in fields(obj):
+        if f.name in _NOT_TEXT:
+            continue
+        key = _YAML_KEY.get(f.name, f.name)
+        value = getattr(obj, f.name)
+        if isinstance(value, str):
+            yield key, value
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if isinstance(item, str):
+                    yield f"{key}.{i}", item
+                elif isinstance(item, tuple):
+                    yield from ((f"{key}.{i}", side) for side in item if isinstance(side, str))
+
+
+def _text_limits(bank: Bank, where: Located, texts: Iterable[tuple[str, str]]) -> Iterator[Diagnostic]:
+    for key, text in texts:
+        if len(text) > MAX_TEXT:
+            yield _at(
+                "QG076",
+                bank,
+                where,
+                key,
+                f"'{key.partition('.')[0]}' is {len(text):,} characters long; a text can have {MAX_TEXT:,}",
+                "shorten it: a question is read in a minute, a quote is a sentence or two",
+            )
+        control = _CONTROL.search(text)
+        if control:
+            yield _at(
+                "QG074",
+                bank,
+                where,
+                key,
+                f"'{key.partition('.')[0]}' holds the control character \\x{ord(control.group()):02x}",
+                "delete it: it is invisible, and each output shows it differently or drops it",
+            )
+
+
+@question_check(reads=())
+def check_question_texts(bank: Bank, q: Question) -> Iterator[Diagnostic]:
+    yield from _text_limits(bank, q, _texts(q))
 
 
 # -- banks -----------------------------------------------------------------------------------
@@ -353,6 +427,15 @@ def check_lines(bank: Bank, q: Question) -> Iterator[Diagnostic]:
 
 def _tags(bank: Bank, where: Question | Bank, tags: Iterable[str]) -> Iterator[Diagnostic]:
     for i, tag in enumerate(tags):
+        if any(not part for part in tag.split("::")):
+            yield _at(
+                "QG071",
+                bank,
+                where,
+                f"tags.{i}",
+                f"tag '{tag}' has an empty part",
+                "Anki would name the empty part 'blank'; write parent::child with text on both sides",
+            )
         if any(c.isspace() for c in tag):
             yield _at(
                 "QG018",
@@ -367,17 +450,60 @@ def _tags(bank: Bank, where: Question | Bank, tags: Iterable[str]) -> Iterator[D
 def check_bank_header(bank: Bank) -> Iterator[Diagnostic]:
     if "id" not in bank.broken and not SLUG.fullmatch(bank.id):
         yield _at("QG015", bank, bank, "bank", f"bank id '{bank.id}' is not a slug", _SLUG_HINT)
-    if bank.deck and any(not part.strip() for part in bank.deck.split("::")):
+    yield from _deck_name(bank)
+    if "tags" not in bank.broken:
+        yield from _tags(bank, bank, bank.tags)
+    yield from _text_limits(bank, bank, _texts(bank))
+    if bank.source is not None:
+        yield from _text_limits(bank, bank.source, _texts(bank.source))
+        url = bank.source.url
+        if url and safe_link(url) is None:
+            yield _at(
+                "QG077",
+                bank,
+                bank.source,
+                "url",
+                f"source url '{url}' is not a web link (http:// or https://); it is left out of every output",
+                "give the address where the article can be read, e.g. https://www.bbc.co.uk/news/...",
+            )
+
+
+def _deck_name(bank: Bank) -> Iterator[Diagnostic]:
+    """The deck Anki will make: the bank's `deck`, else `Quizgen::<title>`."""
+    if "deck" in bank.broken or ("title" in bank.broken and not bank.deck):
+        return
+    key, name = ("deck", bank.deck) if bank.deck else ("title", bank.deck_name)
+    what = f"deck name '{name}'" if bank.deck else f"the deck made from the title, '{name}',"
+    parts = name.split("::")
+    if any(not part.strip() for part in parts):
+        hint = "write parent::child with text on both sides of '::'"
         yield _at(
             "QG019",
             bank,
             bank,
-            "deck",
-            f"deck name '{bank.deck}' has an empty part",
-            "write parent::child with text on both sides of '::'",
+            key,
+            f"{what} has an empty part",
+            hint if bank.deck else "add deck: <name>, or take the '::' out of the title",
         )
-    if "tags" not in bank.broken:
-        yield from _tags(bank, bank, bank.tags)
+    if len(parts) > MAX_DECK_LEVELS:
+        yield _at(
+            "QG070",
+            bank,
+            bank,
+            key,
+            f"{what} is {len(parts)} levels deep; "
+            f"Anki refuses a package with decks over {MAX_DECK_LEVELS} levels",
+            "use fewer '::'" if bank.deck else "add deck: <name> with fewer '::'",
+        )
+    if parts[0].strip().casefold() == "default":
+        yield _at(
+            "QG073",
+            bank,
+            bank,
+            key,
+            f"{what} is Anki's own 'Default' deck",
+            "Anki puts these cards among the student's own; choose another name",
+        )
 
 
 def check_unique_ids(bank: Bank) -> Iterator[Diagnostic]:
@@ -437,7 +563,45 @@ def check_unique_bank_ids(banks: list[Bank]) -> Iterator[Diagnostic]:
             first[bank.id] = bank
 
 
-CORPUS_CHECKS.append(check_unique_bank_ids)
+def _folded(name: str) -> str:
+    """What Anki compares names by: case and Unicode form ignored."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def _how_differs(a: str, b: str) -> str:
+    if unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b):
+        return "Unicode form (one has letters written with combining accents)"
+    return "case"
+
+
+def check_names_anki_merges(banks: list[Bank]) -> Iterator[Diagnostic]:
+    """Tags, and decks (at every level), that differ only in case or Unicode form: Anki keeps
+    one spelling for all of them (or renames a deck), so they must be written one way."""
+    first: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, folded) -> (as written, where)
+    for bank in banks:
+        places: list[tuple[str, str, Question | Bank, str]] = []
+        if "deck" not in bank.broken and "title" not in bank.broken:
+            parts = bank.deck_name.split("::")
+            key = "deck" if bank.deck else "title"
+            places += [("deck", "::".join(parts[: n + 1]), bank, key) for n in range(len(parts))]
+        tagged: list[Question | Bank] = [bank, *bank.questions]
+        places += [
+            ("tag", t, w, f"tags.{i}") for w in tagged if "tags" not in w.broken for i, t in enumerate(w.tags)
+        ]
+        for kind, name, where, key in places:
+            written = first.setdefault((kind, _folded(name)), (name, f"{bank.path}:{where.pos(key).line}"))
+            if written[0] != name:
+                yield _at(
+                    "QG072",
+                    bank,
+                    where,
+                    key,
+                    f"{kind} '{name}' differs from '{written[0]}' only in {_how_differs(name, written[0])}",
+                    f"Anki keeps one spelling for both; write '{written[0]}' as at {written[1]}",
+                )
+
+
+CORPUS_CHECKS.extend([check_unique_bank_ids, check_names_anki_merges])
 
 
 # -- provenance ------------------------------------------------------------------------------

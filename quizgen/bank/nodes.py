@@ -27,6 +27,7 @@ _TAG = "tag:yaml.org,2002:"
 _NULL, _BOOL, _INT, _FLOAT = _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"
 _TEXT_TAGS = frozenset({_TAG + "str", _BOOL, _INT, _FLOAT, _TAG + "timestamp"})
 _TRUE = frozenset({"true", "yes", "on"})
+_FALSE = frozenset({"false", "no", "off"})
 
 _FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
     kind: {f.name: f for f in question_fields(kind)} for kind in QUESTION_KINDS
@@ -106,6 +107,8 @@ class BankReader:
         self.unsound: list[Question] = []
         # Ids of list and mapping nodes already walked: seeing one again means an alias.
         self._seen: set[int] = set()
+        # True once a node was met again: the reader must then report the alias (QG005).
+        self.reused = False
 
     # -- reporting -----------------------------------------------------------------------
     def report(self, code: str, node_or_pos: yaml.Node | Pos, message: str, hint: str = "") -> None:
@@ -124,6 +127,7 @@ class BankReader:
         if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             return True
         if id(node) in self._seen:
+            self.reused = True
             return False
         self._seen.add(id(node))
         return True
@@ -188,12 +192,22 @@ class BankReader:
                 raise _Bad
             return int(value)
         if kind is ValueKind.BOOL:
-            if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
+            # A `!!bool` tag can be put on any text (`!!bool maybe`): only YAML's spellings count.
+            if (
+                isinstance(node, yaml.ScalarNode)
+                and node.tag == _BOOL
+                and node.value.lower() in _TRUE | _FALSE
+            ):
                 return node.value.lower() in _TRUE
+            shown = (
+                f"'{node.value}'"
+                if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL
+                else _describe(node)
+            )
             self.report(
                 "QG012",
                 node,
-                f"'{f.name}' should be true or false, not {_describe(node)}",
+                f"'{f.name}' should be true or false, not {shown}",
                 "write true or false without quotes",
             )
             raise _Bad
@@ -309,6 +323,15 @@ class BankReader:
         try:
             value: float = int(raw, 0) if node.tag == _INT else float(raw)
         except ValueError:
+            if raw.lstrip("+-").lower() not in (".inf", ".nan", "inf", "nan"):
+                # A tag put on text (`!!float abc`): not a number at all, whatever its size.
+                self.report(
+                    "QG012",
+                    node,
+                    f"'{name}' should be a number, not '{node.value}'",
+                    f"remove the tag '{_shown_tag(node.tag)}' and write a number such as 9000 or 2.5",
+                )
+                raise _Bad from None
             value = float("nan")  # .inf, .nan
         return self.finite(name, node, value)
 
@@ -544,3 +567,43 @@ def _missing_hint(f: FieldSpec) -> str:
         ValueKind.QUESTIONS: f"{f.name}:\n      - id: first-question",
     }
     return f"add {examples[f.kind]}  ({f.doc})" if f.doc else f"add {examples[f.kind]}"
+
+
+# An anchor can follow a space, a flow indicator or the ':' of a flow key (`"choices":&c`).
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:])&[^\s\[\]{},]", re.M)
+
+
+def alias_problems(shown: str, text: str, reused: bool, line_offset: int = 0) -> list[Diagnostic]:
+    """QG005 at the first alias of each list or mapping that is used again through an alias.
+
+    Composed nodes do not say where an alias was written (it is the anchored node itself),
+    so the parser's events are scanned for the aliases: always when the reader met a node
+    twice (`reused`), else only when the text may hold an anchor at all. `line_offset`
+    counts the lines before `text` in its file.
+    """
+    if not reused and ("&" not in text or _ANCHOR.search(text) is None):
+        return []
+    anchored: set[str] = set()
+    found: list[Diagnostic] = []
+    for event in yaml.parse(text, Loader=LOADER):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)) and event.anchor:
+            anchored.add(event.anchor)
+        elif isinstance(event, yaml.AliasEvent) and event.anchor in anchored:
+            anchored.discard(event.anchor)  # one report per reused value
+            line, col = (
+                (event.start_mark.line + 1 + line_offset, event.start_mark.column + 1)
+                if event.start_mark
+                else (1 + line_offset, 1)
+            )
+            found.append(
+                diagnostic(
+                    "QG005",
+                    shown,
+                    line,
+                    col,
+                    "this list or mapping is reused through a YAML alias (*name); "
+                    "quizgen does not expand aliases",
+                    f"write the value of '&{event.anchor}' out in full where it is used",
+                )
+            )
+    return found

@@ -20,7 +20,7 @@ import yaml
 
 from quizgen.bank import slices
 from quizgen.bank.model import Bank
-from quizgen.bank.nodes import LOADER, BankReader
+from quizgen.bank.nodes import LOADER, BankReader, alias_problems
 from quizgen.diagnostics import Diagnostic, diagnostic
 
 
@@ -33,13 +33,25 @@ def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     missing: list[str] = []
     for path in paths:
         if path.is_dir():
-            found = [p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+            # Any case of the suffix (`Bank.YAML`), as when a file is named directly.
+            found = [p for p in path.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file()]
             files.extend(sorted(found))
         elif path.is_file():
             files.append(path)
         else:
             missing.append(str(path))
-    return list(dict.fromkeys(files)), missing
+    # One file named twice (`x.yaml` and `./x.yaml`, or a relative and an absolute path) is read once.
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(_resolved(file), file)
+    return list(unique.values()), missing
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: keep the name as given
+        return path
 
 
 def read_bank(path: Path, data: bytes | None = None) -> tuple[Bank | None, list[Diagnostic]]:
@@ -81,7 +93,7 @@ def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagno
                 "save the file as UTF-8 (most editors offer it under 'Save with encoding')",
             )
         ]
-    if len(text) >= slices.SLICED_MIN_CHARS and not _may_have_anchor(text):
+    if len(text) >= slices.SLICED_MIN_CHARS:
         sliced = slices.read_in_slices(shown, path, text)
         if sliced is not None:
             return sliced
@@ -95,46 +107,7 @@ def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagno
         return None, [diagnostic("QG002", shown, 1, 1, "YAML error: " + " ".join(str(exc).split()))]
     reader = BankReader(shown, path)
     bank = reader.bank(root)
-    return bank, reader.diagnostics + alias_problems(shown, text)
-
-
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.M)
-
-
-def _may_have_anchor(text: str) -> bool:
-    return "&" in text and _ANCHOR.search(text) is not None
-
-
-def alias_problems(shown: str, text: str) -> list[Diagnostic]:
-    """QG005 at the first alias of each list or mapping that is used again through an alias.
-
-    Composed nodes do not say where an alias was written (it is the anchored node itself),
-    so when the text may hold an anchor, the parser's events are scanned for the aliases.
-    """
-    if not _may_have_anchor(text):
-        return []
-    anchored: set[str] = set()
-    found: list[Diagnostic] = []
-    for event in yaml.parse(text, Loader=LOADER):
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)) and event.anchor:
-            anchored.add(event.anchor)
-        elif isinstance(event, yaml.AliasEvent) and event.anchor in anchored:
-            anchored.discard(event.anchor)  # one report per reused value
-            line, col = (
-                (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
-            )
-            found.append(
-                diagnostic(
-                    "QG005",
-                    shown,
-                    line,
-                    col,
-                    "this list or mapping is reused through a YAML alias (*name); "
-                    "quizgen does not expand aliases",
-                    f"write the value of '&{event.anchor}' out in full where it is used",
-                )
-            )
-    return found
+    return bank, reader.diagnostics + alias_problems(shown, text, reader.reused)
 
 
 def read_banks(paths: Iterable[Path]) -> tuple[list[Bank], list[Diagnostic]]:

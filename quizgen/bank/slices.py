@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from quizgen.bank.model import Bank, Question
-from quizgen.bank.nodes import LOADER, BankReader
+from quizgen.bank.nodes import LOADER, BankReader, alias_problems
 from quizgen.diagnostics import Diagnostic
 
 # -- large files ---------------------------------------------------------------------------
@@ -18,8 +18,9 @@ from quizgen.diagnostics import Diagnostic
 # nodes are dropped once its questions are built. The split is textual: in a block list
 # each item starts with `- ` at the list's own indentation, and no line of an item's
 # content can start there. Whatever the split cannot vouch for (a flow-style list, an
-# anchor anywhere, a YAML error in a slice) falls back to reading the whole file at once,
-# so results and diagnostics are always those of the plain reader.
+# alias to an anchor in another slice, a YAML error in a slice) falls back to reading the
+# whole file at once, so results and diagnostics are always those of the plain reader. An
+# `&` in text (`R &D`) does not: anchors are found by the parser, not guessed from the text.
 
 SLICED_MIN_CHARS = 2_000_000
 QUESTIONS_PER_SLICE = 2_000
@@ -44,6 +45,7 @@ def read_in_slices(shown: str, path: Path, text: str) -> tuple[Bank | None, list
         root = yaml.compose(header, Loader=LOADER)
     except yaml.YAMLError:
         return None
+    header_aliases = alias_problems(shown, header, reused=False)
     # The split is only trusted when the header really has our placeholder as `questions`.
     line = text.count("\n", 0, key.start())
     placeholder = [
@@ -56,15 +58,19 @@ def read_in_slices(shown: str, path: Path, text: str) -> tuple[Bank | None, list
     reader = BankReader(shown, path)
     questions: list[Question] = []
     bounds = [*starts[::QUESTIONS_PER_SLICE], end]
+    aliases: list[Diagnostic] = []
     for a, b in itertools.pairwise(bounds):
-        try:
+        try:  # an alias to an anchor of another slice is "undefined" here: read the whole file
             node = yaml.compose(text[a:b], Loader=LOADER)
         except yaml.YAMLError:
             return None
         if not isinstance(node, yaml.SequenceNode):
             return None
         reader.line_offset = text.count("\n", 0, a)
-        reader.forget_walked()  # ids of freed nodes get reused; no anchors means no aliases
+        reader.forget_walked()  # ids of freed nodes get reused; aliases never leave a slice
+        reader.reused = False
         questions.extend(reader.questions(node, {}))
+        aliases += alias_problems(shown, text[a:b], reader.reused, reader.line_offset)
     reader.line_offset = 0
-    return reader.bank(root, questions=tuple(questions)), reader.diagnostics
+    bank = reader.bank(root, questions=tuple(questions))
+    return bank, reader.diagnostics + header_aliases + aliases

@@ -73,6 +73,25 @@ def to_html(text: str) -> str:
     return "".join(parts).replace("\n", "<br>")
 
 
+# -- links ---------------------------------------------------------------------------------
+
+# Whitespace, controls and the characters that end a link in HTML or Markdown (`<`, `>`,
+# quotes, backslash): a URL with any of them is not taken as a link.
+_NOT_IN_LINK = re.compile(r"[\s\x00-\x1f\x7f-\x9f<>\"'`\\{}|^]")
+_WEB = re.compile(r"https?://[^/?#@]+(?:[/?#].*)?", re.I | re.S)
+
+
+def safe_link(url: str) -> str | None:
+    """`url` when it may become a clickable link: http or https with a host, and nothing that
+    could end or bend the link (whitespace, controls, quotes, `<`, `>`, backslash). Else None,
+    and writers print the text without a link: a bank's `javascript:`, `data:` or `file:`
+    URL is never live. Every writer that makes links uses this one test."""
+    candidate = url.strip()
+    if _NOT_IN_LINK.search(candidate) or not _WEB.fullmatch(candidate):
+        return None
+    return candidate
+
+
 # -- cloze ---------------------------------------------------------------------------------
 
 
@@ -88,6 +107,8 @@ class Deletion:
 
 
 _DELETION = re.compile(r"c([1-9][0-9]*)::(.+?)(?:::(.*))?", re.S)
+# Anki numbers a note's cards in 16 bits: c65537 makes it refuse the whole package.
+MAX_CLOZE = 65_536
 
 
 def parse_cloze(text: str) -> tuple[list[Deletion], list[str]]:
@@ -106,6 +127,11 @@ def parse_cloze(text: str) -> tuple[list[Deletion], list[str]]:
         d = _DELETION.fullmatch(inner)
         if d is None or not d.group(2).strip():
             problems.append(f"'{{{{{inner}}}}}' is not a deletion like {{{{c1::answer}}}}")
+            continue
+        digits = d.group(1)
+        if len(digits) > len(str(MAX_CLOZE)) or int(digits) > MAX_CLOZE:
+            shown = digits if len(digits) <= 12 else f"{digits[:12]}... ({len(digits)} digits)"
+            problems.append(f"c{shown} is beyond c{MAX_CLOZE:,}, the highest number Anki can carry")
             continue
         deletions.append(
             Deletion(int(d.group(1)), d.group(2).strip(), (d.group(3) or "").strip(), start, end)

@@ -29,7 +29,7 @@ The tree, field by field (R = runs; the key fields are only printed in the key):
          items: [{text (R)}]                         # order, in printed order
          unit, lines                                 # numeric; short, open
          key, answer: [{label, text (R)}], accept: [R], marking, explanation (R),
-         source: {title, as_of, url} | None, evidence: [str]}
+         source: {title, as_of, url (a web link or "")} | None, evidence: [str]}
 """
 
 from __future__ import annotations
@@ -54,9 +54,17 @@ from quizgen.bank.model import (
     TrueFalse,
     format_number,
 )
-from quizgen.bank.text import cloze_blanks, inner_quotes, parse_cloze, plain, runs, without_instruction
+from quizgen.bank.text import (
+    cloze_blanks,
+    inner_quotes,
+    parse_cloze,
+    plain,
+    runs,
+    safe_link,
+    without_instruction,
+)
 from quizgen.scoring import PARTIAL_KINDS, ScoringRules, rule_text, score_parts
-from quizgen.select import Item, Quiz, Version, answer_key, letter
+from quizgen.select import Item, Quiz, Version, answer_key, letter, positions
 
 Json = dict[str, Any]
 ImageRef = Callable[[Path], str]  # an image file on disk -> how the writer refers to it
@@ -304,7 +312,7 @@ def question(
         "id": q.id,
         "bank": bank.id,
         "about": about,
-        "ref": f"{bank.path.name}:{pos.line}:{pos.col}",
+        "ref": f"{_printable(bank.path.name)}:{pos.line}:{pos.col}",
         "points": fmt_points(item.points),
         "points_label": points_label(item.points),
         "prompt": rich(prompt),
@@ -321,6 +329,11 @@ def question(
     }
     out.update(_body(q, item.shown))
     return out
+
+
+def _printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _body(q: Question, shown: Sequence[str]) -> Json:
@@ -385,9 +398,10 @@ def _answer(q: Question, shown: Sequence[str]) -> list[Json]:
         deletions, _ = parse_cloze(q.text)
         return [line(str(d.number), d.answer) for d in deletions]
     if isinstance(q, Match):
+        at = positions(shown)
         return [
             {
-                "label": f"{i + 1}\u2013{letter(shown.index(right))}",
+                "label": f"{i + 1}\u2013{letter(at[right])}",
                 "text": [*rich(left), ["", " \u2192 "], *rich(right)],
             }
             for i, (left, right) in enumerate(q.pairs)
@@ -403,7 +417,9 @@ def _source(bank: Bank) -> Json | None:
     if bank.source is None:
         return None
     s = bank.source
-    return {"title": s.title, "as_of": as_of(s.published) if s.published else "", "url": s.url}
+    # `url` is only ever a web link (safe_link); anything else is left out of every writer.
+    url = safe_link(s.url) or ""
+    return {"title": s.title, "as_of": as_of(s.published) if s.published else "", "url": url}
 
 
 # -- marking -----------------------------------------------------------------------------------

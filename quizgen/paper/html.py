@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quizgen.bank.text import safe_link
 from quizgen.output import write_set
 from quizgen.paper.document import Json, document, key_path
 from quizgen.select import Quiz
@@ -37,8 +38,13 @@ _IMAGE_TYPES = {
 }
 
 
-def render_files(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> dict[Path, bytes]:
-    """The HTML of all versions of `quiz` for `out` and, when `key`, the answer key beside it."""
+def render_files(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> dict[Path, bytes]:
+    """The HTML of all versions of `quiz` for `out` and, when `key`, the answer key beside it.
+
+    `timestamp` is accepted for the common writer interface: the HTML carries no date.
+    """
     doc = document(quiz, paper=paper, image=data_uri)
     files = {out: render(doc, "quiz").encode("utf-8")}
     if key:
@@ -46,12 +52,14 @@ def render_files(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) 
     return files
 
 
-def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
+def write(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> list[Path]:
     """Write all versions of `quiz` to `out` (HTML) and, when `key`, the answer key beside it.
 
     Both files are rendered, then written as one set. Returns the paths written.
     """
-    return write_set(render_files(quiz, out, paper=paper, key=key))
+    return write_set(render_files(quiz, out, paper=paper, key=key, timestamp=timestamp))
 
 
 def render(doc: Json, part: str = "quiz") -> str:
@@ -72,6 +80,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["rich"] = rich
+    env.filters["web_link"] = safe_link  # links only for http(s), even if a document held another
     return env
 
 

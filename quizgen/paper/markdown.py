@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
+from quizgen.bank.text import safe_link
 from quizgen.output import write_set
 from quizgen.paper.document import Json, document, key_path
 from quizgen.select import Quiz
@@ -33,11 +34,13 @@ _TRAILING_BREAKS = re.compile(r"(?:\\\n|\s)+$")
 _LINE = "_" * 12
 
 
-def render_files(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> dict[Path, bytes]:
+def render_files(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> dict[Path, bytes]:
     """The Markdown of all versions of `quiz` for `out` and, when `key`, the answer key beside it.
 
-    `paper` is accepted for the common writer interface; Markdown has no page size.
-    Image links are relative to `out`'s folder.
+    `paper` and `timestamp` are accepted for the common writer interface; Markdown has no
+    page size and no date. Image links are relative to `out`'s folder.
     """
     doc = document(quiz, paper=paper, image=_relative_to(out.parent))
     files = {out: render_quiz(doc).encode("utf-8")}
@@ -46,12 +49,14 @@ def render_files(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) 
     return files
 
 
-def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
+def write(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> list[Path]:
     """Write all versions of `quiz` to `out` (Markdown) and, when `key`, the answer key beside it.
 
     Both files are rendered, then written as one set. Returns the paths written.
     """
-    return write_set(render_files(quiz, out, paper=paper, key=key))
+    return write_set(render_files(quiz, out, paper=paper, key=key, timestamp=timestamp))
 
 
 # -- text --------------------------------------------------------------------------------------
@@ -327,7 +332,8 @@ def _source(q: Json) -> str:
     src = q["source"]
     if src:
         title = escape(src["title"])
-        bits.append(f"[{title}](<{src['url']}>)" if src["url"] and ">" not in src["url"] else f"“{title}”")
+        url = safe_link(src["url"])  # the document holds only web links; check again where it is made
+        bits.append(f"[{title}](<{url}>)" if url else f"“{title}”")
         if src["as_of"]:
             bits.append(f"as of {escape(src['as_of'])}")
     bits += [f"“{escape(e)}”" for e in q["evidence"]]

@@ -3,7 +3,8 @@
 The template (templates/quiz.typ) ships in the package; the quiz goes to it as JSON
 through `sys_inputs`, so bank text is data to Typst and never markup. Output is
 reproducible: only the fonts embedded in Typst are used (never the machine's), and
-the PDF's date comes from SOURCE_DATE_EPOCH when it is set.
+the PDF's date is the `timestamp` the caller passes (quizgen.clock: SOURCE_DATE_EPOCH,
+else the newest `published` date of the quiz's banks), never the clock.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quizgen.clock import EARLIEST, LATEST, published_time
 from quizgen.errors import RenderError
 from quizgen.output import write_set
 from quizgen.paper import piece
@@ -32,33 +34,46 @@ SUFFIX = ".pdf"
 PARTS = ("quiz", "key")
 
 
-def render_files(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> dict[Path, bytes]:
+def render_files(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> dict[Path, bytes]:
     """The PDF of all versions of `quiz` for `out` and, when `key`, the answer key beside it.
 
+    `timestamp` is the PDFs' date (default: `quizgen.clock.published_time` of the banks).
     Raises RenderError (naming the question) if Typst fails.
     """
     parts = PARTS if key else PARTS[:1]
-    rendered = render(quiz, paper=paper, parts=parts)
+    rendered = render(quiz, paper=paper, parts=parts, timestamp=timestamp)
     targets = [out, key_path(out)][: len(parts)]
     return dict(zip(targets, rendered, strict=True))
 
 
-def write(quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True) -> list[Path]:
+def write(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> list[Path]:
     """Write all versions of `quiz` to `out` (PDF) and, when `key`, the answer key beside it.
 
     Both files are rendered, then written as one set: a Typst error writes nothing.
     Returns the paths written.
     """
-    return write_set(render_files(quiz, out, paper=paper, key=key))
+    return write_set(render_files(quiz, out, paper=paper, key=key, timestamp=timestamp))
 
 
 def render(
-    quiz: Quiz, *, paper: str = "a4", parts: tuple[str, ...] = PARTS, blame: bool = True
+    quiz: Quiz,
+    *,
+    paper: str = "a4",
+    parts: tuple[str, ...] = PARTS,
+    blame: bool = True,
+    timestamp: int | None = None,
 ) -> list[bytes]:
-    """The PDF bytes of each of `parts` ("quiz", "key") of `quiz`.
+    """The PDF bytes of each of `parts` ("quiz", "key") of `quiz`, dated `timestamp`.
 
     Raises RenderError if Typst fails; with `blame`, the message names the question.
     """
+    date = published_time(quiz.banks) if timestamp is None else timestamp
+    if not EARLIEST <= date <= LATEST:
+        raise ValueError(f"timestamp {date} is outside {EARLIEST}..{LATEST} (see quizgen.clock)")
     with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as tmp:
         root = Path(tmp)
         doc = document(quiz, paper=paper, image=ImageCopier(root))
@@ -67,7 +82,7 @@ def render(
         done = []
         for part in parts:
             try:
-                done.append(_render_part(doc, root, part))
+                done.append(_render_part(doc, root, part, date))
             except RenderError as exc:
                 if not blame:
                     raise
@@ -81,10 +96,10 @@ def render(
 PIECE_QUESTIONS = 1000
 
 
-def _render_part(doc: Json, root: Path, part: str) -> bytes:
+def _render_part(doc: Json, root: Path, part: str, timestamp: int) -> bytes:
     pieces = split(doc, part, PIECE_QUESTIONS)
     if len(pieces) == 1:
-        return _compile(json.dumps(doc, ensure_ascii=False), root, part)
+        return _compile(json.dumps(doc, ensure_ascii=False), root, part, timestamp)
     done: list[PdfReader] = []
     pages = 0  # of the current printed part: each has its own page numbers
     before = 0  # pages of the joined file so far: a double-sided part must start on an odd one
@@ -93,7 +108,7 @@ def _render_part(doc: Json, root: Path, part: str) -> bytes:
             pages = 0
         one["first_page"] = pages + 1
         one["page_offset"] = before
-        reader = _read(_compile_piece(json.dumps(one, ensure_ascii=False), root, part))
+        reader = _read(_compile_piece(json.dumps(one, ensure_ascii=False), root, part, timestamp))
         pages += len(reader.pages)
         before += len(reader.pages)
         done.append(reader)
@@ -156,9 +171,9 @@ def split(doc: Json, part: str, size: int) -> list[Json]:
     return pieces
 
 
-def _compile_piece(data: str, root: Path, part: str) -> bytes:
+def _compile_piece(data: str, root: Path, part: str, timestamp: int) -> bytes:
     try:
-        return piece.compile_in_child(data, root, part)
+        return piece.compile_in_child(data, root, part, timestamp)
     except piece.CompileFailed as exc:
         raise RenderError(str(exc)) from None
 
@@ -207,9 +222,9 @@ class ImageCopier:
         return name
 
 
-def _compile(data: str, root: Path, part: str) -> bytes:
+def _compile(data: str, root: Path, part: str, timestamp: int) -> bytes:
     try:
-        return piece.compile_pdf(template(), data, root, part)
+        return piece.compile_pdf(template(), data, root, part, timestamp=timestamp)
     except piece.CompileFailed as exc:
         raise RenderError(str(exc)) from None
 

@@ -7,13 +7,12 @@ in pieces (quizgen.paper.pdf), each in a fresh `python -m quizgen.paper.piece` w
 memory goes when it exits. This module imports only Typst, so a child starts in
 milliseconds.
 
-Protocol: the document's JSON on stdin, the Typst root and part as arguments; the PDF
+Protocol: the document's JSON on stdin, the Typst root, part and date as arguments; the PDF
 on stdout and exit 0, or Typst's message on stderr and exit 3.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from functools import cache
@@ -33,14 +32,10 @@ def template() -> bytes:
     return resources.files("quizgen.paper").joinpath("templates", "quiz.typ").read_bytes()
 
 
-def timestamp() -> int | None:
-    """The PDF's creation date: SOURCE_DATE_EPOCH for reproducible builds, else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(epoch) if epoch.isdigit() else None
-
-
-def compile_pdf(source: bytes, data: str, root: Path, part: str, *, tags: bool = True) -> bytes:
-    """Lay out `data` (the document's JSON) with the template `source`, in this process.
+def compile_pdf(
+    source: bytes, data: str, root: Path, part: str, *, timestamp: int, tags: bool = True
+) -> bytes:
+    """Lay out `data` (the document's JSON) with the template `source`, in this process, dated `timestamp`.
 
     `tags` adds the PDF structure tags screen readers use. Pieces go without: joining
     PDFs keeps their pages but not their tag trees, and cloning those trees was most of
@@ -56,7 +51,7 @@ def compile_pdf(source: bytes, data: str, root: Path, part: str, *, tags: bool =
             root=str(root),
             sys_inputs={"doc": data, "part": part},
             ignore_system_fonts=True,
-            timestamp=timestamp(),
+            timestamp=timestamp,
             pdf_tags=tags,
         )
     except typst.TypstError as exc:
@@ -72,11 +67,11 @@ def describe(exc: Exception) -> str:
     return message + "".join(f"\n    hint: {h}" for h in hints)
 
 
-def compile_in_child(data: str, root: Path, part: str) -> bytes:
+def compile_in_child(data: str, root: Path, part: str, timestamp: int) -> bytes:
     """Like compile_pdf with the shipped template and no tags, in a fresh process whose memory
     is freed when it exits."""
     done = subprocess.run(
-        [sys.executable, "-m", "quizgen.paper.piece", str(root), part],
+        [sys.executable, "-m", "quizgen.paper.piece", str(root), part, str(timestamp)],
         input=data.encode("utf-8"),
         capture_output=True,
         check=False,
@@ -94,10 +89,10 @@ def compile_in_child(data: str, root: Path, part: str) -> bytes:
 
 def main() -> None:
     """The child's side of compile_in_child."""
-    root, part = sys.argv[1], sys.argv[2]
+    root, part, timestamp = sys.argv[1], sys.argv[2], int(sys.argv[3])
     data = sys.stdin.buffer.read().decode("utf-8")
     try:
-        pdf = compile_pdf(template(), data, Path(root), part, tags=False)
+        pdf = compile_pdf(template(), data, Path(root), part, timestamp=timestamp, tags=False)
     except CompileFailed as exc:
         sys.stderr.write(str(exc))
         raise SystemExit(FAILED) from None

@@ -85,6 +85,48 @@ CORPUS: dict[str, list[str]] = {
     "negative-tolerance.yaml": ["9:16 QG017 tolerance cannot be negative (-100)"],
     "tag-with-space.yaml": ["4:17 QG018 tag 'war in ukraine' contains a space"],
     "deck-empty-part.yaml": ["4:7 QG019 deck name 'Belarus and the war::' has an empty part"],
+    "tagged-values.yaml": [
+        "8:13 QG012 'answer' should be true or false, not 'maybe'",  # not False (red-team 29)
+        "12:13 QG012 'answer' should be a number, not 'abc'",  # not "too large a number"
+        "16:13 QG012 'answer' should be a number, not 'abc'",
+    ],
+    "alias-after-colon.yaml": [f"4:64 QG005 {REUSED}"],  # was no message at all (red-team 24)
+    # -- what the outputs can carry (red-team 13, 16, 21, 28, 30) -----------------------------
+    "cloze-number-too-large.yaml": [
+        "7:11 QG026 malformed cloze deletion: c65537 is beyond c65,536, the highest number Anki can carry",
+        "10:11 QG026 malformed cloze deletion: c999999999999... (23 digits) is beyond c65,536, "
+        "the highest number Anki can carry",
+    ],
+    "deck-too-deep.yaml": [
+        "4:7 QG070 deck name 'a::b::c::d::e::f::g::h::i::j::k::l' is 12 levels deep; "
+        "Anki refuses a package with decks over 11 levels"
+    ],
+    "title-deck-problems.yaml": [
+        "3:8 QG019 the deck made from the title, 'Quizgen::b::c::d::e::f::g::h::i::j::k::', "
+        "has an empty part",
+        "3:8 QG070 the deck made from the title, 'Quizgen::b::c::d::e::f::g::h::i::j::k::', is 12 levels "
+        "deep; Anki refuses a package with decks over 11 levels",
+    ],
+    "tag-empty-part.yaml": [
+        "4:8 QG071 tag 'belarus::' has an empty part",
+        "4:21 QG071 tag '::war' has an empty part",
+    ],
+    "names-anki-merges.yaml": [
+        "10:12 QG072 tag 'belarus' differs from 'Belarus' only in case",
+        "10:21 QG072 tag 'cafe\u0301' differs from 'caf\u00e9' only in Unicode form "
+        "(one has letters written with combining accents)",
+    ],
+    "deck-default.yaml": ["4:7 QG073 deck name 'Default' is Anki's own 'Default' deck"],
+    "control-character.yaml": [
+        "7:13 QG074 'prompt' holds the control character \\x00",
+        "9:12 QG074 'tags' holds the control character \\x7f",
+    ],
+    "lines-too-many.yaml": ["8:12 QG075 lines: 100,000,000 is more than the 100 a printed question can have"],
+    "text-too-long.yaml": ["7:13 QG076 'prompt' is 10,001 characters long; a text can have 10,000"],
+    "source-url-javascript.yaml": [
+        "6:8 QG077 source url 'javascript:document.documentElement.setAttribute('data-pwned','1')//' "
+        "is not a web link (http:// or https://); it is left out of every output"
+    ],
     # -- meaning ------------------------------------------------------------------------------
     "answer-not-a-choice.yaml": ["9:13 QG020 answer 'A diversion tactic' is not one of the choices"],
     "answer-wrong-case.yaml": ["9:13 QG020 answer 'a Diversionary Tactic' is not one of the choices"],
