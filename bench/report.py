@@ -19,6 +19,9 @@ IMPORT_RATIO_MAX = 1.1
 QUIZ_SECONDS_MAX = 5.0  # 30 versions x 50 questions plus keys, PDF
 HELP_SECONDS_MAX = 0.3  # `quizgen --help`
 SCALING_MAX = 1.5  # time per question at the largest size / at the smallest
+# -- targets (issue 11) ------------------------------------------------------------------------
+BUILD_PEAK_MB_MAX = 1024.0  # `quizgen build` of 10,000 questions: peak memory
+BUILD_TARGET_SIZE = 10_000
 
 
 def evaluate(measurements: list[Measurement]) -> list[Target]:
@@ -88,6 +91,10 @@ def evaluate(measurements: list[Measurement]) -> list[Target]:
                     "quiz PDF", m.size, f"< {QUIZ_SECONDS_MAX:g} s", m.seconds, m.seconds < QUIZ_SECONDS_MAX
                 )
             )
+        elif m.key == "build" and (m.size or 0) >= BUILD_TARGET_SIZE:
+            peak = m.extra["peak_mb"]
+            limit = f"< {BUILD_PEAK_MB_MAX:.0f} MB"
+            targets.append(Target("build peak memory", m.size, limit, peak, peak < BUILD_PEAK_MB_MAX))
         elif m.key == "grade":
             rate = m.extra["sheets_per_minute"]
             targets.append(Target("sheets read per minute", m.size, "> 200 (OMRChecker)", rate, rate > 200))
@@ -224,6 +231,13 @@ def table(measurements: list[Measurement], targets: list[Target]) -> str:
                 fmt_ratio(m.ratio),
                 None,
             )
+    for m in measurements:
+        if m.key == "build":
+            pages = f"{m.extra['pages']:,} PDF pages"
+            add(f"quizgen build ({pages})", m.size, fmt_seconds(m.seconds), "—", "—", None)
+            shown = f"{fmt_mb(m.extra['peak_mb'])} (largest child {fmt_mb(m.extra['peak_children_mb'])})"
+            memory = target_for("build peak memory", m.size)
+            add("quizgen build, peak memory", m.size, shown, "—", "—", memory)
     for m in measurements:
         if m.key == "import":
             csv_seconds = m.baseline_seconds or 1.0

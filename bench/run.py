@@ -50,6 +50,7 @@ from bench.grading import measure_grade_errors, measure_grade_speed
 from bench.measure import (
     Measurement,
     measure_apkg,
+    measure_build,
     measure_export,
     measure_help,
     measure_import,
@@ -80,6 +81,8 @@ QUIZ_VERSIONS, QUIZ_COUNT = 30, 50
 SMOKE_QUIZ_VERSIONS, SMOKE_QUIZ_COUNT = 3, 10
 HELP_RUNS = 10
 EXPORT_MAX = 10_000  # LMS exports are measured up to this size (the issue asks for 10,000)
+BUILD_MAX = 10_000  # `quizgen build` is measured up to this size (issue 11 asks for 1,000 and 10,000)
+BUILD_REPEAT_MAX = 3  # a 10,000-question build takes a minute or more: at most this many runs
 
 
 def _sizes(text: str) -> list[int]:
@@ -173,6 +176,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             m = measure_import(size, path, genanki_path, package, work, args.repeat)
             measurements.append(m)
             say(f"import {size:,}: {fmt_seconds(m.seconds)} vs CSV {fmt_seconds(m.baseline_seconds)}")
+        for size in args.sizes:
+            if size > BUILD_MAX:
+                continue
+            m = measure_build(banks[size], work, min(args.repeat, BUILD_REPEAT_MAX))
+            measurements.append(m)
+            say(f"build {size:,}: {fmt_seconds(m.seconds)}, peak {m.extra['peak_mb']:.0f} MB")
         quiz_bank = next((banks[s] for s in args.sizes if s >= args.quiz_count), banks[args.sizes[-1]])
         m = measure_quiz(quiz_bank, work, args.quiz_versions, args.quiz_count, args.repeat)
         measurements.append(m)

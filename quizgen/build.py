@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from quizgen.bank.model import Bank
 from quizgen.clock import published_time
+from quizgen.output import OutputSet
 
 if TYPE_CHECKING:
     from quizgen.anki import AnkiSummary
@@ -55,6 +56,15 @@ def plan(banks: Sequence[Bank], out_dir: Path) -> BuildPlan:
     )
 
 
+def targets(files: BuildPlan) -> list[Path]:
+    """Every file a build writes: the package, its lock, and each bank's quiz and key."""
+    from quizgen.anki import lock_path_for
+    from quizgen.paper.document import key_path
+
+    quizzes = [path for quiz in files.quizzes.values() for path in (quiz, key_path(quiz))]
+    return [files.deck, lock_path_for(files.deck), *quizzes]
+
+
 def build(
     banks: Sequence[Bank],
     out_dir: Path,
@@ -63,10 +73,14 @@ def build(
     paper: str = "a4",
     progress: Callable[[str, int, int], None] = lambda step, done, total: None,
     pinned: bool = True,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Write the deck and every bank's quiz and key into `out_dir`; say what was written.
+    """Write the deck and every bank's quiz and key into `out_dir` as one set; say what was written.
 
-    `banks` must have passed the checks. `progress(step, done, total)` is told each step before it starts.
+    Everything is rendered before anything replaces a file, so a failure anywhere (a
+    Typst error in the last bank, a full disk) leaves the previous build as it was.
+    `banks` must have passed the checks. `progress(step, done, total)` is told each step
+    before it starts; `on_wait` is told once if another run holds `out_dir`.
     `timestamp` is the mod time of new and edited notes; with `pinned` (SOURCE_DATE_EPOCH) it
     dates every file, else each file is dated by its content (quizgen.clock).
     """
@@ -74,18 +88,28 @@ def build(
     from quizgen.paper import pdf
 
     files = plan(banks, out_dir)
-    total = 1 + len(banks)
-    progress(f"Anki package {files.deck.name}", 0, total)
-    deck = anki.write_deck(select(banks), files.deck, timestamp=timestamp, pinned=pinned)
-    written = [files.deck, anki.lock_path_for(files.deck)]
-    for done, bank in enumerate(banks, start=1):
-        out = files.quizzes[bank.id]
-        progress(f"quiz {out.name}", done, total)
-        # Duplex-ready (no sheet carries two versions), with the instructions that fit the paper.
-        settings = QuizSettings(
-            title=bank.title, seed=BUILD_SEED, versions=BUILD_VERSIONS, shuffle=True, duplex=True
+    inputs = [path for bank in banks for path in bank.files]
+    total = 2 + len(banks)
+    with OutputSet(targets(files), inputs=inputs, on_wait=on_wait) as out:
+        progress(f"Anki package {files.deck.name}", 0, total)
+        lock_path = anki.lock_path_for(files.deck)
+        package, lock, deck = anki.render_deck(
+            select(banks), timestamp=timestamp, lock_path=lock_path, pinned=pinned
         )
-        quiz = build_quiz(select([bank]), settings)
-        date = int(timestamp) if pinned else published_time([bank])
-        written.extend(pdf.write(quiz, out, paper=paper, key=True, timestamp=date))
+        out.add(files.deck, package)
+        out.add(lock_path, lock)
+        del package, lock  # on disk now; a big build should not hold every file in memory
+        for done, bank in enumerate(banks, start=1):
+            path = files.quizzes[bank.id]
+            progress(f"quiz {path.name}", done, total)
+            # Duplex-ready (no sheet carries two versions), with the instructions that fit the paper.
+            settings = QuizSettings(
+                title=bank.title, seed=BUILD_SEED, versions=BUILD_VERSIONS, shuffle=True, duplex=True
+            )
+            date = int(timestamp) if pinned else published_time([bank])
+            quiz = build_quiz(select([bank]), settings)
+            for target, data in pdf.render_files(quiz, path, paper=paper, timestamp=date).items():
+                out.add(target, data)
+        progress("writing the files", total - 1, total)
+        written = out.commit()
     return BuildResult(written, deck)

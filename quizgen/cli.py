@@ -404,14 +404,37 @@ def _report_written(paths: list[Path], quiet: bool) -> None:
 
 
 def _run_writer(action: Callable[[], T]) -> T:
-    """Run a writer; a failure from outside (disk, renderer) becomes a message and exit 1."""
-    from quizgen.errors import QuizgenError
+    """Run a writer; a failure from outside (disk, renderer) becomes a message and exit 1.
+
+    An output the command line names but quizgen must not replace (a device, a symbolic
+    link, an input bank) is a usage error: exit 2.
+    """
+    from quizgen.errors import QuizgenError, TargetRefused
 
     try:
         return action()
     except QuizgenError as exc:
-        _say(f"quizgen: error: {exc}", err=True, fg=typer.colors.RED)
-        raise typer.Exit(1) from None
+        for line in str(exc).splitlines():
+            _say(f"quizgen: error: {line}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(2 if isinstance(exc, TargetRefused) else 1) from None
+
+
+def _say_waiting(message: str) -> None:
+    """Told once when another quizgen run holds the output folder (printed even with --quiet:
+    a run that waits in silence looks hung)."""
+    _say(message, err=True)
+
+
+def _write_set(
+    targets: list[Path], inputs: list[Path], render: Callable[[], dict[Path, bytes]]
+) -> list[Path]:
+    """Claim `targets` (checked, locked), render, and write the files as one set."""
+    from quizgen.output import OutputSet
+
+    with OutputSet(targets, inputs=inputs, on_wait=_say_waiting) as out:
+        for path, data in render().items():
+            out.add(path, data)
+        return out.commit()
 
 
 @app.command(cls=_Command, short_help="Write an Anki package that updates in place on re-import.")
@@ -450,11 +473,18 @@ def anki(
         _fail_usage(f"--output must end in .apkg, not '{out.name}'")
     summaries: list[anki_writer.AnkiSummary] = []
 
-    def write() -> list[Path]:
-        summaries.append(anki_writer.write_deck(questions, out, timestamp=now.now, pinned=now.pinned))
-        return [out, anki_writer.lock_path_for(out)]
+    lock = anki_writer.lock_path_for(out)
 
-    _report_written(_run_writer(write), quiet)
+    def render() -> dict[Path, bytes]:
+        # Under the folder's lock: the lock file read here is the one the package replaces.
+        package, lock_data, summary = anki_writer.render_deck(
+            questions, timestamp=now.now, lock_path=lock, pinned=now.pinned
+        )
+        summaries.append(summary)
+        return {out: package, lock: lock_data}
+
+    inputs = [path for bank in checked.banks for path in bank.files]
+    _report_written(_run_writer(lambda: _write_set([out, lock], inputs, render)), quiet)
     _report_deck(summaries[0], quiet)
 
 
@@ -623,13 +653,25 @@ def quiz(
 
     with_key = layout is not KeyLayout.none
     date = now.stamp(published_time(made.banks))
-    written = _run_writer(lambda: writer.write(made, out, paper=paper.value, key=with_key, timestamp=date))
+    from quizgen.paper.document import key_path
+
+    targets = [out, key_path(out)] if with_key else [out]
     if sheets:
         from quizgen.grading import sheet
 
         options = sheet.SheetOptions(paper.value, student_digits, numeric_grids)
-        written += _run_writer(lambda: sheet.write(made, out, options, timestamp=date))
-    _report_written(written, quiet)
+        targets += list(sheet.sheet_paths(out))
+    inputs = [path for bank in checked.banks for path in bank.files]
+
+    def render() -> dict[Path, bytes]:
+        files: dict[Path, bytes] = writer.render_files(
+            made, out, paper=paper.value, key=with_key, timestamp=date
+        )
+        if sheets:
+            files.update(sheet.render_files(made, out, options, timestamp=date))
+        return files
+
+    _report_written(_run_writer(lambda: _write_set(targets, inputs, render)), quiet)
 
 
 class ExportFormat(StrEnum):
@@ -682,7 +724,6 @@ def export(
     from quizgen.diagnostics import has_errors, promote_warnings
     from quizgen.lms import SEPARATORS, ExportOptions
     from quizgen.lms import export as export_questions
-    from quizgen.output import write_all
     from quizgen.select import sample, select
 
     pool = select(checked.banks, flt)
@@ -703,7 +744,8 @@ def export(
         _say(f"quizgen: {reason}; nothing written", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)
     data = result.data
-    _report_written(_run_writer(lambda: write_all({output: data})), quiet)
+    inputs = [path for bank in checked.banks for path in bank.files]
+    _report_written(_run_writer(lambda: _write_set([output], inputs, lambda: {output: data})), quiet)
     if not quiet:
         left = len(chosen) - result.written
         note = f", {_count(left, 'question')} left out (see above)" if left else ""
@@ -747,7 +789,14 @@ def build(
 
     def run() -> BuildResult:
         if not show:
-            return build_all(checked.banks, out, timestamp=now.now, paper=paper.value, pinned=now.pinned)
+            return build_all(
+                checked.banks,
+                out,
+                timestamp=now.now,
+                paper=paper.value,
+                pinned=now.pinned,
+                on_wait=_say_waiting,
+            )
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
@@ -757,7 +806,13 @@ def build(
                 bar.update(task, description=step, completed=done, total=total)
 
             return build_all(
-                checked.banks, out, timestamp=now.now, paper=paper.value, progress=progress, pinned=now.pinned
+                checked.banks,
+                out,
+                timestamp=now.now,
+                paper=paper.value,
+                progress=progress,
+                pinned=now.pinned,
+                on_wait=bar.console.print,
             )
 
     result = _run_writer(run)

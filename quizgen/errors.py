@@ -16,3 +16,10 @@ class OutputError(QuizgenError):
 
 class RenderError(QuizgenError):
     """A renderer (Typst) failed on content that passed the checks."""
+
+
+class TargetRefused(OutputError):
+    """An output path names something quizgen must not replace (a device, a link, an input).
+
+    The command line asked for it, so the CLI treats it as a usage error (exit 2).
+    """

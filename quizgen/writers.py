@@ -6,7 +6,8 @@ import importlib
 from pathlib import Path
 from types import ModuleType
 
-# format name -> module with SUFFIX and write(quiz, out, *, paper, key) -> list[Path]
+# format name -> module with SUFFIX, render_files(quiz, out, *, paper, key) -> {path: bytes}
+# (no file-system policy: quizgen.output writes the set) and write(...) -> list[Path]
 QUIZ_FORMATS: dict[str, str] = {
     "pdf": "quizgen.paper.pdf",
     "html": "quizgen.paper.html",

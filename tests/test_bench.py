@@ -21,7 +21,7 @@ from quizgen.bank.model import QUESTION_KINDS
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "bench" / "run.py"
 
-MEASUREMENTS = {"read", "apkg", "import", "quiz", "help", "export", "grade", "grade-errors"}
+MEASUREMENTS = {"read", "apkg", "import", "quiz", "help", "export", "grade", "grade-errors", "build"}
 WITH_BASELINE = {"apkg", "import", "help", "export"}
 
 
@@ -80,6 +80,8 @@ def test_the_smoke_benchmark_measures_everything(tmp_path: Path) -> None:
     exports = [m for m in measured if m["key"] == "export"]
     assert sorted({m["format"] for m in exports}) == ["csv", "gift", "moodle", "qti"]
     assert all(m["written"] > 0 for m in exports)
+    builds = [m for m in measured if m["key"] == "build"]
+    assert len(builds) >= 2 and all(m["peak_mb"] > 0 and m["pages"] > 0 for m in builds)
     imports = [m for m in measured if m["key"] == "import"]
     assert all(m["cards"] == m["baseline_cards"] for m in imports)
 

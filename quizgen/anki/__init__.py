@@ -19,7 +19,7 @@ from quizgen.anki.notes import (
     card_templates,
     stylesheet,
 )
-from quizgen.anki.package import AnkiSummary, note_guid, write_deck
+from quizgen.anki.package import AnkiSummary, note_guid, render_deck, write_deck
 
 __all__ = [
     "BASIC_MODEL_ID",
@@ -36,6 +36,7 @@ __all__ = [
     "note_fields",
     "note_guid",
     "note_tags",
+    "render_deck",
     "source_html",
     "stylesheet",
     "write_deck",

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import itertools
 import json
 import re
@@ -50,12 +51,12 @@ from quizgen.anki.fields import (
     note_tags,
     source_html,
 )
-from quizgen.anki.lock import content_hash, lock_json, lock_path_for, next_mod, read_lock
+from quizgen.anki.lock import Lock, content_hash, lock_json, lock_path_for, next_mod, read_lock
 from quizgen.anki.notes import NOTE_TYPES, NoteType, card_templates, stylesheet
 from quizgen.bank.model import Bank, Question
 from quizgen.clock import EARLIEST, LATEST
-from quizgen.errors import OutputError, QuizgenError
-from quizgen.output import atomic_path, write_bytes
+from quizgen.errors import QuizgenError
+from quizgen.output import OutputSet
 
 
 def _note_type_spec(nt: NoteType) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
@@ -168,13 +169,31 @@ def write_deck(
     SOURCE_DATE_EPOCH when set): it is the mod time of new and edited notes. With `pinned`,
     it is also the package's own time (zip dates, collection, the ids counted up from it);
     without, the package takes the newest mod time in the lock after this build, so an
-    unchanged deck rebuilt later gives the same bytes (quizgen.clock). The lock file
-    (default `lock_path_for(out)`) is read first and written only after
-    the package was written; neither file is ever left half-written.
+    unchanged deck rebuilt later gives the same bytes (quizgen.clock). The package and the
+    lock file (default `lock_path_for(out)`) are one set: both are written or neither, and
+    the lock is read under the same advisory lock (quizgen.output).
     """
     lock_path = lock_path if lock_path is not None else lock_path_for(out)
+    with OutputSet([out, lock_path]) as files:
+        package, lock, summary = render_deck(
+            questions, timestamp=timestamp, lock_path=lock_path, pinned=pinned
+        )
+        files.add(out, package)
+        files.add(lock_path, lock)
+        files.commit()
+    return summary
+
+
+def render_deck(
+    questions: Sequence[tuple[Bank, Question]], *, timestamp: float, lock_path: Path, pinned: bool = True
+) -> tuple[bytes, bytes, AnkiSummary]:
+    """The package's bytes, the updated lock file's bytes, and what they hold.
+
+    Reads the lock file at `lock_path`; hold the output folder's lock (OutputSet) around
+    this and the writing, so that no other run changes the lock file in between.
+    """
     with _gc_paused():
-        return _write_deck(questions, out, timestamp, lock_path, pinned)
+        return _render_deck(questions, timestamp, read_lock(lock_path), pinned)
 
 
 @contextmanager
@@ -191,10 +210,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _write_deck(
-    questions: Sequence[tuple[Bank, Question]], out: Path, timestamp: float, lock_path: Path, pinned: bool
-) -> AnkiSummary:
-    lock = read_lock(lock_path)
+def _render_deck(
+    questions: Sequence[tuple[Bank, Question]], timestamp: float, lock: Lock, pinned: bool
+) -> tuple[bytes, bytes, AnkiSummary]:
     now = int(timestamp)
     if not EARLIEST <= now <= LATEST:
         raise ValueError(f"timestamp {now} is outside {EARLIEST}..{LATEST} (see quizgen.clock)")
@@ -280,19 +298,19 @@ def _write_deck(
         if pinned
         else max(e["mod"] for e in itertools.chain(lock.notes.values(), lock.notetypes.values()))
     )
-    _write_package(out, list(decks.values()), note_rows, card_rows, media.files, package_time)
-    try:
-        write_bytes(lock_path, lock_json(lock))
-    except OSError as exc:
-        raise OutputError(f"cannot write {lock_path}: {exc.strerror or exc}") from exc
-    return AnkiSummary(
-        notes=len(note_rows),
-        cards=len(card_rows),
-        decks=len(decks),
-        changed=changed,
-        media=len(media.files),
-        new=new,
-        retyped=tuple(retyped),
+    package = _package(list(decks.values()), note_rows, card_rows, media.files, package_time)
+    return (
+        package,
+        lock_json(lock),
+        AnkiSummary(
+            notes=len(note_rows),
+            cards=len(card_rows),
+            decks=len(decks),
+            changed=changed,
+            media=len(media.files),
+            new=new,
+            retyped=tuple(retyped),
+        ),
     )
 
 
@@ -327,15 +345,14 @@ def _deck(decks: dict[str, Any], bank: Bank) -> Any:
 _ZIP_EPOCH = 315532800  # 1980-01-01, the earliest date a zip can hold
 
 
-def _write_package(
-    out: Path,
+def _package(
     decks: list[Any],
     note_rows: list[tuple[Any, ...]],
     card_rows: list[tuple[Any, ...]],
     media: dict[str, bytes],
     timestamp: float,
-) -> None:
-    """Build the collection in memory and zip it with the media, atomically, at `out`.
+) -> bytes:
+    """Build the collection in memory and zip it with the media.
 
     genanki writes the schema, the collection row, the decks and the note types; the
     notes and cards go in with one statement each. Package.write_to_file is not used: it
@@ -374,11 +391,10 @@ def _write_package(
         info.external_attr = 0o644 << 16
         return info
 
-    try:
-        with atomic_path(out) as tmp, zipfile.ZipFile(tmp, "w") as zf:
-            zf.writestr(entry("collection.anki2", zipfile.ZIP_DEFLATED), collection, compresslevel=1)
-            zf.writestr(entry("media", zipfile.ZIP_DEFLATED), index)
-            for i, name in enumerate(names):
-                zf.writestr(entry(str(i), zipfile.ZIP_STORED), media[name])  # already compressed
-    except OSError as exc:
-        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(entry("collection.anki2", zipfile.ZIP_DEFLATED), collection, compresslevel=1)
+        zf.writestr(entry("media", zipfile.ZIP_DEFLATED), index)
+        for i, name in enumerate(names):
+            zf.writestr(entry(str(i), zipfile.ZIP_STORED), media[name])  # already compressed
+    return buffer.getvalue()

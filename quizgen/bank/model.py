@@ -170,6 +170,12 @@ class Bank(Located):
         return self.path.parent
 
     @property
+    def files(self) -> tuple[Path, ...]:
+        """The files this bank reads: itself and its images (outputs must never replace them)."""
+        images = dict.fromkeys(self.folder / q.image for q in self.questions if q.image)
+        return (self.path, *images)
+
+    @property
     def deck_name(self) -> str:
         """The Anki deck: the bank's `deck`, else `Quizgen::<title>`."""
         return self.deck or f"Quizgen::{self.title}"

@@ -508,12 +508,20 @@ def sheet_paths(out: Any) -> tuple[Any, Any]:
     return out.with_name(f"{out.stem}-sheets.pdf"), out.with_name(f"{out.stem}-layout.json")
 
 
-def write(quiz: Quiz, out: Any, options: SheetOptions = SheetOptions(), *, timestamp: int) -> list[Any]:
-    """Render the sheets of `quiz`, then write `<name>-sheets.pdf` and `<name>-layout.json`."""
-    from quizgen.output import write_all
-
+def render_files(
+    quiz: Quiz, out: Any, options: SheetOptions = SheetOptions(), *, timestamp: int
+) -> dict[Any, bytes]:
+    """The bytes of `<name>-sheets.pdf` and `<name>-layout.json` for `quiz` (the CLI writes them
+    in one set with the quiz and key: quizgen.output)."""
     data = layout(quiz, options)
     pdf = render(data, timestamp)
     sheets, layout_file = sheet_paths(out)
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    return write_all({sheets: pdf, layout_file: text.encode("utf-8")})
+    return {sheets: pdf, layout_file: text.encode("utf-8")}
+
+
+def write(quiz: Quiz, out: Any, options: SheetOptions = SheetOptions(), *, timestamp: int) -> list[Any]:
+    """Render the sheets of `quiz`, then write `<name>-sheets.pdf` and `<name>-layout.json`."""
+    from quizgen.output import write_set
+
+    return write_set(render_files(quiz, out, options, timestamp=timestamp))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizgen.bank.text import safe_link
-from quizgen.output import write_all
+from quizgen.output import write_set
 from quizgen.paper.document import Json, document, key_path
 from quizgen.select import Quiz
 
@@ -38,19 +38,28 @@ _IMAGE_TYPES = {
 }
 
 
-def write(
+def render_files(
     quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
-) -> list[Path]:
-    """Write all versions of `quiz` to `out` (HTML) and, when `key`, the answer key beside it.
+) -> dict[Path, bytes]:
+    """The HTML of all versions of `quiz` for `out` and, when `key`, the answer key beside it.
 
-    Both files are rendered before either is written. Returns the paths written.
     `timestamp` is accepted for the common writer interface: the HTML carries no date.
     """
     doc = document(quiz, paper=paper, image=data_uri)
     files = {out: render(doc, "quiz").encode("utf-8")}
     if key:
         files[key_path(out)] = render(doc, "key").encode("utf-8")
-    return write_all(files)
+    return files
+
+
+def write(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> list[Path]:
+    """Write all versions of `quiz` to `out` (HTML) and, when `key`, the answer key beside it.
+
+    Both files are rendered, then written as one set. Returns the paths written.
+    """
+    return write_set(render_files(quiz, out, paper=paper, key=key, timestamp=timestamp))
 
 
 def render(doc: Json, part: str = "quiz") -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from quizgen.bank.text import safe_link
-from quizgen.output import write_all
+from quizgen.output import write_set
 from quizgen.paper.document import Json, document, key_path
 from quizgen.select import Quiz
 
@@ -34,20 +34,29 @@ _TRAILING_BREAKS = re.compile(r"(?:\\\n|\s)+$")
 _LINE = "_" * 12
 
 
-def write(
+def render_files(
     quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
-) -> list[Path]:
-    """Write all versions of `quiz` to `out` (Markdown) and, when `key`, the answer key beside it.
+) -> dict[Path, bytes]:
+    """The Markdown of all versions of `quiz` for `out` and, when `key`, the answer key beside it.
 
     `paper` and `timestamp` are accepted for the common writer interface; Markdown has no
-    page size and no date.
-    Returns the paths written.
+    page size and no date. Image links are relative to `out`'s folder.
     """
     doc = document(quiz, paper=paper, image=_relative_to(out.parent))
     files = {out: render_quiz(doc).encode("utf-8")}
     if key:
         files[key_path(out)] = render_key(doc).encode("utf-8")
-    return write_all(files)
+    return files
+
+
+def write(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> list[Path]:
+    """Write all versions of `quiz` to `out` (Markdown) and, when `key`, the answer key beside it.
+
+    Both files are rendered, then written as one set. Returns the paths written.
+    """
+    return write_set(render_files(quiz, out, paper=paper, key=key, timestamp=timestamp))
 
 
 # -- text --------------------------------------------------------------------------------------

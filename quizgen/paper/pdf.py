@@ -9,29 +9,43 @@ else the newest `published` date of the quiz's banks), never the clock.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
-from functools import cache
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizgen.clock import EARLIEST, LATEST, published_time
 from quizgen.errors import RenderError
-from quizgen.output import write_all
-from quizgen.paper.document import document, key_path
-from quizgen.select import Quiz, Version
+from quizgen.output import write_set
+from quizgen.paper import piece
+from quizgen.paper.document import Json, document, key_path
+from quizgen.paper.piece import template
+from quizgen.select import Item, Quiz, Version
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 SUFFIX = ".pdf"
 
 PARTS = ("quiz", "key")
 
 
-@cache
-def template() -> bytes:
-    """The Typst source of the quiz and key layout."""
-    return resources.files("quizgen.paper").joinpath("templates", "quiz.typ").read_bytes()
+def render_files(
+    quiz: Quiz, out: Path, *, paper: str = "a4", key: bool = True, timestamp: int | None = None
+) -> dict[Path, bytes]:
+    """The PDF of all versions of `quiz` for `out` and, when `key`, the answer key beside it.
+
+    `timestamp` is the PDFs' date (default: `quizgen.clock.published_time` of the banks).
+    Raises RenderError (naming the question) if Typst fails.
+    """
+    parts = PARTS if key else PARTS[:1]
+    rendered = render(quiz, paper=paper, parts=parts, timestamp=timestamp)
+    targets = [out, key_path(out)][: len(parts)]
+    return dict(zip(targets, rendered, strict=True))
 
 
 def write(
@@ -39,14 +53,10 @@ def write(
 ) -> list[Path]:
     """Write all versions of `quiz` to `out` (PDF) and, when `key`, the answer key beside it.
 
-    Both files are rendered before either is written: a Typst error writes nothing.
-    `timestamp` is the PDFs' date (default: `quizgen.clock.published_time` of the banks).
+    Both files are rendered, then written as one set: a Typst error writes nothing.
     Returns the paths written.
     """
-    parts = PARTS if key else PARTS[:1]
-    rendered = render(quiz, paper=paper, parts=parts, timestamp=timestamp)
-    targets = [out, key_path(out)][: len(parts)]
-    return write_all(dict(zip(targets, rendered, strict=True)))
+    return write_set(render_files(quiz, out, paper=paper, key=key, timestamp=timestamp))
 
 
 def render(
@@ -67,15 +77,126 @@ def render(
     with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as tmp:
         root = Path(tmp)
         doc = document(quiz, paper=paper, image=ImageCopier(root))
-        data = json.dumps(doc, ensure_ascii=False)
-        try:
-            # One after the other: Typst already lays out on every core, and compiling
-            # the quiz and key side by side measured slower on a 2-core machine.
-            return [_compile(data, root, part, date) for part in parts]
-        except RenderError as exc:
-            if not blame:
-                raise
-            raise RenderError(_blame(quiz, paper, str(exc))) from None
+        # One after the other: Typst already lays out on every core, and compiling
+        # the quiz and key side by side measured slower on a 2-core machine.
+        done = []
+        for part in parts:
+            try:
+                done.append(_render_part(doc, root, part, date))
+            except RenderError as exc:
+                if not blame:
+                    raise
+                raise RenderError(_blame(quiz, paper, str(exc), part)) from None
+        return done
+
+
+# Printed questions per Typst compile. Typst needs about 0.2 MB per printed question and
+# keeps it until its process ends, so a bigger document is laid out in pieces of this
+# many, each in a child process, and the pieces are joined (docs/print.md, "Big quizzes").
+PIECE_QUESTIONS = 1000
+
+
+def _render_part(doc: Json, root: Path, part: str, timestamp: int) -> bytes:
+    pieces = split(doc, part, PIECE_QUESTIONS)
+    if len(pieces) == 1:
+        return _compile(json.dumps(doc, ensure_ascii=False), root, part, timestamp)
+    done: list[PdfReader] = []
+    pages = 0  # of the current printed part: each has its own page numbers
+    before = 0  # pages of the joined file so far: a double-sided part must start on an odd one
+    for one in pieces:
+        if one["versions"][0]["starts"] if one["versions"] else one["key_head"]:
+            pages = 0
+        one["first_page"] = pages + 1
+        one["page_offset"] = before
+        reader = _read(_compile_piece(json.dumps(one, ensure_ascii=False), root, part, timestamp))
+        pages += len(reader.pages)
+        before += len(reader.pages)
+        done.append(reader)
+    return _join(done)
+
+
+# A table of the key's answer grid costs Typst about as much as this many printed questions.
+TABLE_COST = 4
+
+
+def split(doc: Json, part: str, size: int) -> list[Json]:
+    """`doc` in pieces that cost Typst at most about `size` printed questions each.
+
+    A document that fits is one piece, itself. Otherwise each piece is a run of one
+    printed part: the key's answer grid first (its title in the first piece, the marking
+    notes in the last), then each version's questions (none in a grid-only key). A piece
+    says whether it starts its part (the quiz's head, page 1) and ends it (its last
+    page), and each section whether its heading is in it.
+    """
+    with_questions = part == "quiz" or doc.get("key_layout", "full") == "full"
+    printed = [q for v in doc["versions"] for s in v["sections"] for q in s["questions"]]
+    questions = len(printed) if with_questions else 0
+    grid = doc["grid"] if part == "key" else []
+    if questions + TABLE_COST * len(grid) <= size:
+        return [doc]
+    base = {**doc, "letters": [v["letter"] for v in doc["versions"]], "piece": True, "grid": []}
+    pieces: list[Json] = []
+    if part == "key":
+        per_piece = max(1, size // TABLE_COST)
+        starts = range(0, max(len(grid), 1), per_piece)
+        pieces += [
+            {
+                **base,
+                "versions": [],
+                "grid": grid[start : start + per_piece],
+                "key_head": start == 0,
+                "key_notes": start == starts[-1],
+            }
+            for start in starts
+        ]
+    for ver in doc["versions"] if with_questions else []:
+        runs: list[list[Json]] = [[]]
+        room = size
+        for section in ver["sections"]:
+            questions_left = section["questions"]
+            start = 0
+            while True:
+                if room == 0:
+                    runs.append([])
+                    room = size
+                take = questions_left[start : start + room]
+                runs[-1].append({**section, "questions": take, "head": start == 0})
+                start += len(take)
+                room -= len(take)
+                if start >= len(questions_left):
+                    break
+        for n, sections in enumerate(runs):
+            fragment = {**ver, "sections": sections, "starts": n == 0, "ends": n == len(runs) - 1}
+            pieces.append({**base, "versions": [fragment]})
+    return pieces
+
+
+def _compile_piece(data: str, root: Path, part: str, timestamp: int) -> bytes:
+    try:
+        return piece.compile_in_child(data, root, part, timestamp)
+    except piece.CompileFailed as exc:
+        raise RenderError(str(exc)) from None
+
+
+def _read(pdf: bytes) -> PdfReader:
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(pdf))
+
+
+def _join(pieces: list[PdfReader]) -> bytes:
+    """One PDF of the pieces' pages, in order, with the first piece's title and dates."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for reader in pieces:
+        writer.append(reader, import_outline=False)
+    info = pieces[0].metadata
+    if info:
+        writer.add_metadata({key: value for key, value in info.items() if key != "/Producer"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 class ImageCopier:
@@ -102,55 +223,46 @@ class ImageCopier:
 
 
 def _compile(data: str, root: Path, part: str, timestamp: int) -> bytes:
-    import typst
-
     try:
-        # The stub ties `input` and `root` to one type; Typst takes bytes and a str path.
-        out = typst.compile(  # type: ignore[call-overload]
-            template(),
-            format="pdf",
-            root=str(root),
-            sys_inputs={"doc": data, "part": part},
-            ignore_system_fonts=True,
-            timestamp=timestamp,
-        )
-    except typst.TypstError as exc:
-        raise RenderError(_describe(exc)) from None
-    if not isinstance(out, bytes):  # pragma: no cover - typst returns bytes when there is no output path
-        raise RenderError("Typst returned no PDF")
-    return out
+        return piece.compile_pdf(template(), data, root, part, timestamp=timestamp)
+    except piece.CompileFailed as exc:
+        raise RenderError(str(exc)) from None
 
 
-def _describe(exc: Exception) -> str:
-    message = str(getattr(exc, "message", "") or exc).strip()
-    hints = [h for h in getattr(exc, "hints", None) or [] if h]
-    return message + "".join(f"\n    hint: {h}" for h in hints)
-
-
-def _fails(quiz: Quiz, paper: str) -> bool:
+def _fails(quiz: Quiz, paper: str, part: str) -> bool:
     try:
-        render(quiz, paper=paper, blame=False)
+        render(quiz, paper=paper, parts=(part,), blame=False)
     except RenderError:
         return True
     return False
 
 
-def _blame(quiz: Quiz, paper: str, message: str) -> str:
-    """Find the question Typst fails on by printing each alone, and say which it is.
+def _blame(quiz: Quiz, paper: str, message: str, part: str) -> str:
+    """Find the question Typst fails on in `part` by bisection, and say which it is.
 
-    Only runs after a failure, so a good quiz never pays for it. When even a quiz
-    without questions fails, the fault is quizgen's template, not a question.
+    Halving the questions costs about two compiles of the whole quiz in all (n/2 + n/4 +
+    ...), where printing each question alone cost one compile per question: minutes for
+    one bad image in a big bank. Only runs after a failure, so a good quiz never pays for
+    it. When even a quiz without questions fails, the fault is quizgen's template.
     """
     if quiz.versions:
         first = quiz.versions[0]
-        if not _fails(replace(quiz, versions=(Version(first.letter, ()),)), paper):
-            for item in first.items:
-                alone = (Version(first.letter, (replace(item, number=1),)),)
-                if _fails(replace(quiz, versions=alone), paper):
-                    q = item.question
-                    pos = q.pos("image") if q.image and "image" in message else q.pos()
-                    return f"{item.bank.path}:{pos.line}:{pos.col}: cannot print question '{q.id}': {message}"
+
+        def fails(items: Sequence[Item]) -> bool:
+            numbered = tuple(replace(item, number=n) for n, item in enumerate(items, start=1))
+            return _fails(replace(quiz, versions=(Version(first.letter, numbered),)), paper, part)
+
+        suspects: Sequence[Item] = first.items
+        if not fails(()):
+            while len(suspects) > 1:
+                half = suspects[: len(suspects) // 2]
+                suspects = half if fails(half) else suspects[len(suspects) // 2 :]
+            if suspects and fails(suspects):
+                q = suspects[0].question
+                pos = q.pos("image") if q.image and "image" in message else q.pos()
+                bank = suspects[0].bank.path
+                return f"{bank}:{pos.line}:{pos.col}: cannot print question '{q.id}': {message}"
     return f"cannot print the quiz (a bug in quizgen's template?): {message}"
 
 
-__all__ = ["SUFFIX", "key_path", "render", "write"]
+__all__ = ["SUFFIX", "key_path", "render", "render_files", "write"]

@@ -429,3 +429,115 @@ def test_a_broken_template_is_not_blamed_on_a_question(
     with pytest.raises(RenderError, match="cannot print the quiz"):
         pdf.write(quiz, tmp_path / "q.pdf")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_bad_image_in_a_big_quiz_is_found_by_bisection(
+    tmp_path: Path, write_bank: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red-team finding 25: blame used to compile every question alone (one compile each)."""
+    lines = ["bank: many", "title: Many", "questions:"]
+    for n in range(1, 65):
+        lines += [f"  - id: q{n}", "    type: short", f"    prompt: Question number {n}?", "    answer: yes"]
+        if n == 50:
+            lines.append("    image: map.png")
+            image_line = len(lines)
+    (tmp_path / "map.png").write_bytes(b"this is not a PNG")
+    path = write_bank("\n".join(lines) + "\n")
+    quiz = build_quiz(select(load_ok(path).banks), QuizSettings(shuffle=False))
+    compiles = []
+    real = pdf._compile
+    monkeypatch.setattr(pdf, "_compile", lambda *a: compiles.append(a[2]) or real(*a))
+    with pytest.raises(RenderError) as err:
+        pdf.render(quiz)
+    assert str(err.value).startswith(f"{path}:{image_line}:12: cannot print question 'q50': ")
+    # The quiz, an empty quiz, six halvings of 64 and the culprit alone: about 9, not 64+.
+    assert len(compiles) <= 10, compiles
+
+
+# -- big documents: laid out in pieces, each in a child process (red-team finding 12) ---------
+
+PIECE_FOOTER = re.compile(r"((?:Answer key · )?(?:Version [A-Z]|grid)) · page (\d+)(?: of (\d+))?")
+
+
+def page_texts(data: bytes) -> list[str]:
+    from io import BytesIO
+
+    return [page.extract_text() for page in PdfReader(BytesIO(data)).pages]
+
+
+def test_a_big_quiz_is_printed_in_pieces_that_read_as_one(
+    all_types: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiz = build_quiz(select(load_ok(all_types).banks), QuizSettings(versions=2, seed="pieces"))
+    whole = pdf.render(quiz)
+    children: list[str] = []
+    real = pdf.piece.compile_in_child
+    monkeypatch.setattr(pdf.piece, "compile_in_child", lambda *a: children.append(a[2]) or real(*a))
+    monkeypatch.setattr(pdf, "PIECE_QUESTIONS", 4)
+    pieced = pdf.render(quiz)
+    count = len(quiz.versions[0].items)
+    per_part = 2 * -(-count // 4)  # pieces of 4 questions, no piece spans two versions
+    # The key's answer grid comes in pieces of its own before the versions' questions.
+    assert children[:per_part] == ["quiz"] * per_part
+    assert set(children[per_part:]) == {"key"} and len(children) > 2 * per_part
+    assert pdf.render(quiz) == pieced  # still the same bytes every time
+    for part, (one, split) in enumerate(zip(whole, pieced, strict=True)):
+        one_pages, split_pages = page_texts(one), page_texts(split)
+        # Every question, in the same order, as in the document laid out whole.
+        assert re.findall(r"^(\d+)\. ", "\n".join(split_pages), re.M) == re.findall(
+            r"^(\d+)\. ", "\n".join(one_pages), re.M
+        )
+        footers = [PIECE_FOOTER.search(text) for text in split_pages]
+        assert all(footers)
+        numbers: dict[str, list[int]] = {}
+        for f in footers:
+            assert f is not None and f[3] is None  # a piece cannot know the last page
+            numbers.setdefault(f[1], []).append(int(f[2]))
+        # Pages count on across the pieces, in each printed part (a version, the grid, a version's key).
+        assert all(pages == list(range(1, len(pages) + 1)) for pages in numbers.values())
+        parts = ["Version A", "Version B"]
+        keys = ["Answer key · grid"] + [f"Answer key · {p}" for p in parts]
+        assert list(numbers) == (keys if part else parts)
+    key = "\n".join(page_texts(pieced[1]))
+    assert key.count("Teacher\N{RIGHT SINGLE QUOTATION MARK}s copy · 2 versions (A, B)") == 1
+    assert key.count("Version A — full key") == 1 and key.count("Version B — full key") == 1
+
+
+def test_a_piece_whose_typst_dies_is_a_message(
+    all_types: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dies = tmp_path / "python"
+    dies.write_text("#!/bin/sh\nkill -ABRT $$\n", encoding="utf-8")  # as Typst does when memory runs out
+    dies.chmod(0o755)
+    monkeypatch.setattr(pdf.piece.sys, "executable", str(dies))
+    monkeypatch.setattr(pdf, "PIECE_QUESTIONS", 4)
+    quiz = build_quiz(select(load_ok(all_types).banks), QuizSettings())
+    with pytest.raises(RenderError, match=r"Typst stopped with signal 6"):
+        pdf.render(quiz, blame=False)
+
+
+def test_a_bad_image_in_a_quiz_printed_in_pieces_is_blamed_on_its_question(
+    tmp_path: Path, write_bank: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "map.png").write_bytes(b"this is not a PNG")
+    text = IMAGE_BANK + "".join(
+        f"  - id: more-{n}\n    type: short\n    prompt: Question {n}?\n    answer: yes\n" for n in range(9)
+    )
+    path = write_bank(text)
+    monkeypatch.setattr(pdf, "PIECE_QUESTIONS", 4)
+    quiz = build_quiz(select(load_ok(path).banks), QuizSettings(versions=2))
+    with pytest.raises(RenderError, match=r"bank\.yaml:\d+:\d+: cannot print question 'the-map': "):
+        pdf.render(quiz)
+
+
+def test_double_sided_parts_start_on_a_fresh_sheet_across_pieces(
+    all_types: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiz = build_quiz(select(load_ok(all_types).banks), QuizSettings(versions=2, seed="pieces", duplex=True))
+    monkeypatch.setattr(pdf, "PIECE_QUESTIONS", 4)
+    for data in pdf.render(quiz):
+        texts = page_texts(data)
+        firsts = [n for n, text in enumerate(texts, start=1) if re.search(r"· page 1\b", text)]
+        assert len(firsts) >= 2 and all(n % 2 == 1 for n in firsts), firsts  # never on the back of a sheet
+        assert len(texts) % 2 == 0
