@@ -11,7 +11,8 @@ import html as std_html
 import re
 
 from quizgen.bank.model import Bank, Question
-from quizgen.lms.text import clean, html, safe_url, text
+from quizgen.bank.text import safe_link
+from quizgen.lms.text import clean, html, text
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -37,7 +38,7 @@ def source_html(bank: Bank) -> str:
     if src is None or not src.title.strip():
         return ""
     title = f"<cite>{html(src.title)}</cite>"
-    url = safe_url(src.url)
+    url = safe_link(src.url)
     if url:
         title = f'<a href="{std_html.escape(clean(url), quote=True)}">{title}</a>'
     if src.published:

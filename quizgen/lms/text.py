@@ -33,18 +33,6 @@ def text(text: str) -> str:
     return plain(clean(text))
 
 
-def safe_url(url: str) -> str | None:
-    """`url` when it is a web link (http or https) a platform may make clickable, else None.
-
-    A `javascript:`, `data:` or `file:` URL from a bank must never become a link. The
-    project is adding one shared helper for this; this one is the LMS writers' until then.
-    """
-    url = url.strip()
-    if not re.match(r"(?i)https?://[^\s/?#]", url) or re.search(r"[\s\x00-\x1f\x7f]", url):
-        return None
-    return url
-
-
 def number(value: float) -> str:
     """A number written out in full, as the platforms read it: 9000, 2.5, 0.0000001."""
     if float(value).is_integer():

@@ -23,7 +23,7 @@ def test_the_cards_are_term_and_definition(all_types: Path) -> None:
             "According to British intelligence, what is the joint Russian-Belarusian unit mainly?",
             "A diversionary tactic",
         ],
-        ["Lukashenko says he will send Belarusian soldiers to fight in Ukraine.", "False"],
+        ["Lukashenko says he will send Belarusian soldiers to fight in the war.", "False"],
         ["In which country does Tichanovskaya live in exile?", "Lithuania (also: Lietuva)"],
         ["How many Russian soldiers did Belarus say were stationed in the country?", "9000 soldiers"],
     ]
