@@ -137,6 +137,7 @@ def find(questions: Sequence[Question], givers_per_answer: int | None = None) ->
     beginnings = lengths_of.keys()
     found_by: dict[Words, set[int]] = defaultdict(set)
     own: dict[tuple[int, Words], bool] = {}
+    stems: dict[int, Words] = {}  # each taker's stem, folded once
     fold_all = tokens.__wrapped__  # one text per question: not worth caching
     for giver, q in enumerate(questions):
         seen = fold_all(_SEPARATOR.join(_texts(q)))
@@ -164,13 +165,17 @@ def find(questions: Sequence[Question], givers_per_answer: int | None = None) ->
                     singles.discard(ended[0])
                 else:
                     by_length[len(ended)].discard(ended)
+            where = ""  # found once per giver and answer, for however many takers it has
             for taker, answer in index[ended]:
                 if taker == giver:
                     continue
                 if (taker, ended) not in own:
-                    own[taker, ended] = contains_run(_stem_words(questions[taker]), ended)
+                    if taker not in stems:
+                        stems[taker] = _stem_words(questions[taker])
+                    own[taker, ended] = contains_run(stems[taker], ended)
                 if not own[taker, ended]:
-                    yield Giveaway(giver, taker, _where(q, seen, ended), answer)
+                    where = where or _where(q, seen, ended)
+                    yield Giveaway(giver, taker, where, answer)
 
 
 def _where(q: Question, seen: Words, answer: Words) -> str:
