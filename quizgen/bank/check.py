@@ -426,7 +426,33 @@ def _text_limits(bank: Bank, where: Located, texts: Iterable[tuple[str, str]]) -
 
 @question_check(reads=())
 def check_question_texts(bank: Bank, q: Question) -> Iterator[Diagnostic]:
-    yield from _text_limits(bank, q, _texts(q))
+    # Nearly every question has neither: one test over all its texts first, and the texts
+    # with their keys only for a question that has one (speed: 100,000 questions).
+    plain = _plain_texts(q)
+    if any(len(text) > MAX_TEXT for text in plain) or _CONTROL.search("\n".join(plain)):
+        yield from _text_limits(bank, q, _texts(q))
+
+
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {}  # a question's kind -> its fields that hold text
+
+
+def _plain_texts(obj: Located) -> list[str]:
+    """The texts of `_texts(obj)`, without their keys."""
+    out: list[str] = []
+    kind = type(obj)
+    if kind not in _TEXT_FIELDS:
+        _TEXT_FIELDS[kind] = tuple(f.name for f in fields(obj) if f.name not in _NOT_TEXT)
+    for name in _TEXT_FIELDS[kind]:
+        value = getattr(obj, name)
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, str):
+                    out.append(item)
+                elif isinstance(item, tuple):
+                    out.extend(side for side in item if isinstance(side, str))
+    return out
 
 
 # -- banks -----------------------------------------------------------------------------------

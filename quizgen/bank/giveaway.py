@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from quizgen.bank.evidence import contains_run, is_content, is_number, number_text, tokens
 from quizgen.bank.model import Choice, Cloze, Match, Multi, Numeric, Order, Question, Short
@@ -121,22 +122,39 @@ def find(questions: Sequence[Question], givers_per_answer: int | None = None) ->
             words = tokens(answer)
             if _counts(answer, words):
                 index[words].append((n, answer))
-    # Each question's words as sets of runs, one set per length an answer has, intersected
-    # with the answers of that length: the work per question is a few set operations in C,
-    # whatever the number of answers. An answer that has all the givers asked for is dropped.
+    # Each question's one-word answers by a set intersection in C; longer answers only looked
+    # for where a pair of the question's words begins one of them (few places: most pairs
+    # begin none), as runs of the lengths the answers beginning with that pair have. An
+    # answer that has all the givers asked for is dropped.
     by_length: dict[int, set[Words]] = defaultdict(set)
     for words in index:
         by_length[len(words)].add(words)
     singles = {words[0] for words in by_length.pop(1, ())}  # one-word answers, as words
+    lengths_of: dict[Words, list[int]] = defaultdict(list)  # first two words -> lengths, ascending
+    for length in sorted(by_length):
+        for begin in {words[:2] for words in by_length[length]}:
+            lengths_of[begin].append(length)
+    beginnings = lengths_of.keys()
     found_by: dict[Words, set[int]] = defaultdict(set)
     own: dict[tuple[int, Words], bool] = {}
+    stems: dict[int, Words] = {}  # each taker's stem, folded once
     fold_all = tokens.__wrapped__  # one text per question: not worth caching
     for giver, q in enumerate(questions):
         seen = fold_all(_SEPARATOR.join(_texts(q)))
         hits: list[Words] = [(w,) for w in singles.intersection(seen)]
-        for length, wanted in by_length.items():
-            if 1 < length <= len(seen) and wanted:
-                hits.extend(wanted.intersection(zip(*(seen[k:] for k in range(length)), strict=False)))
+        starting = beginnings & set(pairwise(seen))
+        if starting:
+            size = len(seen)
+            runs: set[Words] = set()
+            for i, pair in enumerate(pairwise(seen)):
+                if pair in starting:
+                    for length in lengths_of[pair]:
+                        if i + length > size:
+                            break
+                        run = seen[i : i + length]
+                        if run in by_length[length]:
+                            runs.add(run)
+            hits.extend(runs)
         for ended in sorted(hits):
             givers = found_by[ended]
             if giver in givers:
@@ -147,13 +165,17 @@ def find(questions: Sequence[Question], givers_per_answer: int | None = None) ->
                     singles.discard(ended[0])
                 else:
                     by_length[len(ended)].discard(ended)
+            where = ""  # found once per giver and answer, for however many takers it has
             for taker, answer in index[ended]:
                 if taker == giver:
                     continue
                 if (taker, ended) not in own:
-                    own[taker, ended] = contains_run(_stem_words(questions[taker]), ended)
+                    if taker not in stems:
+                        stems[taker] = _stem_words(questions[taker])
+                    own[taker, ended] = contains_run(stems[taker], ended)
                 if not own[taker, ended]:
-                    yield Giveaway(giver, taker, _where(q, seen, ended), answer)
+                    where = where or _where(q, seen, ended)
+                    yield Giveaway(giver, taker, where, answer)
 
 
 def _where(q: Question, seen: Words, answer: Words) -> str:

@@ -428,17 +428,17 @@ def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
     """
     for group in deck_groups(banks):
         seen: dict[str, list[tuple[int, Bank, Question, str]]] = defaultdict(list)
-        lowercase: set[str] = set()  # words also written in lower case are words, not names
+        words_seen: set[str] = set()  # words of 5+ letters; those in lower case are words, not names
         number = 0
         for bank in group:
             for q in bank.questions:
                 number += 1
                 authored = _authored_texts(q)
                 texts = [t for t, _ in authored]
-                words = _WORD5.findall("\n".join([*q.evidence, *texts]))
-                lowercase.update(w for w in words if w[0].islower())
+                words_seen.update(_WORD5.findall("\n".join([*q.evidence, *texts])))
                 for written in _names_of(authored):
                     seen[written.casefold()].append((number, bank, q, written))
+        lowercase = {w for w in words_seen if w[0].islower()}  # once per word, not per use
         index: dict[str, set[str]] = defaultdict(set)
         for name in seen.keys() - lowercase:
             for variant in _deletes(name, NAME_DISTANCE):
