@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -17,45 +16,7 @@ from quizgen.paper import html
 from quizgen.paper.document import document, key_path
 from quizgen.select import QuizSettings, build_quiz, select
 from tests.conftest import GOOD, QUESTIONS, load_ok
-
-
-class Texts(HTMLParser):
-    """The text inside each element with a given class, entities decoded."""
-
-    def __init__(self, cls: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.cls = cls
-        self.depth = 0  # >0 while inside a wanted element
-        self.found: list[str] = []
-        self.tags: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        if self.depth:
-            self.depth += 1
-        elif self.cls in (dict(attrs).get("class") or "").split():
-            self.depth = 1
-            self.found.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.depth:
-            self.found[-1] += data
-
-
-def texts(page: str, cls: str) -> list[str]:
-    parser = Texts(cls)
-    parser.feed(page)
-    return parser.found
-
-
-def tags(page: str) -> set[str]:
-    parser = Texts("-")
-    parser.feed(page)
-    return set(parser.tags)
+from tests.paper import tags, texts
 
 
 @pytest.fixture

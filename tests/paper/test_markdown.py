@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -17,44 +16,13 @@ from quizgen.paper import markdown
 from quizgen.paper.document import document, key_path
 from quizgen.select import QuizSettings, build_quiz, select
 from tests.conftest import GOOD, load_ok
+from tests.paper import elements, tags
 
 markdown_it = pytest.importorskip("markdown_it")
 
 
 def to_html(text: str) -> str:
     return str(markdown_it.MarkdownIt("commonmark").enable("table").render(text))
-
-
-class Elements(HTMLParser):
-    """The text of every element named `tag` (nested elements included), entities decoded."""
-
-    def __init__(self, tag: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tag = tag
-        self.depth = 0
-        self.found: list[str] = []
-        self.all: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.all.append(tag)
-        if tag == self.tag:
-            self.depth += 1
-            if self.depth == 1:
-                self.found.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == self.tag:
-            self.depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.depth:
-            self.found[-1] += data
-
-
-def elements(page: str, tag: str) -> list[str]:
-    parser = Elements(tag)
-    parser.feed(page)
-    return parser.found
 
 
 def shown(text: str) -> str:
@@ -202,6 +170,4 @@ def test_any_text_survives(prompt: str, choice: str) -> None:
     items = [shown(li) for li in elements(page, "li")]
     printed = quiz.versions[0].items[0].shown
     assert items == [shown(f"{letter}. {plain(c)}") for letter, c in zip("ABC", printed, strict=True)]
-    parser = Elements("-")
-    parser.feed(page)
-    assert set(parser.all) <= {"h1", "h2", "p", "strong", "em", "code", "ul", "li", "br"}
+    assert tags(page) <= {"h1", "h2", "p", "strong", "em", "code", "ul", "li", "br"}
