@@ -22,7 +22,6 @@ and the zip has fixed entry times and sorted media. docs/anki.md explains all of
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import itertools
@@ -32,8 +31,7 @@ import sqlite3
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +54,7 @@ from quizgen.anki.notes import NOTE_TYPES, NoteType, card_templates, stylesheet
 from quizgen.bank.model import Bank, Question
 from quizgen.clock import EARLIEST, LATEST
 from quizgen.errors import QuizgenError
+from quizgen.memory import gc_paused
 from quizgen.output import OutputSet
 
 
@@ -192,22 +191,8 @@ def render_deck(
     Reads the lock file at `lock_path`; hold the output folder's lock (OutputSet) around
     this and the writing, so that no other run changes the lock file in between.
     """
-    with _gc_paused():
+    with gc_paused():
         return _render_deck(questions, timestamp, read_lock(lock_path), pinned)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while building: it would walk the 100,000s of
-    tuples and dicts of a big deck again and again (10-15% of the time), and none of
-    them form cycles. Reference counting still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _render_deck(
