@@ -130,7 +130,7 @@ def quiz(
 
     Example: quizgen quiz questions/putin-visit-minsk.yaml -n 20 -v 3 --seed monday -o monday.pdf
     """
-    from quizgen.writers import format_for
+    from quizgen.paper.formats import format_for
 
     for option, value in (("--seed", seed), ("--title", title), ("--instructions", instructions)):
         require_text(option, value)
@@ -143,7 +143,7 @@ def quiz(
     checked = load_or_exit(paths, articles, strict, quiet)
 
     from quizgen.select import QuizSettings, build_quiz, default_title, select, without_giveaways
-    from quizgen.writers import quiz_writer
+    from quizgen.paper.formats import quiz_writer
 
     pool = select(checked.banks, flt)
     if not pool:
