@@ -142,8 +142,8 @@ def quiz(
     now = read_clock()
     checked = load_or_exit(paths, articles, strict, quiet)
 
-    from quizgen.select import QuizSettings, build_quiz, default_title, select, without_giveaways
     from quizgen.paper.formats import quiz_writer
+    from quizgen.select import QuizSettings, build_quiz, default_title, select, without_giveaways
 
     pool = select(checked.banks, flt)
     if not pool:

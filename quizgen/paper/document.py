@@ -52,8 +52,8 @@ from quizgen.bank.model import (
     Question,
     Short,
     TrueFalse,
-    format_number,
 )
+from quizgen.bank.numbers import format_number
 from quizgen.bank.text import (
     cloze_blanks,
     inner_quotes,
