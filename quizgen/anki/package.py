@@ -54,7 +54,7 @@ from quizgen.anki.notes import NOTE_TYPES, NoteType, card_templates, stylesheet
 from quizgen.bank.model import Bank, Question
 from quizgen.clock import EARLIEST, LATEST
 from quizgen.errors import QuizgenError
-from quizgen.memory import gc_paused
+from quizgen.bank.memory import gc_paused
 from quizgen.output import OutputSet
 
 

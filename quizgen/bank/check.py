@@ -34,7 +34,7 @@ from quizgen.bank.numbers import MAX_POINTS, MAX_VALUE, format_number, is_printa
 from quizgen.bank.read import find_bank_files, read_banks
 from quizgen.bank.text import normalize_quote, parse_cloze, safe_link
 from quizgen.diagnostics import Diagnostic, diagnostic, has_errors, promote_warnings
-from quizgen.memory import gc_paused
+from quizgen.bank.memory import gc_paused
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'joint-unit-purpose'"

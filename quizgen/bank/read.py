@@ -21,7 +21,7 @@ from quizgen.bank import slices
 from quizgen.bank.model import Bank
 from quizgen.bank.nodes import LOADER, BankReader, alias_problems
 from quizgen.diagnostics import Diagnostic, diagnostic
-from quizgen.memory import gc_paused
+from quizgen.bank.memory import gc_paused
 
 
 def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
