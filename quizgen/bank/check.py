@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from quizgen.bank.memory import gc_paused
 from quizgen.bank.model import (
     DIFFICULTIES,
     QUESTION_KINDS,
@@ -34,7 +35,6 @@ from quizgen.bank.numbers import MAX_POINTS, MAX_VALUE, format_number, is_printa
 from quizgen.bank.read import find_bank_files, read_banks
 from quizgen.bank.text import normalize_quote, parse_cloze, safe_link
 from quizgen.diagnostics import Diagnostic, diagnostic, has_errors, promote_warnings
-from quizgen.bank.memory import gc_paused
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'joint-unit-purpose'"
@@ -861,9 +861,13 @@ def load(
     ignore: Iterable[str] = (),
 ) -> Checked:
     """Read and check bank files (folders are searched for *.yaml): where every command starts."""
-    files, missing = find_bank_files(paths)
-    banks, found = read_banks(files)
-    found.extend(diagnostic("QG006", name, 1, 1, "no such file or folder") for name in missing)
+    inputs = find_bank_files(paths)
+    banks, found = read_banks(inputs.files)
+    found.extend(diagnostic("QG006", name, 1, 1, "no such file or folder") for name in inputs.missing)
+    found.extend(
+        diagnostic("QG007", str(s.path), 1, 1, f"not read: {s.reason}", "remove it or point it at a bank")
+        for s in inputs.skipped
+    )
     # --ignore applies to the checks only: what the reader reports left a value unusable,
     # and hiding it would make a question vanish from the outputs without a word.
     skip = set(ignore)

@@ -109,15 +109,19 @@ def require_folder(articles: Path | None) -> None:
 
 
 def bank_files(paths: list[Path] | None) -> list[Path]:
+    """The paths to read (folders are searched again by `load`, which reports every entry
+    it passes over as QG007); a usage error when one is missing or none holds a bank."""
     from quizgen.bank.read import find_bank_files
 
-    files, missing = find_bank_files(paths or [DEFAULT_BANKS])
-    if missing:
-        fail_usage(f"no such file or folder: {', '.join(missing)}")
-    if not files:
-        shown = ", ".join(str(p) for p in paths or [DEFAULT_BANKS])
-        fail_usage(f"no bank files (*.yaml, *.yml) in {shown}")
-    return files
+    named = paths or [DEFAULT_BANKS]
+    found = find_bank_files(named)
+    if found.missing:
+        fail_usage(f"no such file or folder: {', '.join(found.missing)}")
+    if not found.files:
+        shown = ", ".join(str(p) for p in named)
+        passed = "".join(f"; {s.text()}" for s in found.skipped[:3])
+        fail_usage(f"no bank files (*.yaml, *.yml) in {shown}{passed}")
+    return named
 
 
 def print_diagnostics(checked: Checked, fmt: OutputFormat = OutputFormat.text) -> None:
