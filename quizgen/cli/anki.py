@@ -7,7 +7,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from quizgen.cli.app import Command, app
 from quizgen.cli.common import (
     Articles,
     Difficulty,
@@ -25,6 +24,7 @@ from quizgen.cli.common import (
     run_writer,
     write_set,
 )
+from quizgen.cli.root import Command, app
 
 
 @app.command(cls=Command, short_help="Write an Anki package that updates in place on re-import.")

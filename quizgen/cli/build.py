@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from quizgen.cli.app import Command, app
 from quizgen.cli.common import (
     Articles,
     Paper,
@@ -26,6 +25,7 @@ from quizgen.cli.common import (
     say,
     say_waiting,
 )
+from quizgen.cli.root import Command, app
 
 if TYPE_CHECKING:
     from quizgen.build import BuildResult

@@ -1,4 +1,4 @@
-"""`quizgen check` and `quizgen schema`: the bank's problems, and the format's schema."""
+"""`quizgen check`: every problem of the banks, as path:line:col."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from quizgen.cli.app import Command, app
 from quizgen.cli.common import (
     Articles,
     OutputFormat,
@@ -21,6 +20,7 @@ from quizgen.cli.common import (
     say,
     summary_of,
 )
+from quizgen.cli.root import Command, app
 
 
 @app.command(cls=Command, short_help="Check banks; report every problem as path:line:col.")
@@ -59,16 +59,3 @@ def check(
         say(summary_of(checked), err=True, fg=None if checked.ok else typer.colors.RED)
         say(evidence_note(checked, articles), err=True)
     raise typer.Exit(0 if checked.ok else 1)
-
-
-@app.command(cls=Command, short_help="Print the JSON Schema of the bank format.")
-def schema() -> None:
-    """Print the JSON Schema of the bank format (for editors' YAML language servers).
-
-    Example: quizgen schema > bank.schema.json
-    """
-    import json
-
-    from quizgen.bank.schema import bank_schema
-
-    say(json.dumps(bank_schema(), indent=2))

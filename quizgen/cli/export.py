@@ -8,7 +8,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from quizgen.cli.app import Command, app
 from quizgen.cli.common import (
     Articles,
     Difficulty,
@@ -27,6 +26,7 @@ from quizgen.cli.common import (
     say,
     write_set,
 )
+from quizgen.cli.root import Command, app
 
 
 class ExportFormat(StrEnum):

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from quizgen.cli.app import Command, app
 from quizgen.cli.common import Quiet, fail_usage, plural, report_written, run_writer, say
+from quizgen.cli.root import Command, app
 
 
 class MultiRuleOption(StrEnum):

@@ -132,12 +132,3 @@ def main_options(
 ) -> None:
     """Compile YAML question banks into Anki decks, printable quizzes with answer keys,
     answer sheets marked by scanning, and files Moodle and Canvas import."""
-
-
-def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="quizgen")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
