@@ -77,7 +77,7 @@ def test_grade_reads_photos_and_a_scanner_pdf_into_results(printed: Path, tmp_pa
         "--report", str(tmp_path / "report.html"),
     )  # fmt: skip
     assert code == 0, output
-    assert "4 pages read into 4 sheets; 0 items to review" in output
+    assert "4 pages read into 4 sheets; 0 sheet problems, 0 items to review" in output
     rows = list(csv.DictReader(out.open()))
     assert [(r["student"], r["version"]) for r in rows] == [
         ("100001", "A"),
@@ -112,8 +112,10 @@ def test_grade_lists_what_needs_review_and_exits_1(printed: Path, tmp_path: Path
         "a.png page 1: question" in r and "answers marked" in r and "where one is expected" in r
         for r in reviews
     )
-    assert any("student number 555555 is on 2 sheets" in r for r in reviews)
-    assert f"review: {tmp_path / 'c.png'} page 1: found 0 of the 4 corner markers (need 3)" in output
+    both = f"{tmp_path / 'a.png'} page 1 (version A); {tmp_path / 'b.png'} page 1 (version B)"
+    assert f"problem: {tmp_path / 'a.png'} page 1: student number 555555 is on 2 sheets: {both}" in output
+    assert f"problem: {tmp_path / 'b.png'} page 1: student number 555555 is on 2 sheets: {both}" in output
+    assert f"problem: {tmp_path / 'c.png'} page 1: found 0 of the 4 corner markers (need 3)" in output
     assert (tmp_path / "r.csv").exists()  # the results are written; the review list says what is missing
 
 
