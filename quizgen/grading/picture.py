@@ -67,7 +67,15 @@ def _lines(scan: PageScan, sheet: Sheet | None, loose: Sequence[Review]) -> list
             out.append((part if i == 0 else "    " + part, RED))
     if sheet is not None and not problems and not questions:
         out.append(("nothing to review on this page", GREEN))
+    if sheet is not None:
+        out.append((LEGEND, DARK))
     return out
+
+
+LEGEND = (
+    "blue ring: the key   tick: right   cross: wrong   number: points of a partial answer   "
+    "green frame: a mark read   orange: unsure   red: to review"
+)
 
 
 def _tick(img: Any, x: int, y: int, colour: Any) -> None:

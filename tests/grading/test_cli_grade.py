@@ -12,7 +12,9 @@ import cv2
 import numpy as np
 import pytest
 
+from quizgen.cli.common import plural
 from tests.grading import synth
+from tests.grading.test_report import Text
 from tests.grading.bank import write as write_bank
 from tests.test_cli import run
 
@@ -158,3 +160,126 @@ def test_grade_help_has_an_example_and_help_stays_light() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code_text], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# -- sheet problems and the review loop, as the teacher sees them --------------------------------
+
+
+def keyed(layout: dict, version: str) -> dict[int, list[str]]:
+    """The values a pupil who knows everything marks, per question number (full points ticked)."""
+    out: dict[int, list[str]] = {}
+    for q in next(v["questions"] for v in layout["versions"] if v["version"] == version):
+        if q["field"] == "score":
+            out[q["number"]] = [f"{q['points']:g}"]
+        else:
+            out[q["number"]] = q["answer"] if isinstance(q["answer"], list) else [q["answer"]]
+    return out
+
+
+def filled(folder: Path, layout: dict, version: str, student: str, answers: dict[int, list[str]]) -> np.ndarray:
+    """Sheet `version` (page 1) with `student` and the values in `answers` marked solid."""
+    index = next(i for i, p in enumerate(layout["pages"]) if p["version"] == version and p["page"] == 1)
+    spec = layout["pages"][index]
+    img = synth.rasterise((folder / "quiz-sheets.pdf").read_bytes(), 150)[index].copy()
+    rng = np.random.default_rng(5)
+    for b in spec["bubbles"]:
+        if b["field"] == "student" and b["column"] < len(student) and student[b["column"]] == b["value"]:
+            synth.mark(img, b["box"], "solid", 150, rng)
+        elif b["field"] in ("answer", "score") and b["value"] in answers.get(b["question"], []):
+            synth.mark(img, b["box"], "solid" if b["field"] == "answer" else "tickbox", 150, rng)
+    return img
+
+
+def red_share(png: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """The share of pixels in a region (x0, y0, x1, y1) drawn in the review red."""
+    x0, y0, x1, y1 = box
+    region = png[y0:y1, x0:x1].astype(int)
+    red = (region[..., 2] > 180) & (region[..., 1] < 90) & (region[..., 0] < 90)
+    return float(red.mean())
+
+
+@pytest.fixture(scope="module")
+def classroom(printed: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """Five scans: a clean sheet, a blank one, a sheet A answered with quiz B, two sheets of one
+    number (one with a double mark)."""
+    layout = json.loads((printed / "quiz-layout.json").read_text())
+    scans = tmp_path_factory.mktemp("scans")
+    a_key, b_key = keyed(layout, "A"), keyed(layout, "B")
+    double = dict(a_key)
+    choice = next(q for q in layout["versions"][0]["questions"] if q["kind"] == "choice")
+    other = next(c for c in choice["choices"] if c != choice["answer"])
+    double[choice["number"]] = [choice["answer"], other]
+    sheets = {
+        "good.png": filled(printed, layout, "A", "100001", a_key),
+        "blank.png": filled(printed, layout, "A", "100002", {}),
+        "mixed.png": filled(printed, layout, "A", "100003", b_key),
+        "twice-1.png": filled(printed, layout, "B", "100004", b_key),
+        "twice-2.png": filled(printed, layout, "A", "100004", double),
+    }
+    for name, img in sheets.items():
+        cv2.imwrite(str(scans / name), img)
+    return scans, {"layout": layout, "double": choice, "other": other}
+
+
+def grade_class(printed: Path, scans: Path, out: Path, *extra: str) -> tuple[int, str]:
+    return run(
+        "grade", str(scans), "-l", str(printed / "quiz-layout.json"), "-o", str(out / "results.csv"),
+        "--json", str(out / "sheets.json"), "--review", str(out / "review"), "--report", str(out / "report.html"),
+        "--jobs", "1", *extra,
+    )  # fmt: skip
+
+
+def test_sheet_problems_are_in_the_terminal_csv_json_pictures_and_report(
+    printed: Path, classroom: tuple[Path, dict], tmp_path: Path
+) -> None:
+    scans, info = classroom
+    layout = info["layout"]
+    a_key, b_key = keyed(layout, "A"), keyed(layout, "B")
+    bubbles = [q["number"] for q in layout["versions"][0]["questions"] if q["field"] == "answer"]
+    same = sum(1 for n in bubbles if sorted(a_key[n]) == sorted(b_key[n]))  # B's answers right on key A
+    code, output = grade_class(printed, scans, tmp_path)
+    assert code == 1
+    lines = output.splitlines()
+    problems = [line for line in lines if line.startswith("problem: ")]
+    at = {name: str(scans / name) for name in ("blank.png", "mixed.png", "twice-1.png", "twice-2.png")}
+    both = f"{at['twice-1.png']} page 1 (version B); {at['twice-2.png']} page 1 (version A)"
+    assert problems == [
+        f"problem: {at['blank.png']} page 1: blank sheet: none of its {len(bubbles)} bubble questions is marked "
+        "(an absent pupil, or answers written on the quiz paper?)",
+        f"problem: {at['mixed.png']} page 1: version mix-up? this is sheet A, but its answers fit version B's key "
+        f"much better ({len(bubbles)} of {len(bubbles)} right against B, {same} against A): was quiz B answered on it?",
+        f"problem: {at['twice-1.png']} page 1: student number 100004 is on 2 sheets: {both}",
+        f"problem: {at['twice-2.png']} page 1: student number 100004 is on 2 sheets: {both}",
+    ]
+    n, marked = info["double"]["number"], ", ".join(sorted([info["double"]["answer"], info["other"]]))
+    written = [q["number"] for q in layout["versions"][0]["questions"] if q["field"] == "score"]
+    assert [line for line in lines if line.startswith("review: ")] == [
+        *(f"review: {at['blank.png']} page 1: question {w}: no score box ticked: score the written answer"
+          for w in written),
+        f"review: {at['twice-2.png']} page 1: question {n}: 2 answers marked ({marked}) where one is expected",
+    ]  # fmt: skip
+    items = plural(len(written) + 1, "item")
+    assert f"5 pages read into 5 sheets; 4 sheet problems, {items} to review" in output
+    rows = {r["file"].rsplit("/", 1)[-1]: r for r in csv.DictReader((tmp_path / "results.csv").open())}
+    assert rows["good.png"]["problems"] == "" and rows["good.png"]["student"] == "100001"
+    assert rows["blank.png"]["problems"].startswith(f"blank sheet: none of its {len(bubbles)} bubble questions")
+    assert rows["mixed.png"]["problems"].startswith("version mix-up? this is sheet A")
+    assert all(r["page"] == "1" and r["student"] for r in rows.values())
+    data = json.loads((tmp_path / "sheets.json").read_text())
+    kinds = {s["file"].rsplit("/", 1)[-1]: [p["kind"] for p in s["problems"]] for s in data["sheets"]}
+    assert kinds == {"good.png": [], "blank.png": ["blank"], "mixed.png": ["version"],
+                     "twice-1.png": ["duplicate"], "twice-2.png": ["duplicate"]}  # fmt: skip
+    # the pictures: a red border round a sheet with a problem, none round a good one
+    for name, border in (("good", False), ("blank", True), ("twice-2", True)):
+        png = cv2.imread(str(tmp_path / "review" / f"{name}-p1.png"))
+        h, w = png.shape[:2]
+        left_edge = red_share(png, (0, 0, 8, h))
+        assert (left_edge > 0.9) is border, (name, left_edge)
+    html = (tmp_path / "report.html").read_text()
+    parser = Text()
+    parser.feed(html)
+    text = " ".join(" ".join(parser.parts).split())
+    first = text.index(f"Not final: 4 sheet problems, {items} to review")
+    assert first < text.index("Questions")
+    assert "blank.png page 1 (student 100002, version A): blank sheet" in text
+    assert "twice-2.png page 1 (student 100004, version A), question" in text

@@ -58,7 +58,8 @@ def test_item_analysis_numbers(printed: Printed) -> None:
     assert item.discrimination is not None and item.discrimination < 0
     other, key = suspect["choices"][info["other"]], suspect["choices"][suspect["answer"]]  # type: ignore[index]
     assert item.flags[0] == (
-        f"key may be wrong: all of the 3 strongest students chose \u201c{other}\u201d, none the key \u201c{key}\u201d"
+        f"key may be wrong: all of the 3 strongest students chose \u201c{other}\u201d, "
+        f"none the key \u201c{key}\u201d"
     )
     essay = stats["grading/essay"]
     assert essay.share_correct == 1 and essay.discrimination is None and essay.choices == {}
