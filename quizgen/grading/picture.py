@@ -68,7 +68,7 @@ def _lines(scan: PageScan, sheet: Sheet | None, loose: Sequence[Review]) -> list
     if sheet is not None and not problems and not questions:
         out.append(("nothing to review on this page", GREEN))
     if sheet is not None:
-        out.append((LEGEND, DARK))
+        out.extend((part, DARK) for part in textwrap.wrap(LEGEND, WRAP))
     return out
 
 

@@ -176,7 +176,9 @@ def keyed(layout: dict, version: str) -> dict[int, list[str]]:
     return out
 
 
-def filled(folder: Path, layout: dict, version: str, student: str, answers: dict[int, list[str]]) -> np.ndarray:
+def filled(
+    folder: Path, layout: dict, version: str, student: str, answers: dict[int, list[str]]
+) -> np.ndarray:
     """Sheet `version` (page 1) with `student` and the values in `answers` marked solid."""
     index = next(i for i, p in enumerate(layout["pages"]) if p["version"] == version and p["page"] == 1)
     spec = layout["pages"][index]
@@ -262,7 +264,9 @@ def test_sheet_problems_are_in_the_terminal_csv_json_pictures_and_report(
     assert f"5 pages read into 5 sheets; 4 sheet problems, {items} to review" in output
     rows = {r["file"].rsplit("/", 1)[-1]: r for r in csv.DictReader((tmp_path / "results.csv").open())}
     assert rows["good.png"]["problems"] == "" and rows["good.png"]["student"] == "100001"
-    assert rows["blank.png"]["problems"].startswith(f"blank sheet: none of its {len(bubbles)} bubble questions")
+    assert rows["blank.png"]["problems"].startswith(
+        f"blank sheet: none of its {len(bubbles)} bubble questions"
+    )
     assert rows["mixed.png"]["problems"].startswith("version mix-up? this is sheet A")
     assert all(r["page"] == "1" and r["student"] for r in rows.values())
     data = json.loads((tmp_path / "sheets.json").read_text())
@@ -283,3 +287,97 @@ def test_sheet_problems_are_in_the_terminal_csv_json_pictures_and_report(
     assert first < text.index("Questions")
     assert "blank.png page 1 (student 100002, version A): blank sheet" in text
     assert "twice-2.png page 1 (student 100004, version A), question" in text
+
+
+def test_decisions_close_the_loop_from_scan_to_final_csv(
+    printed: Path, classroom: tuple[Path, dict], tmp_path: Path
+) -> None:
+    scans, info = classroom
+    layout = info["layout"]
+    code, _ = grade_class(printed, scans, tmp_path)
+    assert code == 1
+    decisions = tmp_path / "results-decisions.csv"
+    rows = list(csv.DictReader(decisions.open()))
+    assert list(rows[0]) == ["file", "page", "student", "version", "question", "id", "kind", "read", "reason",
+                             "decision"]  # fmt: skip
+    by = {(r["file"].rsplit("/", 1)[-1], r["kind"], r["question"]): r for r in rows}
+    n = str(info["double"]["number"])
+    double = by[("twice-2.png", "question", n)]
+    marked = " ".join(sorted([info["double"]["answer"], info["other"]]))
+    assert (double["read"], double["id"], double["decision"]) == (marked, info["double"]["id"], "")
+    assert by[("twice-1.png", "duplicate", "")]["read"] == "100004"
+    assert all(r["decision"] == "" for r in rows)
+    # the teacher decides: the double mark is the key, twice-1 belongs to 100005, the mixed
+    # sheet is scored as version B, the blank sheet stays blank (its written answers score 0)
+    for r in rows:
+        name = r["file"].rsplit("/", 1)[-1]
+        if (name, r["kind"]) == ("twice-2.png", "question"):
+            r["decision"] = info["double"]["answer"]
+        elif (name, r["kind"]) == ("twice-1.png", "duplicate"):
+            r["decision"] = "100005"
+        elif (name, r["kind"]) == ("twice-2.png", "duplicate"):
+            r["decision"] = "ok"
+        elif name == "mixed.png":
+            r["decision"] = "B"
+        elif name == "blank.png":
+            r["decision"] = "ok" if r["kind"] == "blank" else "0"
+    filled_in = tmp_path / "mine.csv"
+    with filled_in.open("w", newline="") as f:
+        writer = csv.DictWriter(f, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    code, output = grade_class(printed, scans, tmp_path, "--decisions", str(filled_in))
+    assert code == 0, output
+    assert (
+        f"5 pages read into 5 sheets; 0 sheet problems, 0 items to review; {plural(len(rows), 'decision')} applied from {filled_in}"
+        in output
+    )
+    results = {r["file"].rsplit("/", 1)[-1]: r for r in csv.DictReader((tmp_path / "results.csv").open())}
+    total = sum(q["points"] for q in layout["versions"][0]["questions"])
+    assert (results["mixed.png"]["version"], results["mixed.png"]["percent"]) == ("B (sheet A)", "100.0")
+    assert results["twice-1.png"]["student"] == "100005"
+    assert results["twice-2.png"]["total"] == f"{total:g}"
+    assert all(r["review"] == "" and r["problems"] == "" for r in results.values())
+    sheets = {
+        s["file"].rsplit("/", 1)[-1]: s for s in json.loads((tmp_path / "sheets.json").read_text())["sheets"]
+    }
+    assert sheets["twice-2.png"]["decided"] == {n: info["double"]["answer"]}
+    parser = Text()
+    parser.feed((tmp_path / "report.html").read_text())
+    text = " ".join(" ".join(parser.parts).split())
+    assert "nothing is under review: these scores are final" in text
+    # the teacher's file is an input: never replaced; the new decisions file records them all
+    assert list(csv.DictReader(filled_in.open())) == rows
+    again = list(csv.DictReader(decisions.open()))
+    assert [r["decision"] for r in again] == [r["decision"] for r in rows if r["decision"]]
+
+
+def test_a_decision_that_cannot_be_an_answer_is_an_error_and_nothing_is_written(
+    printed: Path, classroom: tuple[Path, dict], tmp_path: Path
+) -> None:
+    scans, info = classroom
+    code, _ = grade_class(printed, scans, tmp_path)
+    decisions = tmp_path / "results-decisions.csv"
+    lines = decisions.read_text().splitlines()
+    n = info["double"]["number"]
+    row = next(i for i, line in enumerate(lines) if "twice-2.png" in line and ",question," in line)
+    lines.append(lines[row].replace(f",{n},", ",99,") + info["double"]["answer"])  # no question 99
+    decisions.write_text("\n".join(lines) + "\n")
+    code, output = grade_class(printed, scans, tmp_path, "--decisions", str(decisions))
+    assert code == 1  # every item is still open
+    where = f"{scans / 'twice-2.png'} page 1 question 99"
+    assert (
+        f"decisions: {decisions}:{len(lines)}: nothing to decide in these scans at {where} (question): ignored"
+        in output
+    )
+    lines[row] = lines[row] + "Z"
+    decisions.write_text("\n".join(lines) + "\n")
+    before = (tmp_path / "results.csv").read_bytes()
+    code, output = grade_class(printed, scans, tmp_path, "--decisions", str(decisions))
+    assert code == 1
+    choices = ", ".join(info["double"]["choices"])
+    assert (
+        f"quizgen: error: {decisions}:{row + 1}: decision 'Z' for question {n}: expected one letter of "
+        f"{choices}, or - for nothing" in output
+    )
+    assert (tmp_path / "results.csv").read_bytes() == before
