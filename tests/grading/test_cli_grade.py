@@ -14,8 +14,8 @@ import pytest
 
 from quizgen.cli.common import plural
 from tests.grading import synth
-from tests.grading.test_report import Text
 from tests.grading.bank import write as write_bank
+from tests.grading.test_report import Text
 from tests.test_cli import run
 
 
@@ -226,7 +226,8 @@ def classroom(printed: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
 def grade_class(printed: Path, scans: Path, out: Path, *extra: str) -> tuple[int, str]:
     return run(
         "grade", str(scans), "-l", str(printed / "quiz-layout.json"), "-o", str(out / "results.csv"),
-        "--json", str(out / "sheets.json"), "--review", str(out / "review"), "--report", str(out / "report.html"),
+        "--json", str(out / "sheets.json"), "--review", str(out / "review"),
+        "--report", str(out / "report.html"),
         "--jobs", "1", *extra,
     )  # fmt: skip
 
@@ -246,10 +247,11 @@ def test_sheet_problems_are_in_the_terminal_csv_json_pictures_and_report(
     at = {name: str(scans / name) for name in ("blank.png", "mixed.png", "twice-1.png", "twice-2.png")}
     both = f"{at['twice-1.png']} page 1 (version B); {at['twice-2.png']} page 1 (version A)"
     assert problems == [
-        f"problem: {at['blank.png']} page 1: blank sheet: none of its {len(bubbles)} bubble questions is marked "
-        "(an absent pupil, or answers written on the quiz paper?)",
-        f"problem: {at['mixed.png']} page 1: version mix-up? this is sheet A, but its answers fit version B's key "
-        f"much better ({len(bubbles)} of {len(bubbles)} right against B, {same} against A): was quiz B answered on it?",
+        f"problem: {at['blank.png']} page 1: blank sheet: none of its {len(bubbles)} bubble questions is "
+        "marked (an absent pupil, or answers written on the quiz paper?)",
+        f"problem: {at['mixed.png']} page 1: version mix-up? this is sheet A, but its answers fit version "
+        f"B's key much better ({len(bubbles)} of {len(bubbles)} right against B, {same} against A): "
+        "was quiz B answered on it?",
         f"problem: {at['twice-1.png']} page 1: student number 100004 is on 2 sheets: {both}",
         f"problem: {at['twice-2.png']} page 1: student number 100004 is on 2 sheets: {both}",
     ]
@@ -258,7 +260,8 @@ def test_sheet_problems_are_in_the_terminal_csv_json_pictures_and_report(
     assert [line for line in lines if line.startswith("review: ")] == [
         *(f"review: {at['blank.png']} page 1: question {w}: no score box ticked: score the written answer"
           for w in written),
-        f"review: {at['twice-2.png']} page 1: question {n}: 2 answers marked ({marked}) where one is expected",
+        f"review: {at['twice-2.png']} page 1: question {n}: 2 answers marked ({marked}) "
+        "where one is expected",
     ]  # fmt: skip
     items = plural(len(written) + 1, "item")
     assert f"5 pages read into 5 sheets; 4 sheet problems, {items} to review" in output
@@ -276,7 +279,7 @@ def test_sheet_problems_are_in_the_terminal_csv_json_pictures_and_report(
     # the pictures: a red border round a sheet with a problem, none round a good one
     for name, border in (("good", False), ("blank", True), ("twice-2", True)):
         png = cv2.imread(str(tmp_path / "review" / f"{name}-p1.png"))
-        h, w = png.shape[:2]
+        h = png.shape[0]
         left_edge = red_share(png, (0, 0, 8, h))
         assert (left_edge > 0.9) is border, (name, left_edge)
     html = (tmp_path / "report.html").read_text()
@@ -329,8 +332,8 @@ def test_decisions_close_the_loop_from_scan_to_final_csv(
     code, output = grade_class(printed, scans, tmp_path, "--decisions", str(filled_in))
     assert code == 0, output
     assert (
-        f"5 pages read into 5 sheets; 0 sheet problems, 0 items to review; {plural(len(rows), 'decision')} applied from {filled_in}"
-        in output
+        "5 pages read into 5 sheets; 0 sheet problems, 0 items to review; "
+        f"{plural(len(rows), 'decision')} applied from {filled_in}" in output
     )
     results = {r["file"].rsplit("/", 1)[-1]: r for r in csv.DictReader((tmp_path / "results.csv").open())}
     total = sum(q["points"] for q in layout["versions"][0]["questions"])
@@ -367,8 +370,8 @@ def test_a_decision_that_cannot_be_an_answer_is_an_error_and_nothing_is_written(
     assert code == 1  # every item is still open
     where = f"{scans / 'twice-2.png'} page 1 question 99"
     assert (
-        f"decisions: {decisions}:{len(lines)}: nothing to decide in these scans at {where} (question): ignored"
-        in output
+        f"decisions: {decisions}:{len(lines)}: nothing to decide in these scans at {where} "
+        "(question): ignored" in output
     )
     lines[row] = lines[row] + "Z"
     decisions.write_text("\n".join(lines) + "\n")
