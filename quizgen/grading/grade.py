@@ -86,7 +86,7 @@ def review_names(scans: Sequence[PageScan]) -> dict[int, str]:
         return "-".join([*folders, stem])
 
     chosen: dict[str, str] = {}
-    for parts, suffix in ((0, False), (0, True), (1, True), (3, True)):
+    for parts, suffix in ((0, False), (1, False), (0, True), (1, True), (3, True)):
         names = {f: chosen.get(f) or name(f, parts, suffix) for f in files}
         counts: dict[str, int] = {}
         for n in names.values():

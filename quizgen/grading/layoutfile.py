@@ -92,11 +92,15 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+_MISSING: Any = object()  # what `has` returns for an absent key: already reported
+
+
 class _Check:
     """Collects the problems of one layout, each naming the part it is about."""
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.reported: set[str] = set()
 
     def bad(self, where: str, what: str) -> None:
         self.problems.append(f"{where}: {what}")
@@ -104,16 +108,20 @@ class _Check:
     def has(self, obj: Json, key: str, where: str) -> Any:
         if key not in obj:
             self.bad(where, f'"{key}" is missing')
-            return None
+            return _MISSING
         return obj[key]
 
     def dict_(self, value: Any, where: str) -> Json | None:
+        if value is _MISSING:
+            return None
         if not isinstance(value, dict):
             self.bad(where, f"should be an object {{...}}, not {_shown(value)}")
             return None
         return value
 
     def list_(self, value: Any, where: str, *, least: int = 0, most: int = MAX_QUESTIONS) -> list[Any] | None:
+        if value is _MISSING:
+            return None
         if not isinstance(value, list):
             self.bad(where, f"should be a list [...], not {_shown(value)}")
             return None
@@ -123,6 +131,8 @@ class _Check:
         return value
 
     def int_(self, value: Any, where: str, low: int, high: int) -> int | None:
+        if value is _MISSING:
+            return None
         if isinstance(value, bool) or not isinstance(value, int):
             self.bad(where, f"should be a whole number, not {_shown(value)}")
             return None
@@ -132,6 +142,8 @@ class _Check:
         return value
 
     def num(self, value: Any, where: str, low: float, high: float) -> float | None:
+        if value is _MISSING:
+            return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             self.bad(where, f"should be a number, not {_shown(value)}")
             return None
@@ -141,6 +153,8 @@ class _Check:
         return float(value)
 
     def str_(self, value: Any, where: str, most: int = 10_000) -> str | None:
+        if value is _MISSING:
+            return None
         if not isinstance(value, str) or not value or len(value) > most:
             self.bad(where, f"should be a text of 1 to {most} characters, not {_shown(value)}")
             return None
@@ -148,6 +162,8 @@ class _Check:
 
     def box(self, value: Any, where: str, size: tuple[float, float], *, line: bool = False) -> bool:
         """A box [x0, y0, x1, y1] inside the page (`line`: a row's box, which may have no height)."""
+        if value is _MISSING:
+            return False
         if not isinstance(value, list) or len(value) != 4:
             self.bad(where, f"a box should be 4 numbers [x0, y0, x1, y1], not {_shown(value)}")
             return False
@@ -167,11 +183,11 @@ class _Check:
 def layout_problems(data: Json) -> list[str]:
     """Every problem of a layout's content, each as 'part: what is wrong'."""
     c = _Check()
-    c.str_(c.has(data, "quiz", "quiz"), "quiz", 100)
+    c.str_(c.has(data, "quiz", "layout"), "quiz", 100)
     title = data.get("title", "")
     if not isinstance(title, str):
         c.bad("title", f"should be a text, not {_shown(title)}")
-    digits = c.int_(c.has(data, "student_digits", "student_digits"), "student_digits", 1, MAX_DIGITS)
+    digits = c.int_(c.has(data, "student_digits", "layout"), "student_digits", 1, MAX_DIGITS)
     scoring = data.get("scoring", {})
     if c.dict_(scoring, "scoring") is not None:
         if "multi" in scoring and scoring["multi"] not in MULTI_RULES:
@@ -180,9 +196,9 @@ def layout_problems(data: Json) -> list[str]:
             )
         if "step" in scoring:
             c.num(scoring["step"], "scoring.step", 0.01, MAX_POINTS)
-    pages = c.list_(c.has(data, "pages", "pages"), "pages", least=1, most=MAX_PAGES * 100)
+    pages = c.list_(c.has(data, "pages", "layout"), "pages", least=1, most=MAX_PAGES * 100)
     size = _page_size(c, pages)
-    markers = c.list_(c.has(data, "markers", "markers"), "markers", least=3, most=4)
+    markers = c.list_(c.has(data, "markers", "layout"), "markers", least=3, most=4)
     if markers is not None and size is not None:
         ids = []
         for i, m in enumerate(markers):
@@ -190,11 +206,12 @@ def layout_problems(data: Json) -> list[str]:
                 continue
             ids.append(c.int_(c.has(m, "id", f"markers[{i}]"), f"markers[{i}].id", 0, 3))
             c.box(c.has(m, "box", f"markers[{i}]"), f"markers[{i}].box", size)
-        if len(set(ids)) != len(ids):
+        given = [i for i in ids if i is not None]
+        if len(set(given)) != len(given):
             c.bad("markers", "two markers have the same id")
     if size is not None:
-        c.box(c.has(data, "qr_box", "qr_box"), "qr_box", size)
-    versions = c.list_(c.has(data, "versions", "versions"), "versions", least=1, most=100)
+        c.box(c.has(data, "qr_box", "layout"), "qr_box", size)
+    versions = c.list_(c.has(data, "versions", "layout"), "versions", least=1, most=100)
     known = _versions(c, versions) if versions is not None else {}
     if pages is not None and size is not None and digits is not None:
         _pages(c, pages, known, size, digits)
@@ -245,11 +262,11 @@ def _question(c: _Check, q: Any, where: str) -> tuple[int | None, bool]:
     number = c.int_(c.has(q, "number", where), f"{where}.number", 1, MAX_QUESTIONS)
     c.str_(c.has(q, "id", where), f"{where}.id", 500)
     kind = c.has(q, "kind", where)
-    if kind is not None and kind not in KINDS:
+    if kind is not _MISSING and kind not in KINDS:
         c.bad(f"{where}.kind", f"should be one of {', '.join(KINDS)}, not {_shown(kind)}")
     c.num(c.has(q, "points", where), f"{where}.points", 0.0, MAX_POINTS)
     field = c.has(q, "field", where)
-    if field is not None and field not in ("answer", "score"):
+    if field is not _MISSING and field not in ("answer", "score"):
         c.bad(f"{where}.field", f'should be "answer" or "score", not {_shown(field)}')
     for key in ("source",):
         if key in q and not isinstance(q[key], str):
@@ -307,8 +324,8 @@ def _pages(
             continue
         version = c.has(p, "version", where)
         number = c.int_(c.has(p, "page", where), f"{where}.page", 1, MAX_PAGES)
-        if version not in known:
-            if version is not None:
+        if version is _MISSING or not isinstance(version, str) or version not in known:
+            if version is not _MISSING:
                 c.bad(f"{where}.version", f"version {_shown(version)} is not one of the layout's versions")
             continue
         count, questions = known[version]
@@ -328,7 +345,7 @@ def _pages(
         for j, row in enumerate(c.list_(p.get("rows", []), f"{where}.rows", most=MAX_QUESTIONS) or []):
             if c.dict_(row, f"{where}.rows[{j}]") is not None:
                 q = row.get("question")
-                if q not in questions:
+                if isinstance(q, bool) or not isinstance(q, int) or q not in questions:
                     c.bad(f"{where}.rows[{j}].question", f"version {version} has no question {_shown(q)}")
                 c.box(row.get("box"), f"{where}.rows[{j}].box", size, line=True)
         bubbles = c.list_(c.has(p, "bubbles", where), f"{where}.bubbles", least=1, most=MAX_BUBBLES)
@@ -355,21 +372,32 @@ def _bubble(
     field = c.has(b, "field", where)
     value = c.has(b, "value", where)
     c.box(c.has(b, "box", where), f"{where}.box", size)
-    if field not in FIELDS:
-        if field is not None:
+    if field is _MISSING or field not in FIELDS:
+        if field is not _MISSING:
             c.bad(f"{where}.field", f"should be one of {', '.join(FIELDS)}, not {_shown(field)}")
+        return None
+    if value is _MISSING:
         return None
     if not isinstance(value, str) or not value or len(value) > 8:
         c.bad(f"{where}.value", f"should be a short text, not {_shown(value)}")
         return None
+    n = c.has(b, "question", where)
+    if n is _MISSING:
+        return None
     if field == "student":
+        if n is not None:
+            c.bad(
+                f"{where}.question", f"a student-number bubble belongs to no question (null), not {_shown(n)}"
+            )
         c.int_(c.has(b, "column", where), f"{where}.column", 0, digits - 1)
         if not value.isdigit():
             c.bad(f"{where}.value", f"a student-number bubble holds a digit, not {_shown(value)}")
         return None
-    n = b.get("question")
     if isinstance(n, bool) or not isinstance(n, int) or n not in questions:
-        c.bad(f"{where}.question", f"the page's version has no question {_shown(n)}")
+        key = f"{where.rsplit('.', 1)[0]}: no question {_shown(n)}"
+        if key not in c.reported:  # once per page and question, not once per bubble
+            c.reported.add(key)
+            c.bad(where, f"the page's version has no question {_shown(n)} (nor do the bubbles after it)")
         return None
     q = questions[n]
     if q is None:

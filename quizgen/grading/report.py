@@ -228,7 +228,7 @@ def render_report(sheets: Sequence[Sheet], layout: Json, loose: Sequence[Review]
         for r in sorted((r for s in sheets for r in s.reviews if r.question), key=Review.sort_key)
     ]  # fmt: skip
     return env.from_string(_template()).render(
-        title=layout["title"], quiz=layout["quiz"], items=items, students=rows, mean=mean,
+        title=layout.get("title") or "Quiz", quiz=layout["quiz"], items=items, students=rows, mean=mean,
         flagged=sum(1 for i in items if i.flags), problems=problems, reviews=reviews,
         small=len(sheets) < SMALL_CLASS, small_class=SMALL_CLASS,
     )  # fmt: skip
