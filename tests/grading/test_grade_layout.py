@@ -50,13 +50,14 @@ EDITS: list[tuple[str, Edit, str]] = [
      "pages[0].size[0]: should be a number, not 'a'"),
     ("a box of 2 numbers", lambda d: d["markers"][0].update(box=[1, 2]),
      "markers[0].box: a box should be 4 numbers [x0, y0, x1, y1], not [1, 2]"),
-    ("qr_box upside down", lambda d: d.update(qr_box=[d["qr_box"][2], d["qr_box"][3], d["qr_box"][0], d["qr_box"][1]]),
+    ("qr_box upside down", lambda d: d.update(qr_box=[*d["qr_box"][2:], *d["qr_box"][:2]]),
      "qr_box: a box's corners should be top-left then bottom-right, not "),
     ("student_digits 10**9", lambda d: d.update(student_digits=10**9),
      "student_digits: should be from 1 to 12, not 1000000000"),
     ("student_digits 'six'", lambda d: d.update(student_digits="six"),
      "student_digits: should be a whole number, not 'six'"),
-    ("student_digits -1", lambda d: d.update(student_digits=-1), "student_digits: should be from 1 to 12, not -1"),
+    ("student_digits -1", lambda d: d.update(student_digits=-1),
+     "student_digits: should be from 1 to 12, not -1"),
     ("scoring.multi 'bogus'", lambda d: d["scoring"].update(multi="bogus"),
      "scoring.multi: should be one of all-or-nothing, per-option, not 'bogus'"),
     ("scoring: []", lambda d: d.update(scoring=[]), "scoring: should be an object {...}, not []"),
@@ -71,7 +72,8 @@ EDITS: list[tuple[str, Edit, str]] = [
      "versions[0].questions[0].points: should be a number, not True"),
     ("an answer not among the choices", lambda d: _first_choice(d).update(answer="Z"),
      "versions[0].questions[0].answer: should be a letter of its choices"),
-    ("two markers of one id", lambda d: d["markers"][1].update(id=0), "markers: two markers have the same id"),
+    ("two markers of one id", lambda d: d["markers"][1].update(id=0),
+     "markers: two markers have the same id"),
 ]  # fmt: skip
 
 
