@@ -112,8 +112,8 @@ def grade(
         to_decide_out: Path | None = None  # your decisions file is an input: never replaced
     else:
         to_decide_out = to_decide
-    named = {"-o": output, "--json": json_out, "--report": report, "the decisions file": to_decide_out,
-             "--layout": layout}  # fmt: skip
+    named = {"--layout": layout, "-o": output, "--json": json_out, "--report": report,
+             "the decisions file": to_decide_out}  # fmt: skip
     problems = grading.check_outputs(named, review, scans)
     if problems:
         fail_usage("\n".join(problems))

@@ -29,7 +29,16 @@ def scan_files(paths: Sequence[Path]) -> Found:
     """The scan files among `paths` (folders searched for PDFs and images), the missing names,
     and every entry passed over with its reason: a FIFO (which would hang a read), a folder,
     a dangling link, a photo.heic."""
-    return find_inputs(paths, tuple(sorted(SCAN_SUFFIXES)), others=NOT_A_SCAN)
+    found = find_inputs(paths, tuple(sorted(SCAN_SUFFIXES)), others=NOT_A_SCAN)
+    # A sub-folder is searched too; one that held no scan is said, not passed over in silence
+    # (a folder named like a scan, photos left in a format quizgen does not read).
+    read = {f.parent.resolve() for f in found.files}
+    for path in paths:
+        if path.is_dir():
+            for sub in sorted(p for p in path.rglob("*") if p.is_dir() and not p.name.startswith(".")):
+                if not any(r == sub.resolve() or r.is_relative_to(sub.resolve()) for r in read):
+                    found.skipped.append(Skipped(sub, "a sub-folder with no scans in it"))
+    return found
 
 
 @dataclass
@@ -74,28 +83,32 @@ def regrade(graded: Graded, layout: Json, overrides: Overrides, multi: str | Non
 
 
 def review_names(scans: Sequence[PageScan]) -> dict[int, str]:
-    """`<scan file>-p<page>.png` for each scan (by its position), unique: two scans named
-    alike in two folders (x/s.png, y/s.png) or with two suffixes (s.png, s.pdf) get their
-    folder, then their suffix, in the name, never one image for both."""
+    """`<scan file>-p<page>.png` for each scan (by its position), unique: a scan whose name is
+    shared (x/s.png and y/s.png; s.png and s.jpg) takes its folder, then its suffix, into the
+    name (`x-s`, `x-s-png`), and any name still shared is numbered; never one image for two."""
     files = list(dict.fromkeys(s.file for s in scans))
 
-    def name(file: str, parts: int, suffix: bool) -> str:
+    def name(file: str, level: int) -> str:
         path = Path(file)
-        stem = path.stem + (f"-{path.suffix.lstrip('.').lower()}" if suffix else "")
-        folders = [p for p in path.parent.parts if p not in ("/", ".", "..")][-parts:] if parts else []
-        return "-".join([*folders, stem])
+        folder = [p for p in path.parent.parts if p not in ("/", ".", "..")][-1:] if level else []
+        suffix = [path.suffix.lstrip(".").lower()] if level > 1 and path.suffix else []
+        return "-".join([*folder, path.stem, *suffix])
 
     chosen: dict[str, str] = {}
-    for parts, suffix in ((0, False), (1, False), (0, True), (1, True), (3, True)):
-        names = {f: chosen.get(f) or name(f, parts, suffix) for f in files}
+    for level in (0, 1, 2):
+        names = {f: name(f, level) for f in files if f not in chosen}
         counts: dict[str, int] = {}
-        for n in names.values():
+        for n in [*names.values(), *chosen.values()]:
             counts[n] = counts.get(n, 0) + 1
-        for f, n in names.items():
-            if counts[n] == 1:
-                chosen.setdefault(f, n)
-    for i, f in enumerate(files):  # still alike (a/b/c/s.png and d/b/c/s.png): number them
-        chosen.setdefault(f, f"{name(f, 0, True)}-{i + 1}")
+        chosen.update({f: n for f, n in names.items() if counts[n] == 1})
+    taken = set(chosen.values())
+    for f in files:
+        if f not in chosen:
+            n, i = name(f, 2), 2
+            while f"{n}-{i}" in taken:
+                i += 1
+            chosen[f] = f"{n}-{i}"
+            taken.add(chosen[f])
     return {i: f"{chosen[s.file]}-p{s.index}.png" for i, s in enumerate(scans)}
 
 

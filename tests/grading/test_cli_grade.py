@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from quizgen.cli.common import plural
+from quizgen.grading.grade import NOT_A_SCAN
 from tests.grading import synth
 from tests.grading.bank import write as write_bank
 from tests.grading.test_report import Text
@@ -384,3 +385,88 @@ def test_a_decision_that_cannot_be_an_answer_is_an_error_and_nothing_is_written(
         f"{choices}, or - for nothing" in output
     )
     assert (tmp_path / "results.csv").read_bytes() == before
+
+
+# -- what grade reads and writes (red team G02, G03, G06, G09) ----------------------------------
+
+
+def test_grade_never_replaces_its_inputs(printed: Path, classroom: tuple[Path, dict], tmp_path: Path) -> None:
+    scans, _ = classroom
+    layout = printed / "quiz-layout.json"
+    before = layout.read_bytes(), (scans / "good.png").read_bytes()
+    code, output = run("grade", str(scans / "good.png"), "-l", str(layout), "-o", str(tmp_path / "r.csv"),
+                       "--json", str(layout))  # fmt: skip
+    assert code == 2 and f"--json {layout} is also --layout: give each output its own file" in output
+    code, output = run("grade", str(scans), "-l", str(layout), "-o", str(tmp_path / "r.csv"),
+                       "--review", str(scans))  # fmt: skip
+    assert code == 2 and f"--review {scans} is inside the scans folder {scans}" in output
+    code, output = run("grade", str(scans / "good.png"), "-l", str(layout), "-o", str(scans / "good.png"))
+    assert code == 2
+    assert (
+        f"{scans / 'good.png'} is the input {scans / 'good.png'}; writing it would destroy the input"
+        in output
+    )
+    assert (layout.read_bytes(), (scans / "good.png").read_bytes()) == before
+
+
+def test_grade_outputs_never_collide(printed: Path, classroom: tuple[Path, dict], tmp_path: Path) -> None:
+    scans, _ = classroom
+    layout = str(printed / "quiz-layout.json")
+    code, output = run("grade", str(scans / "good.png"), "-l", layout, "-o", str(tmp_path / "r.csv"),
+                       "--json", str(tmp_path / "r.csv"))  # fmt: skip
+    assert code == 2 and f"--json {tmp_path / 'r.csv'} is also -o: give each output its own file" in output
+    assert not (tmp_path / "r.csv").exists()
+    for folder in ("x", "y"):  # one name in two folders, and one stem with two suffixes
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "s.png").write_bytes((scans / "good.png").read_bytes())
+    (tmp_path / "x" / "s.jpg").write_bytes(
+        cv2.imencode(".jpg", cv2.imread(str(scans / "blank.png")))[1].tobytes()
+    )
+    code, output = run("grade", str(tmp_path / "x"), str(tmp_path / "y"), "-l", layout,
+                       "-o", str(tmp_path / "r.csv"), "--review", str(tmp_path / "review"))  # fmt: skip
+    assert sorted(p.name for p in (tmp_path / "review").iterdir()) == [
+        "x-s-jpg-p1.png",
+        "x-s-png-p1.png",
+        "y-s-p1.png",
+    ]
+
+
+def test_every_entry_of_a_scans_folder_that_is_not_read_is_reported(
+    printed: Path, classroom: tuple[Path, dict], tmp_path: Path
+) -> None:
+    import os
+
+    scans, _ = classroom
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    (folder / "good.png").write_bytes((scans / "good.png").read_bytes())
+    os.mkfifo(folder / "fifo.png")  # reading it would wait for a writer for ever
+    (folder / "folder.png").mkdir()
+    (folder / "gone.png").symlink_to(tmp_path / "nowhere.png")
+    (folder / "photo.heic").write_bytes(b"\x00\x00\x00\x18ftypheic")
+    code, output = run("grade", str(folder), "-l", str(printed / "quiz-layout.json"),
+                       "-o", str(tmp_path / "r.csv"))  # fmt: skip
+    assert code == 1
+    assert [line for line in output.splitlines() if line.startswith("not read: ")] == [
+        f"not read: {folder / 'fifo.png'}: not a regular file (a FIFO, socket or device), so it is not read",
+        f"not read: {folder / 'gone.png'}: a symbolic link to a file that does not exist",
+        f"not read: {folder / 'photo.heic'}: {NOT_A_SCAN}",
+        f"not read: {folder / 'folder.png'}: a sub-folder with no scans in it",
+    ]
+    assert "1 page read into 1 sheet; 0 sheet problems, 0 items to review; 4 files not read" in output
+
+
+def test_a_file_name_cannot_start_a_line_of_output(printed: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    forged = "a\nreview: all sheets read, nothing to review\x1b[2K.png"
+    (folder / forged).write_bytes(b"not an image")
+    code, output = run("grade", str(folder), "-l", str(printed / "quiz-layout.json"),
+                       "-o", str(tmp_path / "r.csv"))  # fmt: skip
+    assert code == 1
+    lines = output.splitlines()
+    assert not any(line.startswith("review: all sheets") for line in lines)
+    assert (
+        f"problem: {folder}/a\\nreview: all sheets read, nothing to review\\e[2K.png page 1: "
+        "not an image or PDF quizgen can read"
+    ) in lines
