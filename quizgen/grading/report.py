@@ -58,7 +58,7 @@ class ItemStats:
     source: str
     points: float
     key: str  # the keyed answer in words (choice text, True/False, or the key's text)
-    numbers: str = ""  # where it is on each version's paper: "A: 5 · B: 7"
+    numbers: str = ""  # where it is on each version's paper: "A: Q5 · B: Q7"
     prompt: str = ""
     answered: int = 0  # sheets with a score for it
     pending: int = 0  # sheets where it is under review
@@ -98,7 +98,7 @@ def analyse(sheets: Sequence[Sheet], layout: Json) -> list[ItemStats]:
         keyed = _key_texts(q0)
         item = ItemStats(
             qid, q0["kind"], q0.get("source", ""), float(q0["points"]), ", ".join(keyed), keyed=keyed,
-            numbers=" \u00b7 ".join(f"{v}: {qs[qid]['number']}" for v, qs in by_version.items() if qid in qs),
+            numbers=" \u00b7 ".join(f"{v}: Q{qs[qid]['number']}" for v, qs in by_version.items() if qid in qs),
             prompt=_short(str(q0.get("prompt", ""))),
         )  # fmt: skip
         if q0["kind"] in ("match", "order", "cloze") and len(by_version) > 1:

@@ -470,3 +470,45 @@ def test_a_file_name_cannot_start_a_line_of_output(printed: Path, tmp_path: Path
         f"problem: {folder}/a\\nreview: all sheets read, nothing to review\\e[2K.png page 1: "
         "not an image or PDF quizgen can read"
     ) in lines
+
+
+def test_rekey_scores_the_printed_sheets_with_a_corrected_bank(
+    printed: Path, classroom: tuple[Path, dict], tmp_path: Path
+) -> None:
+    """The report says a key is wrong; the teacher fixes the bank; the same scans are accepted
+    and scored with the new key (the quiz id and the sheets do not change)."""
+    scans, info = classroom
+    bank = (printed / "grading.yaml").read_text()
+    fixed = tmp_path / "grading.yaml"
+    # the capital question: the key becomes "Gomel" (a choice the pupils saw)
+    fixed.write_text(bank.replace("    answer: 'Minsk'", "    answer: 'Gomel'", 1))
+    layout = info["layout"]
+    capital = next(q for q in layout["versions"][0]["questions"] if q["id"] == "grading/capital")
+    gomel = next(k for k, t in capital["choices"].items() if t == "Gomel")
+    code, output = run(
+        "grade", str(scans / "good.png"), "-l", str(printed / "quiz-layout.json"), "-o", str(tmp_path / "r.csv"),
+        "--rekey", str(fixed),
+    )  # fmt: skip
+    assert code == 0, output
+    lines = [line for line in output.splitlines() if line.startswith("rekey: ")]
+    assert lines[0] == (
+        f"rekey: version A question {capital['number']} (grading/capital): key {capital['answer']} is now {gomel}"
+    )
+    (row,) = csv.DictReader((tmp_path / "r.csv").open())
+    assert row["grading/capital"] == "0"  # good.png marked Minsk, the printed key
+    total = sum(q["points"] for q in layout["versions"][0]["questions"])
+    assert row["total"] == f"{total - capital['points']:g}"
+    # a corrected answer the pupils never saw cannot be a key
+    fixed.write_text(
+        bank.replace("    answer: 'Minsk'", "    answer: 'Vitebsk'", 1).replace("'Gomel',", "'Vitebsk',", 1)
+    )
+    code, output = run(
+        "grade", str(scans / "good.png"), "-l", str(printed / "quiz-layout.json"), "-o", str(tmp_path / "s.csv"),
+        "--rekey", str(fixed),
+    )  # fmt: skip
+    assert code == 1
+    assert (
+        "quizgen: error: grading/capital: the corrected answer \u201cVitebsk\u201d is not one of the choices "
+        "printed on the sheets" in output
+    )
+    assert not (tmp_path / "s.csv").exists()
