@@ -98,7 +98,8 @@ def analyse(sheets: Sequence[Sheet], layout: Json) -> list[ItemStats]:
         keyed = _key_texts(q0)
         item = ItemStats(
             qid, q0["kind"], q0.get("source", ""), float(q0["points"]), ", ".join(keyed), keyed=keyed,
-            numbers=" \u00b7 ".join(f"{v}: Q{qs[qid]['number']}" for v, qs in by_version.items() if qid in qs),
+            numbers=" \u00b7 ".join(f"{v}: Q{qs[qid]['number']}" for v, qs in by_version.items()
+                                    if qid in qs),
             prompt=_short(str(q0.get("prompt", ""))),
         )  # fmt: skip
         if q0["kind"] in ("match", "order", "cloze") and len(by_version) > 1:

@@ -486,13 +486,15 @@ def test_rekey_scores_the_printed_sheets_with_a_corrected_bank(
     capital = next(q for q in layout["versions"][0]["questions"] if q["id"] == "grading/capital")
     gomel = next(k for k, t in capital["choices"].items() if t == "Gomel")
     code, output = run(
-        "grade", str(scans / "good.png"), "-l", str(printed / "quiz-layout.json"), "-o", str(tmp_path / "r.csv"),
+        "grade", str(scans / "good.png"), "-l", str(printed / "quiz-layout.json"),
+        "-o", str(tmp_path / "r.csv"),
         "--rekey", str(fixed),
     )  # fmt: skip
     assert code == 0, output
     lines = [line for line in output.splitlines() if line.startswith("rekey: ")]
     assert lines[0] == (
-        f"rekey: version A question {capital['number']} (grading/capital): key {capital['answer']} is now {gomel}"
+        f"rekey: version A question {capital['number']} (grading/capital): "
+        f"key {capital['answer']} is now {gomel}"
     )
     (row,) = csv.DictReader((tmp_path / "r.csv").open())
     assert row["grading/capital"] == "0"  # good.png marked Minsk, the printed key
@@ -503,7 +505,8 @@ def test_rekey_scores_the_printed_sheets_with_a_corrected_bank(
         bank.replace("    answer: 'Minsk'", "    answer: 'Vitebsk'", 1).replace("'Gomel',", "'Vitebsk',", 1)
     )
     code, output = run(
-        "grade", str(scans / "good.png"), "-l", str(printed / "quiz-layout.json"), "-o", str(tmp_path / "s.csv"),
+        "grade", str(scans / "good.png"), "-l", str(printed / "quiz-layout.json"),
+        "-o", str(tmp_path / "s.csv"),
         "--rekey", str(fixed),
     )  # fmt: skip
     assert code == 1

@@ -123,8 +123,8 @@ def test_report_names_questions_as_the_teacher_does(printed: Printed) -> None:
         numbers = f"A: Q{q['number']} \u00b7 B: Q{by_version['B'][q['id']]['number']}"
         points = f"{q['points']:g} point{'' if q['points'] == 1 else 's'}"
         assert (
-            f"{numbers} \u2014 {q['prompt']} {q['id']} \u00b7 {q['source']} \u00b7 {q['kind']} \u00b7 {points}"
-            in text
+            f"{numbers} \u2014 {q['prompt']} {q['id']} \u00b7 {q['source']} \u00b7 "
+            f"{q['kind']} \u00b7 {points}" in text
         )
     assert " pt " not in text and ".0/" not in text
     best = max(sheets, key=lambda s: s.score)
