@@ -114,7 +114,7 @@ def grade(
         to_decide_out = to_decide
     named = {"--layout": layout, "-o": output, "--json": json_out, "--report": report,
              "the decisions file": to_decide_out}  # fmt: skip
-    problems = grading.check_outputs(named, review, scans)
+    problems = grading.check_outputs(named, review, scans, found.files)
     if problems:
         fail_usage("\n".join(problems))
     data = run_writer(lambda: grading.load_layout(layout))

@@ -134,12 +134,19 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def check_outputs(named: dict[str, Path | None], review: Path | None, scans: Sequence[Path]) -> list[str]:
+def check_outputs(
+    named: dict[str, Path | None], review: Path | None, scans: Sequence[Path], files: Sequence[Path] = ()
+) -> list[str]:
     """What is wrong with the output names before anything is read: two options naming one
-    file, and a review folder that is (or is inside) a scans folder, where the review images
-    would be read as scans by the next run (or replace a scan)."""
+    file, an output that is one of the scan `files`, and a review folder that is (or is inside)
+    a scans folder, where the review images would be read as scans by the next run (or replace
+    a scan)."""
     problems = []
     given = [(option, path) for option, path in named.items() if path is not None]
+    for option, path in given[1:] if given and given[0][0] == "--layout" else given:
+        for scan in files:
+            if _same(path, scan):
+                problems.append(f"{option} {path} is the scan {scan}: writing it would destroy the scan")
     for i, (option, path) in enumerate(given):
         for other, earlier in given[:i]:
             if _same(path, earlier):

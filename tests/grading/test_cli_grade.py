@@ -403,7 +403,7 @@ def test_grade_never_replaces_its_inputs(printed: Path, classroom: tuple[Path, d
     code, output = run("grade", str(scans / "good.png"), "-l", str(layout), "-o", str(scans / "good.png"))
     assert code == 2
     assert (
-        f"{scans / 'good.png'} is the input {scans / 'good.png'}; writing it would destroy the input"
+        f"-o {scans / 'good.png'} is the scan {scans / 'good.png'}: writing it would destroy the scan"
         in output
     )
     assert (layout.read_bytes(), (scans / "good.png").read_bytes()) == before
