@@ -15,7 +15,8 @@ from pathlib import Path
 
 from quizgen.bank import evidence as ev
 from quizgen.bank import giveaway
-from quizgen.bank.check import (
+from quizgen.bank.model import Bank, Choice, Cloze, Match, Multi, Numeric, Open, Order, Pos, Question, Short
+from quizgen.bank.registry import (
     ALL_NONE,
     BANK_CHECKS,
     CORPUS_CHECKS,
@@ -25,7 +26,6 @@ from quizgen.bank.check import (
     _shorten,
     question_check,
 )
-from quizgen.bank.model import Bank, Choice, Cloze, Match, Multi, Numeric, Open, Order, Pos, Question, Short
 from quizgen.bank.text import parse_cloze, runs
 from quizgen.diagnostics import Diagnostic, diagnostic
 
