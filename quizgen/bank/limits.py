@@ -6,6 +6,7 @@ mistake, and would cost gigabytes to print or be refused by Anki.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 
@@ -21,7 +22,10 @@ MAX_TEXT = 10_000  # characters in one text (a prompt, a choice, a quote...)
 MAX_DECK_LEVELS = 11  # Anki refuses a whole package with a deck nested 12 deep
 # Control characters other than tab and newline: invisible, and each writer treats them
 # differently (Anki drops them, Markdown shows `*\0*` as stars, a terminal obeys them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The bidirectional controls too (E06): U+202E shows "\u202eksniM" as "Minsk", so a key, a
+# choice or a quote can read as another word than the one a student must type or pick.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
 _YAML_KEY = {"answers": "answer"}
 # Not text, or file names with checks of their own (QG031/QG032, QG041).
 _NOT_TEXT = frozenset(
@@ -58,7 +62,18 @@ def _text_limits(bank: Bank, where: Located, texts: Iterable[tuple[str, str]]) -
                 "shorten it: a question is read in a minute, a quote is a sentence or two",
             )
         control = _CONTROL.search(text)
-        if control:
+        if control and ord(control.group()) > 0xFF:
+            yield _at(
+                "QG074",
+                bank,
+                where,
+                key,
+                f"'{key.partition('.')[0]}' holds the bidirectional control U+{ord(control.group()):04X} "
+                f"({unicodedata.name(control.group(), 'unnamed')}): the text shows in another order "
+                "than it is stored, so it reads as another word",
+                "delete it: students, graders and every export would see different text",
+            )
+        elif control:
             yield _at(
                 "QG074",
                 bank,

@@ -380,6 +380,8 @@ def check_giveaways(banks: list[Bank]) -> Iterator[Diagnostic]:
 
 NAME_MIN = 5
 NAME_DISTANCE = 2
+NAME_MAX = 40  # letters: a longer capitalised word is no name (the longest place names have 30-odd)
+CROWD = 8  # names sharing one deletion: more is a list of codes or ids, not one name misspelt
 
 
 def _authored(q: Question) -> Iterator[tuple[str, str, bool]]:
@@ -441,11 +443,18 @@ def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
         lowercase = {w for w in words_seen if w[0].islower()}  # once per word, not per use
         index: dict[str, set[str]] = defaultdict(set)
         for name in seen.keys() - lowercase:
-            for variant in _deletes(name, NAME_DISTANCE):
-                index[variant].add(name)
+            # Only as many deletions as the name may differ by (C02: a 2,400-letter "name"
+            # has 2.9 million two-letter deletions), and none for a word longer than any name.
+            depth = min(NAME_DISTANCE, len(name) // 6)
+            if depth and len(name) <= NAME_MAX:
+                for variant in _deletes(name, depth):
+                    index[variant].add(name)
+        # A crowd of names one deletion apart is no misspelling of one name, and comparing
+        # all of them with each other is what made the check quadratic (C01).
         pairs = {
             (a, b)
             for names in index.values()
+            if 1 < len(names) <= CROWD
             for a in names
             for b in names
             if a < b and not (a.startswith(b) or b.startswith(a))
