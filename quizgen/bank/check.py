@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Importing a family of checks registers it.
+from quizgen.bank import across as _across  # noqa: F401
 from quizgen.bank import banks as _banks  # noqa: F401
+from quizgen.bank import keys as _keys  # noqa: F401
 from quizgen.bank import limits as _limits  # noqa: F401
 from quizgen.bank import lint as _lint  # noqa: F401
 from quizgen.bank import questions as _questions  # noqa: F401
