@@ -92,7 +92,7 @@ def check_key_verbatim(bank: Bank, q: Question) -> Iterator[Diagnostic]:
         return
     # The quotes as one string of words: a run is found by a substring search in C.
     quoted = " | ".join(" ".join(ev.tokens(quote)) for quote in q.evidence)
-    copied = [(i, run) for i, key in _keys(q) if (run := _shared_run(ev.tokens(key), quoted, 4))]
+    copied = [(i, run) for i, key in _keys(q) if (run := _copied_run(key, quoted))]
     if not copied or any(_shared_run(ev.tokens(d), quoted, 3) for d in _distractors(q)):
         return
     for i, run in copied:
@@ -105,6 +105,25 @@ def check_key_verbatim(bank: Bank, q: Question) -> Iterator[Diagnostic]:
                 f"the right answer copies the article ('{run} ...') and no wrong one does",
                 "paraphrase the right answer, or word the wrong ones in the article's style too",
             )
+
+
+def _copied_run(key: str, quoted: str) -> str:
+    """The first run of 4 words of `key` that stands in `quoted` and holds 2 or more content
+    words that are not names, or ''.
+
+    QG103 is about the article's wording (form), QG100 about what the key says (lemmas,
+    names and numbers, in any order): a name or a number must be written as the article
+    writes it, so runs of names, numbers and small words never count, and the same words
+    in another order or form ("began deploying" for "the deployment began") always pass.
+    """
+    words = ev.tokens(key)
+    named = {w for run in ev.names(key) for w in run}
+    padded = f" {quoted} "
+    for i in range(len(words) - 3):
+        run = words[i : i + 4]
+        if sum(ev.is_content(w) and w not in named for w in run) >= 2 and f" {' '.join(run)} " in padded:
+            return " ".join(run)
+    return ""
 
 
 def _shared_run(words: tuple[str, ...], quoted: str, n: int) -> str:

@@ -151,4 +151,4 @@ def check_provenance(bank: Bank, articles: Articles) -> Iterator[Diagnostic]:
                 )
     for q in bank.questions:
         for evidence_check in EVIDENCE_CHECKS:
-            yield from evidence_check(bank, q)
+            yield from evidence_check(bank, q, article)

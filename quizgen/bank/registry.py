@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from quizgen.bank.model import QUESTION_KINDS, Bank, Located, Question
 from quizgen.diagnostics import Diagnostic, diagnostic
+
+if TYPE_CHECKING:
+    from quizgen.bank.provenance import Article
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'joint-unit-purpose'"
@@ -23,14 +27,15 @@ ALL_NONE = re.compile(r"\b(all|none) of (the above|these|them)\b", re.I)
 QuestionCheck = Callable[[Bank, Question], Iterator[Diagnostic]]
 BankCheck = Callable[[Bank], Iterator[Diagnostic]]
 CorpusCheck = Callable[[list[Bank]], Iterator[Diagnostic]]
+ArticleCheck = Callable[[Bank, Question, "Article"], Iterator[Diagnostic]]
 
 # kind -> [(check, the attributes it reads)]
 QUESTION_CHECKS: dict[str, list[tuple[QuestionCheck, frozenset[str]]]] = {kind: [] for kind in QUESTION_KINDS}
 BANK_CHECKS: list[BankCheck] = []
 CORPUS_CHECKS: list[CorpusCheck] = []
-# Run with --articles on every question of a bank whose article was found (lint.py adds
-# the check that every part of a question is supported by a quote).
-EVIDENCE_CHECKS: list[QuestionCheck] = []
+# Run with --articles on every question of a bank whose article was found, with the article
+# (keys.py: a wrong answer that the article asserts).
+EVIDENCE_CHECKS: list[ArticleCheck] = []
 
 
 def question_check(

@@ -48,7 +48,7 @@ def test_a_bidirectional_control_in_any_text(tmp_path: Path, key: str) -> None:
     texts = {
         "prompt": "Capital?",
         "choices.1": "Pinsk",
-        "evidence": "Minsk is the capital",
+        "evidence": "The capital is Minsk",
         "explanation": "x",
     }
     texts[key] = texts[key][:3] + "\\u202e" + texts[key][3:]
