@@ -18,12 +18,12 @@ from quizgen.bank import keys as _keys  # noqa: F401
 from quizgen.bank import limits as _limits  # noqa: F401
 from quizgen.bank import lint as _lint  # noqa: F401
 from quizgen.bank import questions as _questions  # noqa: F401
+from quizgen.bank.memory import gc_paused
 from quizgen.bank.model import Bank
 from quizgen.bank.provenance import Articles, EvidenceSummary, check_provenance
 from quizgen.bank.read import find_bank_files, read_banks
 from quizgen.bank.registry import BANK_CHECKS, CORPUS_CHECKS, QUESTION_CHECKS
 from quizgen.diagnostics import Diagnostic, diagnostic, has_errors, promote_warnings
-from quizgen.memory import gc_paused
 
 
 def check_banks(banks: list[Bank], articles: Path | None = None) -> list[Diagnostic]:
@@ -79,9 +79,13 @@ def load(
     ignore: Iterable[str] = (),
 ) -> Checked:
     """Read and check bank files (folders are searched for *.yaml): where every command starts."""
-    files, missing = find_bank_files(paths)
-    banks, found = read_banks(files)
-    found.extend(diagnostic("QG006", name, 1, 1, "no such file or folder") for name in missing)
+    inputs = find_bank_files(paths)
+    banks, found = read_banks(inputs.files)
+    found.extend(diagnostic("QG006", name, 1, 1, "no such file or folder") for name in inputs.missing)
+    found.extend(
+        diagnostic("QG007", str(s.path), 1, 1, f"not read: {s.reason}", "remove it or point it at a bank")
+        for s in inputs.skipped
+    )
     # --ignore applies to the checks only: what the reader reports left a value unusable,
     # and hiding it would make a question vanish from the outputs without a word.
     skip = set(ignore)

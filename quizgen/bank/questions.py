@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from quizgen.bank.limits import MAX_LINES, _tags
 from quizgen.bank.model import DIFFICULTIES, Bank, Choice, Cloze, Match, Multi, Numeric, Open, Order, Question
 from quizgen.bank.nodes import did_you_mean
+from quizgen.bank.numbers import MAX_POINTS, MAX_VALUE, format_number, is_printable
 from quizgen.bank.registry import _ABOVE, _SLUG_HINT, ALL_NONE, SLUG, _at, _count, _visible, question_check
 from quizgen.bank.text import parse_cloze
 from quizgen.diagnostics import Diagnostic
@@ -42,7 +43,17 @@ def check_difficulty(bank: Bank, q: Question) -> Iterator[Diagnostic]:
 @question_check(reads=("points",))
 def check_points(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     if q.points < 0:
-        yield _at("QG017", bank, q, "points", f"points cannot be negative ({q.points:g})")
+        yield _at("QG017", bank, q, "points", f"points cannot be negative ({format_number(q.points)})")
+    elif q.points > MAX_POINTS:
+        # Totals of a class set stay finite and exact (1.7e308 twice printed "Total: inf points").
+        yield _at(
+            "QG017",
+            bank,
+            q,
+            "points",
+            f"points of {q.points:g} are more than a question can carry",
+            f"give at most {format_number(MAX_POINTS)} points",
+        )
 
 
 @question_check(reads=("tags",))
@@ -207,7 +218,20 @@ def check_multi_answers(bank: Bank, q: Question) -> Iterator[Diagnostic]:
 def check_tolerance(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Numeric)
     if q.tolerance < 0:
-        yield _at("QG017", bank, q, "tolerance", f"tolerance cannot be negative ({q.tolerance:g})")
+        yield _at(
+            "QG017", bank, q, "tolerance", f"tolerance cannot be negative ({format_number(q.tolerance)})"
+        )
+    for name, value in (("answer", q.answer), ("tolerance", q.tolerance)):
+        if not is_printable(value):
+            # Past this a range answer +- tolerance is not exact, and a sum not finite.
+            yield _at(
+                "QG017",
+                bank,
+                q,
+                name,
+                f"{name} {value:g} is too large to print and compare exactly",
+                f"write it in a larger unit, at most {MAX_VALUE:g} in size",
+            )
 
 
 @question_check(Cloze, reads=("text",))
