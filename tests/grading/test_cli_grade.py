@@ -150,6 +150,8 @@ def test_grade_usage_errors(printed: Path, tmp_path: Path) -> None:
     assert code == 2 and "no scans" in output
     code, output = run("grade", layout, "--layout", layout, "--report", str(tmp_path / "r.pdf"))
     assert code == 2 and "--report must end in .html" in output
+    code, output = run("grade", layout, "--layout", layout, "--jobs", "0")
+    assert code == 2 and "quizgen: error: --jobs: must be at least 1" in output
 
 
 def test_grade_help_has_an_example_and_help_stays_light() -> None:
