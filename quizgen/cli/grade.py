@@ -8,7 +8,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from quizgen.cli.common import Quiet, fail_usage, plural, report_written, run_writer, say, say_waiting
+from quizgen.cli.common import (
+    Quiet,
+    fail_usage,
+    load_or_exit,
+    plural,
+    report_written,
+    run_writer,
+    say,
+    say_waiting,
+)
 from quizgen.cli.root import Command, app
 
 
@@ -121,7 +130,8 @@ def grade(
     if rekey:
         from quizgen.grading.rekey import rekey_layout
 
-        data, changes = run_writer(lambda: rekey_layout(data, rekey))
+        banks = load_or_exit(rekey, None, strict=False, quiet=quiet).banks
+        data, changes = run_writer(lambda: rekey_layout(data, banks))
         for change in changes:
             say(f"rekey: {change}", err=True)
     workers = jobs or min(os.cpu_count() or 1, 4)

@@ -14,10 +14,10 @@ import pytest
 
 from quizgen.cli.common import plural
 from quizgen.grading.grade import NOT_A_SCAN
+from tests.cli.test_cli import run
 from tests.grading import synth
 from tests.grading.bank import write as write_bank
 from tests.grading.test_report import Text
-from tests.cli.test_cli import run
 
 
 @pytest.fixture(scope="module")
