@@ -160,7 +160,10 @@ def read_decisions(path: Path, graded: Graded, layout: Json) -> Applied:
         raise DecisionsError(
             f"{path}: cannot read the decisions: {getattr(exc, 'strerror', None) or exc}"
         ) from None
-    reader = csv.DictReader(io.StringIO(text))
+    header = text.split("\n", 1)[0]
+    # A spreadsheet set to a comma-decimal language saves CSV with semicolons.
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     absent = [
         c for c in ("file", "page", "question", "kind", "decision") if c not in (reader.fieldnames or [])
     ]
