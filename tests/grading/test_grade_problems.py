@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import random
 from pathlib import Path
 from typing import Any
 
@@ -214,3 +215,38 @@ def test_a_decisions_file_saved_by_a_spreadsheet_with_semicolons_is_read(
         writer.writerows(rows)
     (sheet,) = regrade(g, printed.layout, read_decisions(path, g, printed.layout).overrides).sheets
     assert sheet.score == sheet.max and sheet.reviews == []
+
+
+def _pupils(printed: Printed, ability: float, count: int, seed: int) -> int:
+    """How many of `count` pupils who answered quiz B on sheet A (right on B's key with
+    `ability`, guessing otherwise) are flagged as a version mix-up."""
+    rnd = random.Random(seed)
+    a, b = questions(printed, "A"), questions(printed, "B")
+    spec = printed.layout["pages"][0]
+    flagged = 0
+    for s in range(count):
+        marks: dict[tuple[int, str], State] = {}
+        for qa, qb in zip(a, b, strict=True):
+            values = [
+                x["value"]
+                for x in spec["bubbles"]
+                if x["question"] == qa["number"] and x["field"] != "cancel"
+            ]
+            if qa.get("digits"):
+                continue
+            if qa["field"] == "answer" and qa["kind"] == qb["kind"] and rnd.random() < ability:
+                for v in qb["answer"] if isinstance(qb["answer"], list) else [qb["answer"]]:
+                    marks[(qa["number"], v)] = "marked"
+            else:
+                marks[(qa["number"], rnd.choice(values))] = "marked"
+        (sheet,), _ = assemble([page(printed, "A", f"{s:06d}", marks, f"s{s}.png")], printed.layout)
+        flagged += any(r.what == "version" for r in sheet.problems)
+    return flagged
+
+
+def test_guessing_pupils_are_not_taken_for_a_mix_up_and_mixed_up_ones_are(printed: Printed) -> None:
+    """As measured for docs/grading.md (15 bubble questions, 2 versions): 6 of 2,000 pure guessers
+    flagged; of 400 mixed-up pupils each, 72 % of those who know half the answers, 94 % of those
+    who know 70 %, 99.5 % of those who know 90 %."""
+    assert _pupils(printed, 0.0, 300, 1) <= 3
+    assert _pupils(printed, 0.9, 60, 2) >= 58
