@@ -144,7 +144,8 @@ def _draw_marks(img: Any, spec: Json, scan: PageScan, sheet: Sheet | None, layou
     import cv2
 
     pending = set(sheet.pending) if sheet else set()
-    printed = {q["number"]: q for q in questions_of(layout, scan.version)}
+    # the key the sheet is scored by: its own, or the version the teacher decided on
+    printed = {q["number"]: q for q in questions_of(layout, sheet.version if sheet else scan.version)}
     colours = {"marked": GREEN, "unsure": ORANGE}
     for b, state in zip(spec["bubbles"], scan.states, strict=True):
         x0, y0, x1, y1 = (round(v * SCALE) for v in b["box"])
