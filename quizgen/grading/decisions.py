@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +117,10 @@ def decisions_csv(graded: Graded, layout: Json, decided: Sequence[Json] = ()) ->
     return out.getvalue()
 
 
+def _real(file: str) -> str:
+    return os.path.realpath(file) if file else file
+
+
 def _answer(value: str, q: Json) -> str | None:
     """The answer a decision gives for question `q` (as printed on the sheet), or None."""
     text = value.strip()
@@ -173,8 +178,9 @@ def read_decisions(path: Path, graded: Graded, layout: Json) -> Applied:
             "    hint: pass the <results>-decisions.csv that `quizgen grade` wrote, "
             "with the decision cells filled in"
         )
-    scans = {(s.file, s.index): s for s in graded.scans if s.ok}
-    open_items = {(r.file, r.index, r.question or 0, r.what) for r in graded.reviews}
+    # Matched by the file itself, not by how it was named: `scans/` and `./scans/` are one folder.
+    scans = {(_real(s.file), s.index): s for s in graded.scans if s.ok}
+    open_items = {(_real(r.file), r.index, r.question or 0, r.what) for r in graded.reviews}
     students: dict[tuple[str, int], str] = {}
     versions: dict[tuple[str, int], str] = {}
     answers: dict[tuple[str, int, int], str] = {}
@@ -195,13 +201,14 @@ def read_decisions(path: Path, graded: Graded, layout: Json) -> Applied:
         except ValueError:
             errors.append(f"{path}:{line}: page and question should be numbers")
             continue
-        scan = scans.get((file, index))
-        if scan is None or (file, index, question, kind) not in open_items:
+        scan = scans.get((_real(file), index))
+        if scan is None or (_real(file), index, question, kind) not in open_items:
             where = f"{file} page {index}" + (f" question {question}" if question else "")
             applied.ignored.append(
                 f"{path}:{line}: nothing to decide in these scans at {where} ({kind}): ignored"
             )
             continue
+        file = scan.file  # as this run names it
         at = (file, index)
         if kind == "question":
             q = next(q for q in questions_of(layout, scan.version) if q["number"] == question)
