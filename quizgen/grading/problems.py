@@ -46,7 +46,12 @@ def flag_blank(sheets: Sequence[Sheet], layout: Json, decided: Overrides) -> Non
         file, index = sheet.where
         if (file, index, "blank") in decided.accepted:
             continue
-        bubbles = _bubble_questions(layout, sheet.printed or sheet.version)
+        # only the questions of the pages scanned: a missing page is its own problem
+        bubbles = [
+            q
+            for q in _bubble_questions(layout, sheet.printed or sheet.version)
+            if q["number"] in sheet.answers
+        ]
         if not bubbles:
             continue
         answered = sum(1 for q in bubbles if sheet.answers.get(q["number"], "") != "")

@@ -517,3 +517,20 @@ def test_rekey_scores_the_printed_sheets_with_a_corrected_bank(
         "printed on the sheets" in output
     )
     assert not (tmp_path / "s.csv").exists()
+
+
+def test_a_hand_edited_layout_lists_every_problem_and_writes_nothing(printed: Path, tmp_path: Path) -> None:
+    layout = json.loads((printed / "quiz-layout.json").read_text())
+    layout["student_digits"] = "six"
+    layout["versions"][0]["questions"][0]["points"] = "lots"
+    edited = tmp_path / "layout.json"
+    edited.write_text(json.dumps(layout))
+    code, output = run("grade", str(printed / "quiz.pdf"), "-l", str(edited), "-o", str(tmp_path / "r.csv"))
+    assert code == 1
+    assert output.splitlines() == [
+        f"quizgen: error: {edited}: student_digits: should be a whole number, not 'six'",
+        f"quizgen: error: {edited}: versions[0].questions[0].points: should be a number, not 'lots'",
+        "quizgen: error:     hint: pass the <name>-layout.json that `quizgen quiz --sheets` wrote beside the "
+        "sheets, or print the sheets again",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["layout.json"]
