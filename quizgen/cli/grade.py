@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -19,6 +19,10 @@ from quizgen.cli.common import (
     say_waiting,
 )
 from quizgen.cli.root import Command, app
+
+if TYPE_CHECKING:
+    from quizgen.grading.grade import Graded
+    from quizgen.inputs import Skipped
 
 
 class MultiRuleOption(StrEnum):
@@ -161,12 +165,10 @@ def grade(
     _report(graded, decided, decisions, quiet)
 
 
-def _report(graded: object, decided: list[dict[str, object]], decisions: Path | None, quiet: bool) -> None:
+def _report(graded: Graded, decided: list[dict[str, object]], decisions: Path | None, quiet: bool) -> None:
     """The terminal's list: files not read, sheet problems (red), items to review, the summary."""
     from quizgen.diagnostics import terminal_safe
-    from quizgen.grading.grade import Graded
 
-    assert isinstance(graded, Graded)
     for s in graded.skipped:
         say(_skipped(s), fg=typer.colors.RED)
     problems = graded.problems
@@ -187,11 +189,9 @@ def _report(graded: object, decided: list[dict[str, object]], decisions: Path | 
     raise typer.Exit(1 if graded.reviews or graded.skipped else 0)
 
 
-def _skipped(s: object) -> str:
+def _skipped(s: Skipped) -> str:
     from quizgen.grading.score import shown_name
-    from quizgen.inputs import Skipped
 
-    assert isinstance(s, Skipped)
     return f"not read: {shown_name(str(s.path))}: {s.reason}"
 
 
