@@ -34,7 +34,10 @@ MAX_QUESTIONS = 2000
 MAX_BUBBLES = 20_000  # on one page
 MAX_SHOWN = 20  # problems listed; the rest are counted
 KINDS = ("choice", "multi", "truefalse", "short", "numeric", "cloze", "match", "order", "open")
+# The kinds of box a sheet has. A new kind of box on the sheet must be added here (and read
+# in score.py): the check refuses what grading does not know how to read.
 FIELDS = ("student", "answer", "score", "cancel")
+GRID_SIGNS = ("-", "+", ".")  # a digit grid may have a sign row or a point
 HINT = (
     "    hint: pass the <name>-layout.json that `quizgen quiz --sheets` wrote beside the sheets, "
     "or print the sheets again"
@@ -419,8 +422,8 @@ def _answer_bubble(c: _Check, b: Json, where: str, q: Json, value: str) -> None:
     elif q.get("digits"):
         before, after = q["digits"]
         c.int_(b.get("column"), f"{where}.column", 0, max(0, before + after - 1))
-        if not (len(value) == 1 and value.isdigit()):
-            c.bad(f"{where}.value", f"a digit-grid bubble holds a digit, not {_shown(value)}")
+        if not (len(value) == 1 and (value.isdigit() or value in GRID_SIGNS)):
+            c.bad(f"{where}.value", f"a digit-grid bubble holds a digit or a sign, not {_shown(value)}")
     elif q.get("kind") == "truefalse":
         if value not in ("T", "F"):
             c.bad(f"{where}.value", f'a true/false bubble holds "T" or "F", not {_shown(value)}')
