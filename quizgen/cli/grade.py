@@ -83,6 +83,14 @@ def grade(
             help="Score with the keys of these (corrected) banks; the printed sheets stay valid.",
         ),
     ] = None,
+    key: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--key",
+            metavar="FILE",
+            help="Score with corrected keys from a CSV (question, key[, tolerance]); the sheets stay valid.",
+        ),
+    ] = None,
     jobs: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(
@@ -138,6 +146,12 @@ def grade(
         data, changes = run_writer(lambda: rekey_layout(data, banks))
         for change in changes:
             say(f"rekey: {change}", err=True)
+    if key is not None:
+        from quizgen.grading.rekey import override_layout
+
+        data, changes = run_writer(lambda: override_layout(data, key))
+        for change in changes:
+            say(f"key: {change}", err=True)
     workers = jobs or min(os.cpu_count() or 1, 4)
     chosen = multi.value if multi else None
     graded = grading.grade(found.files, data, multi=chosen, keep_images=review is not None, workers=workers)
@@ -153,7 +167,13 @@ def grade(
             say(f"decisions: {note}", err=True, fg=typer.colors.YELLOW)
     from quizgen.output import write_set
 
-    inputs = [layout, *found.files, *([decisions] if decisions else []), *(rekey or [])]
+    inputs = [
+        layout,
+        *found.files,
+        *([decisions] if decisions else []),
+        *(rekey or []),
+        *([key] if key else []),
+    ]
     files = run_writer(
         lambda: grading.outputs(graded, data, output, json_out, review, report, to_decide_out, decided)
     )

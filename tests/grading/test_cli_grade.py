@@ -534,3 +534,34 @@ def test_a_hand_edited_layout_lists_every_problem_and_writes_nothing(printed: Pa
         "sheets, or print the sheets again",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["layout.json"]
+
+
+def test_a_key_file_corrects_keys_by_their_text(
+    printed: Path, classroom: tuple[Path, dict], tmp_path: Path
+) -> None:
+    scans, info = classroom
+    layout = info["layout"]
+    capital = next(q for q in layout["versions"][0]["questions"] if q["id"] == "grading/capital")
+    gomel = next(k for k, t in capital["choices"].items() if t == "Gomel")
+    keys = tmp_path / "keys.csv"
+    keys.write_text("question,key\ngrading/capital,gomel\n")
+    code, output = run("grade", str(scans / "good.png"), "-l", str(printed / "quiz-layout.json"),
+                       "-o", str(tmp_path / "r.csv"), "--key", str(keys))  # fmt: skip
+    assert code == 0, output
+    changed = (
+        f"key: version A question {capital['number']} (grading/capital): key {capital['answer']} is now "
+    )
+    changed += gomel
+    assert changed in output
+    (row,) = csv.DictReader((tmp_path / "r.csv").open())
+    assert row["grading/capital"] == "0"
+    keys.write_text("question,key\ngrading/capital,Vitebsk\ngrading/nowhere,1\ngrading/essay,3\n")
+    code, output = run("grade", str(scans / "good.png"), "-l", str(printed / "quiz-layout.json"),
+                       "-o", str(tmp_path / "s.csv"), "--key", str(keys))  # fmt: skip
+    assert code == 1 and not (tmp_path / "s.csv").exists()
+    assert output.splitlines() == [
+        f"quizgen: error: {keys}:2: \u201cVitebsk\u201d is not one of the choices printed for "
+        "grading/capital",
+        f"quizgen: error: {keys}:3: no question 'grading/nowhere' on these sheets",
+        f"quizgen: error: {keys}:4: grading/essay is scored by the teacher (open): it has no key to change",
+    ]
