@@ -117,6 +117,30 @@ def decisions_csv(graded: Graded, layout: Json, decided: Sequence[Json] = ()) ->
     return out.getvalue()
 
 
+def _structural(rows: list[tuple[int, Json]], scans: dict[tuple[str, int], PageScan], graded: Graded,
+                layout: Json) -> Graded:  # fmt: skip
+    """The scans scored again with only the rows' student-number and version decisions."""
+    from quizgen.grading.grade import regrade
+
+    students: dict[tuple[str, int], str] = {}
+    versions: dict[tuple[str, int], str] = {}
+    letters = {v["version"] for v in layout["versions"]}
+    for _, row in rows:
+        value, kind = (row.get("decision") or "").strip(), (row.get("kind") or "").strip()
+        scan = scans.get(
+            (_real(row.get("file") or ""), int(row["page"]) if (row.get("page") or "").isdigit() else 0)
+        )
+        if scan is None:
+            continue
+        if kind in ("student", "duplicate") and value.isdigit():
+            students[(scan.file, scan.index)] = value
+        elif kind == "version" and value.upper() in letters - {scan.version}:
+            versions[(scan.file, scan.index)] = value.upper()
+    if not students and not versions:
+        return graded
+    return regrade(graded, layout, Overrides(students, versions))
+
+
 def _real(file: str) -> str:
     return os.path.realpath(file) if file else file
 
@@ -180,7 +204,14 @@ def read_decisions(path: Path, graded: Graded, layout: Json) -> Applied:
         )
     # Matched by the file itself, not by how it was named: `scans/` and `./scans/` are one folder.
     scans = {(_real(s.file), s.index): s for s in graded.scans if s.ok}
-    open_items = {(_real(r.file), r.index, r.question or 0, r.what) for r in graded.reviews}
+    rows = [(reader.line_num, row) for row in reader]
+    # Sheet decisions first (a number, a version): they change what is left to decide, and
+    # which key a question's decision is checked against ("score it by hand" on version B).
+    after = _structural(rows, scans, graded, layout)
+    open_items = {
+        (_real(r.file), r.index, r.question or 0, r.what) for g in (graded, after) for r in g.reviews
+    }
+    key_version = {(p.file, p.index): s.version for s in after.sheets for p in s.pages}
     students: dict[tuple[str, int], str] = {}
     versions: dict[tuple[str, int], str] = {}
     answers: dict[tuple[str, int, int], str] = {}
@@ -189,8 +220,7 @@ def read_decisions(path: Path, graded: Graded, layout: Json) -> Applied:
     errors: list[str] = []
     digits = int(layout["student_digits"])
     letters = [v["version"] for v in layout["versions"]]
-    for row in reader:
-        line = reader.line_num
+    for line, row in rows:
         value = (row.get("decision") or "").strip()
         if not value:
             continue
@@ -211,7 +241,8 @@ def read_decisions(path: Path, graded: Graded, layout: Json) -> Applied:
         file = scan.file  # as this run names it
         at = (file, index)
         if kind == "question":
-            q = next(q for q in questions_of(layout, scan.version) if q["number"] == question)
+            version = key_version.get(at, scan.version)
+            q = next(q for q in questions_of(layout, version) if q["number"] == question)
             answer = _answer(value, q)
             if answer is None:
                 errors.append(

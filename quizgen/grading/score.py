@@ -361,7 +361,13 @@ def _score(
                        f"and a {q['kind']} question in version {sheet.version}: score it by hand", "question")
             )  # fmt: skip
             answer = sheet.answers[n] = None
-        sheet.points[n] = None if answer is None else score_answer(q, answer, rules)
+        try:
+            sheet.points[n] = None if answer is None else score_answer(q, answer, rules)
+        except ValueError:  # a decision made for another version's question ("B" for points)
+            scan = read_on.get(n, sheet.pages[0])
+            why = f"the decision {answer!r} is not an answer to question {n} of version {sheet.version}"
+            sheet.reviews.append(Review(scan.file, scan.index, n, f"{why}: decide it again", "question"))
+            sheet.answers[n] = sheet.points[n] = None
 
 
 def _flag_duplicates(sheets: list[Sheet], decided: Overrides) -> None:

@@ -249,3 +249,50 @@ def test_guessing_pupils_are_not_taken_for_a_mix_up_and_mixed_up_ones_are(printe
     who know 70 %, 99.5 % of those who know 90 %."""
     assert _pupils(printed, 0.0, 300, 1) <= 3
     assert _pupils(printed, 0.9, 60, 2) >= 58
+
+
+def test_after_a_version_decision_the_questions_of_another_kind_are_decided_by_that_version(
+    printed: Printed, tmp_path: Path
+) -> None:
+    layout = copy.deepcopy(printed.layout)  # version B with a choice and a written question swapped
+    b = next(v["questions"] for v in layout["versions"] if v["version"] == "B")
+    choice, written = next(q for q in b if q["kind"] == "choice"), next(q for q in b if q["field"] == "score")
+    choice["number"], written["number"] = written["number"], choice["number"]
+    b.sort(key=lambda q: q["number"])
+    a = questions(printed, "A")
+    differ = [
+        qb for qa, qb in zip(a, b, strict=True) if (qa["field"], qa["kind"]) != (qb["field"], qb["kind"])
+    ]
+    assert sorted(q["number"] for q in differ) == sorted([choice["number"], written["number"]])
+    printed = Printed(printed.quiz, layout, printed.pdf, printed.bank)
+    marks: dict[tuple[int, str], State] = {}
+    for qa, qb in zip(a, b, strict=True):  # quiz B's right answers, marked on sheet A
+        if qa["field"] == "score":
+            marks[(qa["number"], f"{qa['points']:g}")] = "marked"
+        elif qa.get("digits") is None:
+            good = qb["answer"] if qb["kind"] == qa["kind"] else qa["choices"] and next(iter(qa["choices"]))
+            for value in good if isinstance(good, list) else [good]:
+                marks[(qa["number"], value)] = "marked"
+    g = graded([page(printed, "A", "666666", marks, "d.png")], printed.layout)
+    assert [r.what for r in g.problems] == ["version"]
+    as_b = decide(tmp_path, g, printed.layout, {("d.png", "version", ""): "B"})
+    (sheet,) = as_b.sheets
+    assert sorted(r.question for r in sheet.reviews if r.question) == sorted(q["number"] for q in differ)
+    assert any(r.reason.endswith(": score it by hand") for r in sheet.reviews)
+    # the teacher decides them as version B's questions: points for a written answer, a letter for a bubble
+    wanted = {("d.png", "version", ""): "B"}
+    for q in differ:
+        wanted[("d.png", "question", str(q["number"]))] = (
+            f"{q['points']:g}" if q["field"] == "score" else q["answer"]
+        )
+    rows = list(csv.DictReader(io.StringIO(decisions_csv(as_b, printed.layout))))
+    path = tmp_path / "again.csv"
+    for r in rows:
+        r["decision"] = wanted.get((r["file"], r["kind"], r["question"]), "")
+    rows.append(dict(rows[0], kind="version", question="", decision="B"))
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    (done,) = regrade(g, printed.layout, read_decisions(path, g, printed.layout).overrides).sheets
+    assert done.version == "B" and done.reviews == [] and done.pending == []
