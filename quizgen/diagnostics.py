@@ -107,6 +107,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG004": (Severity.ERROR, "duplicate key in a mapping"),
     "QG005": (Severity.ERROR, "a list or mapping reused through a YAML alias"),
     "QG006": (Severity.ERROR, "file cannot be read"),
+    "QG007": (Severity.WARNING, "entry of a bank folder passed over"),
     # structure
     "QG010": (Severity.ERROR, "missing required key"),
     "QG011": (Severity.ERROR, "unknown key"),

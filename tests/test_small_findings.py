@@ -118,7 +118,7 @@ def test_one_bank_named_twice_is_read_once(tmp_path: Path, monkeypatch: pytest.M
         Path("questions/../questions/x.yaml"),
         tmp_path / "questions" / "x.yaml",
     ]
-    assert find_bank_files(named) == ([Path("questions/x.yaml")], [])
+    assert find_bank_files(named).files == [Path("questions/x.yaml")]
     checked = load(named)
     assert checked.ok and [d.code for d in checked.diagnostics] == []
 
@@ -126,5 +126,5 @@ def test_one_bank_named_twice_is_read_once(tmp_path: Path, monkeypatch: pytest.M
 def test_folder_search_takes_any_case_of_the_suffix(tmp_path: Path) -> None:
     for name in ("a.YAML", "b.Yml", "c.yaml", "d.txt"):
         shutil.copy(GOOD / "all-types.yaml", tmp_path / name)
-    files, _ = find_bank_files([tmp_path])
+    files = find_bank_files([tmp_path]).files
     assert [f.name for f in files] == ["a.YAML", "b.Yml", "c.yaml"]

@@ -25,8 +25,8 @@ from quizgen.bank.model import (
     Short,
     Source,
     TrueFalse,
-    format_number,
 )
+from quizgen.bank.numbers import format_number, number_range
 from quizgen.bank.text import inner_quotes, parse_cloze, safe_link, to_html, without_instruction
 from quizgen.select import letter
 
@@ -264,10 +264,10 @@ def _basic_fields(q: Question) -> tuple[str, str]:
         return "True or false?", f'<div class="qg-answer-text qg-{word.lower()}">{word}</div>'
     if isinstance(q, Numeric):
         unit = f" {_html(q.unit)}" if q.unit else ""
-        answer = f'<div class="qg-answer-text">{format_number(q.answer)}{unit}</div>'
+        answer = f'<div class="qg-answer-text">{format_number(q.answer, q.unit)}{unit}</div>'
         if q.tolerance:
             # The range itself, not "± 1 months" for the student to work out.
-            low, high = format_number(q.answer - q.tolerance), format_number(q.answer + q.tolerance)
+            low, high = (format_number(end, q.unit) for end in number_range(q.answer, q.tolerance))
             answer += f'<div class="qg-also">Accepted: {low}\u2013{high}{unit}</div>'
         return "Give a number", answer
     if isinstance(q, Open):

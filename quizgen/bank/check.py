@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from quizgen.bank.memory import gc_paused
 from quizgen.bank.model import (
     DIFFICULTIES,
     QUESTION_KINDS,
@@ -30,10 +31,10 @@ from quizgen.bank.model import (
     Question,
 )
 from quizgen.bank.nodes import did_you_mean
+from quizgen.bank.numbers import MAX_POINTS, MAX_VALUE, format_number, is_printable
 from quizgen.bank.read import find_bank_files, read_banks
 from quizgen.bank.text import normalize_quote, parse_cloze, safe_link
 from quizgen.diagnostics import Diagnostic, diagnostic, has_errors, promote_warnings
-from quizgen.memory import gc_paused
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'joint-unit-purpose'"
@@ -102,7 +103,17 @@ def check_difficulty(bank: Bank, q: Question) -> Iterator[Diagnostic]:
 @question_check(reads=("points",))
 def check_points(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     if q.points < 0:
-        yield _at("QG017", bank, q, "points", f"points cannot be negative ({q.points:g})")
+        yield _at("QG017", bank, q, "points", f"points cannot be negative ({format_number(q.points)})")
+    elif q.points > MAX_POINTS:
+        # Totals of a class set stay finite and exact (1.7e308 twice printed "Total: inf points").
+        yield _at(
+            "QG017",
+            bank,
+            q,
+            "points",
+            f"points of {q.points:g} are more than a question can carry",
+            f"give at most {format_number(MAX_POINTS)} points",
+        )
 
 
 @question_check(reads=("tags",))
@@ -277,7 +288,20 @@ def check_multi_answers(bank: Bank, q: Question) -> Iterator[Diagnostic]:
 def check_tolerance(bank: Bank, q: Question) -> Iterator[Diagnostic]:
     assert isinstance(q, Numeric)
     if q.tolerance < 0:
-        yield _at("QG017", bank, q, "tolerance", f"tolerance cannot be negative ({q.tolerance:g})")
+        yield _at(
+            "QG017", bank, q, "tolerance", f"tolerance cannot be negative ({format_number(q.tolerance)})"
+        )
+    for name, value in (("answer", q.answer), ("tolerance", q.tolerance)):
+        if not is_printable(value):
+            # Past this a range answer +- tolerance is not exact, and a sum not finite.
+            yield _at(
+                "QG017",
+                bank,
+                q,
+                name,
+                f"{name} {value:g} is too large to print and compare exactly",
+                f"write it in a larger unit, at most {MAX_VALUE:g} in size",
+            )
 
 
 @question_check(Cloze, reads=("text",))
@@ -837,9 +861,13 @@ def load(
     ignore: Iterable[str] = (),
 ) -> Checked:
     """Read and check bank files (folders are searched for *.yaml): where every command starts."""
-    files, missing = find_bank_files(paths)
-    banks, found = read_banks(files)
-    found.extend(diagnostic("QG006", name, 1, 1, "no such file or folder") for name in missing)
+    inputs = find_bank_files(paths)
+    banks, found = read_banks(inputs.files)
+    found.extend(diagnostic("QG006", name, 1, 1, "no such file or folder") for name in inputs.missing)
+    found.extend(
+        diagnostic("QG007", str(s.path), 1, 1, f"not read: {s.reason}", "remove it or point it at a bank")
+        for s in inputs.skipped
+    )
     # --ignore applies to the checks only: what the reader reports left a value unusable,
     # and hiding it would make a question vanish from the outputs without a word.
     skip = set(ignore)

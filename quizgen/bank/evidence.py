@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from quizgen.bank.numbers import plain_number
 from quizgen.bank.text import normalize_quote, plain
 
 PREFIX = 5  # words match on this many first letters
@@ -259,7 +260,7 @@ def _takes(current: float, unit: int) -> bool:
 
 def number_text(value: float) -> str:
     """A number as a token: 9000, 2.5 (never 9000.0 or 9e3)."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    return plain_number(value)
 
 
 def is_number(token: str) -> bool:

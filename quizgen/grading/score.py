@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizgen.bank.model import format_number
+from quizgen.bank.numbers import format_number
 from quizgen.grading.scan import PageScan, layout_page
 from quizgen.scoring import MULTI_RULES, MultiRule, ScoringRules, score_multi
 

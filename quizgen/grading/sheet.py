@@ -27,7 +27,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from quizgen.bank.model import Choice, Multi, Numeric, TrueFalse, format_number
+from quizgen.bank.model import Choice, Multi, Numeric, TrueFalse
+from quizgen.bank.numbers import format_number
 from quizgen.scoring import ScoringRules
 from quizgen.select import Item, Quiz, Version, letter
 

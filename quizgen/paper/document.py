@@ -52,8 +52,8 @@ from quizgen.bank.model import (
     Question,
     Short,
     TrueFalse,
-    format_number,
 )
+from quizgen.bank.numbers import format_number
 from quizgen.bank.text import (
     cloze_blanks,
     inner_quotes,
@@ -564,8 +564,9 @@ def _table_sizes(quiz: Quiz, count: int) -> list[int]:
     # Each question's widest key over the versions, once: trying every table count used to
     # measure every key again for every try (70 s of a 10,000-question build).
     widths = [max(_width(_cell_text(v.items[n])) for v in quiz.versions) for n in range(count)]
-    # No table takes more than 20 columns, so fewer than count / 20 tables never fit.
-    tables = max(1, -(-count // 20))
+    # Even tables need at least as many as tables filled greedily, each as wide as fits;
+    # starting there (not at count / 20) leaves a few tries, not a thousand, at 10,000.
+    tables = _greedy_tables(widths, count)
     while True:
         base, extra = divmod(count, tables)
         sizes = [base + (i < extra) for i in range(tables)]
@@ -573,6 +574,15 @@ def _table_sizes(quiz: Quiz, count: int) -> list[int]:
         if all(_fits(widths, start, count) >= size for start, size in zip(starts, sizes, strict=True)):
             return sizes
         tables += 1
+
+
+def _greedy_tables(widths: list[int], count: int) -> int:
+    """The fewest tables when each may take as many columns as fit from where it starts."""
+    tables, start = 0, 0
+    while start < count:
+        start += _fits(widths, start, count)
+        tables += 1
+    return max(tables, 1)
 
 
 def _fits(widths: list[int], start: int, count: int) -> int:

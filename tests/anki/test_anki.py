@@ -302,7 +302,7 @@ def test_fields_hold_question_answer_explanation_source_and_evidence(student: Co
         '<div class="qg-answer-text">Lithuania</div>\n<div class="qg-also">Also accepted: Lietuva</div>'
     )
     assert "qg-false" in fields(col, "all-types", "lukashenko-promise")["Answer"]
-    assert ">9000 soldiers<" in fields(col, "all-types", "soldiers-stationed")["Answer"]
+    assert ">9,000 soldiers<" in fields(col, "all-types", "soldiers-stationed")["Answer"]
     assert "Model answer" in fields(col, "all-types", "why-not-fight")["Answer"]
     assert fields(col, "specials", "cyrillic")["Source"] == ""  # that bank names no source
 
