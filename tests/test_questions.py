@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def test_right_answers_of_choice_questions_follow_no_rotation(path: Path) -> Non
     """Review 2026-12-07: keys ran A B C D A B C D ... in file order, so one key predicted the next."""
     (bank,) = load([path]).banks
     keys = [q.choices.index(q.answer) for q in bank.questions if isinstance(q, Choice)]
-    steps = {(b - a) % 4 for a, b in zip(keys, keys[1:])}
+    steps = {(b - a) % 4 for a, b in pairwise(keys)}
     assert len(steps) > 1, keys
 
 
@@ -81,4 +82,4 @@ def test_true_false_answers_do_not_alternate(path: Path) -> None:
     (bank,) = load([path]).banks
     answers = [q.answer for q in bank.questions if isinstance(q, TrueFalse)]
     assert len(set(answers)) == 2
-    assert any(a == b for a, b in zip(answers, answers[1:])), answers
+    assert any(a == b for a, b in pairwise(answers)), answers
