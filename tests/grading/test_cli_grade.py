@@ -17,7 +17,7 @@ from quizgen.grading.grade import NOT_A_SCAN
 from tests.grading import synth
 from tests.grading.bank import write as write_bank
 from tests.grading.test_report import Text
-from tests.test_cli import run
+from tests.cli.test_cli import run
 
 
 @pytest.fixture(scope="module")
