@@ -175,6 +175,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG204": (Severity.WARNING, "matching with fewer than three pairs for Moodle"),
     "QG205": (Severity.WARNING, "line break in a flashcard CSV"),
     "QG206": (Severity.WARNING, "id longer than Moodle's idnumber"),
+    "QG207": (Severity.WARNING, "property not carried by the export format"),
+    "QG208": (Severity.WARNING, "answer text the platform's importer would misread"),
 }
 
 
