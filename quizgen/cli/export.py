@@ -145,7 +145,8 @@ def output_file(output: Path | None, fmt: str, parents: bool) -> Path:
         fail_usage(f"export needs --output (-o): the file to write, e.g. {example}")
     if output.is_dir():
         fail_usage(
-            f"--output {output} is a folder; name the file to write in it, e.g. -o {output / ('quiz' + SUFFIXES[fmt])}"
+            f"--output {output} is a folder; name the file to write in it, "
+            f"e.g. -o {output / ('quiz' + SUFFIXES[fmt])}"
         )
     folder = output.parent
     if not folder.exists():

@@ -60,7 +60,8 @@ def rich(value: str) -> str:
 
 def check(bank: Bank, q: Question, options: ExportOptions) -> Iterator[Diagnostic]:
     """What GIFT cannot carry, and what Moodle (GIFT's reader) refuses."""
-    if isinstance(q, Short) and len(_short_answers(q)) > 1 and any(_ARROW in text(a) for a in _short_answers(q)):
+    answers = _short_answers(q) if isinstance(q, Short) else []
+    if len(answers) > 1 and any(_ARROW in text(a) for a in answers):
         yield left_out(
             "QG208",
             FORMAT,

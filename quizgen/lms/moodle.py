@@ -19,6 +19,7 @@ import html as std_html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
@@ -38,7 +39,7 @@ from quizgen.bank.model import (
 from quizgen.bank.text import parse_cloze
 from quizgen.diagnostics import Diagnostic
 from quizgen.errors import QuizgenError
-from quizgen.lms import ExportOptions, Pair, left_out
+from quizgen.lms import ExportOptions, Pair, left_out, written_differently
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.text import clean, html, moodle_category, number, percent, question_ref, tags, text
 
@@ -111,6 +112,22 @@ def check(bank: Bank, q: Question, options: ExportOptions) -> Iterator[Diagnosti
         )
 
 
+def lost(questions: Sequence[Pair], options: ExportOptions) -> Iterator[Diagnostic]:
+    """What Moodle XML writes differently: a cloze whose points its whole-number gap
+    weights cannot add up to gets mark = its number of gaps."""
+    odd = [(b, q) for b, q in questions if isinstance(q, Cloze) and gap_weight(q) is None]
+    if odd:
+        yield written_differently(
+            "QG207",
+            FORMAT,
+            odd,
+            "points",
+            "a cloze's points that are not a whole multiple of its gaps (Moodle's mark for a cloze is "
+            "the sum of whole-number gap weights; each gap is written with weight 1)",
+            "give the cloze points that are a multiple of its number of gaps, or set the mark in the quiz",
+        )
+
+
 # -- text --------------------------------------------------------------------------------------
 
 # In a cloze answer these are Moodle's syntax; a backslash makes them literal. `*` is the
@@ -134,13 +151,29 @@ def no_gaps(html_text: str) -> str:
     return html_text.replace("{", "&#123;").replace("}", "&#125;")
 
 
+def gap_weight(q: Cloze) -> int | None:
+    """Each gap's weight so that the gaps add up to the bank's points, or None.
+
+    Moodle's multianswer import never reads `<defaultgrade>`: the question's mark is the
+    sum of its gaps' weights (multianswer/questiontype.php, qtype_multianswer_extract_question
+    sums each subquestion's defaultmark), and a weight is a whole number (its gap pattern
+    `\\{([0-9]*):`). So equal gaps carry the points exactly only when the points are a
+    whole multiple of the number of gaps."""
+    gaps = len(parse_cloze(q.text)[0])
+    points = Decimal(repr(float(q.points)))
+    if points > 0 and points % gaps == 0:
+        return int(points / gaps)
+    return None
+
+
 def cloze_html(q: Cloze) -> str:
-    """The cloze text as Moodle embedded answers: `{1:SHORTANSWER:=answer}`, hint after it."""
+    """The cloze text as Moodle embedded answers: `{w:SHORTANSWER:=answer}`, hint after it."""
     deletions, _ = parse_cloze(q.text)
+    weight = gap_weight(q) or 1
     out, pos = [], 0
     for d in deletions:
         out.append(no_gaps(html(q.text[pos : d.start])))
-        out.append(f"{{1:SHORTANSWER:={cloze_answer(d.answer)}}}")
+        out.append(f"{{{weight}:SHORTANSWER:={cloze_answer(d.answer)}}}")
         if d.hint:
             out.append(f" ({no_gaps(html(d.hint))})")
         pos = d.end
@@ -259,10 +292,14 @@ def _body(el: ET.Element, q: Question) -> None:
             unit = _sub(units, "unit")
             _sub(unit, "multiplier", "1")
             _sub(unit, "unit_name", text(q.unit))
-        # Units optional: "9000" and "9000 soldiers" both count; the unit is shown.
+        # "Units are optional" (docs/lms.md): numerical/questiontype.php's constants are
+        # UNITOPTIONAL = 0 (unitgradingtype) and UNITINPUT = 0 (showunits: the unit is typed
+        # in the answer box, "9000" and "9000 soldiers" both right); UNITNONE = 3 would be
+        # "units are not used at all", and a response with the unit would be refused.
+        # unitsleft 0: the unit goes after the number.
         _sub(el, "unitgradingtype", "0")
         _sub(el, "unitpenalty", "0.1000000")
-        _sub(el, "showunits", "3")
+        _sub(el, "showunits", "0" if q.unit else "3")
         _sub(el, "unitsleft", "0")
     elif isinstance(q, Match):
         _sub(el, "shuffleanswers", "true")

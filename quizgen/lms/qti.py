@@ -33,6 +33,7 @@ from quizgen.bank.model import (
     Short,
     TrueFalse,
 )
+from quizgen.bank.numbers import number_range, plain_number
 from quizgen.bank.text import parse_cloze
 from quizgen.diagnostics import Diagnostic
 from quizgen.lms import ExportOptions, Pair, left_out
@@ -209,8 +210,10 @@ def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Elemen
             either = ET.Element("or")
             either.append(_varequal("response1", number(q.answer)))
             within = _sub(either, "and")
-            _sub(within, "vargte", number(q.answer - q.tolerance), respident="response1")
-            _sub(within, "varlte", number(q.answer + q.tolerance), respident="response1")
+            # Exact bounds (E04): 0.7 +- 0.1 is [0.6, 0.8], not float's 0.7999999999999999.
+            low, high = number_range(q.answer, q.tolerance)
+            _sub(within, "vargte", plain_number(low), respident="response1")
+            _sub(within, "varlte", plain_number(high), respident="response1")
             _set_score(rp, [either], "100")
         else:
             cond = _sub(rp, "respcondition", **{"continue": "No"})

@@ -88,12 +88,13 @@ GRADES = {
     5,
     0,
 }
-_GAP = re.compile(r"\{1:SHORTANSWER:=((?:\\.|[^\\}])*)\}")
+_GAP = re.compile(r"\{\d+:SHORTANSWER:=((?:\\.|[^\\}])*)\}")
 
 
 def _export(*paths: Path) -> tuple[bytes, list[tuple[Bank, Question]]]:
     result, kept = exported("moodle", *paths)
-    assert result.diagnostics == []
+    # A 1-point cloze of several gaps is the one thing written differently (QG207, tested below).
+    assert {d.code for d in result.diagnostics} <= {"QG207"}
     assert result.data is not None
     return result.data, kept
 
@@ -267,3 +268,48 @@ def test_moodle_limits_are_reported_at_the_line(write_bank: Any) -> None:
     assert "Moodle's grade list has no 1/11" in result.diagnostics[0].message
     assert "Moodle needs at least 3 answers" in result.diagnostics[1].message
     assert [q.id for _, q in kept] == ["fine"]
+
+
+def test_a_cloze_mark_is_the_bank_points_when_gap_weights_can_make_it(write_bank: Any) -> None:
+    """Moodle's multianswer import sums the gap weights (issue 21): 3 gaps at 6 points are
+    weighted 2 each; 2 gaps at 1 point cannot be whole weights, and a warning says so."""
+    bank = write_bank(
+        """
+        bank: marks
+        title: Marks
+        questions:
+          - id: six
+            type: cloze
+            points: 6
+            text: "{{c1::a}} {{c2::b}} {{c3::c}}"
+          - id: one
+            type: cloze
+            text: "{{c1::a}} {{c2::b}}"
+        """
+    )
+    result, _ = exported("moodle", bank)
+    assert result.data is not None
+    weights = [
+        [int(w) for w in re.findall(r"\{(\d+):SHORTANSWER", t.text or "")]
+        for t in etree.fromstring(result.data).iter("questiontext")
+        for t in t.iter("text")
+    ]
+    assert weights == [[2, 2, 2], [1, 1]]
+    assert [d.code for d in result.diagnostics] == ["QG207"]
+    assert "1 question written without it: 'one'" in result.diagnostics[0].message
+
+
+def test_a_unit_is_optional_in_the_response() -> None:
+    """numerical/questiontype.php: UNITINPUT = 0 (the unit typed in the box), UNITOPTIONAL = 0;
+    showunits 3 (UNITNONE) would refuse '1230 km'."""
+    data, kept = _export(*ALL_BANKS)
+    root = etree.fromstring(data)
+    with_unit = [q for _, q in kept if isinstance(q, Numeric) and q.unit]
+    assert with_unit
+    for el in root.iter("question"):
+        if el.get("type") == "numerical" and el.find("units") is not None:
+            assert (el.findtext("showunits"), el.findtext("unitsleft"), el.findtext("unitgradingtype")) == (
+                "0",
+                "0",
+                "0",
+            )
