@@ -99,6 +99,18 @@ def multi_fractions(q: Multi) -> dict[str, str]:
 def check(bank: Bank, q: Question, options: ExportOptions) -> Iterator[Diagnostic]:
     """What Moodle XML cannot carry: Moodle's own limits, and an idnumber over its length."""
     yield from check_moodle_limits(FORMAT, bank, q)
+    gap = unwritable_gap(q) if isinstance(q, Cloze) else None
+    if gap is not None:
+        yield left_out(
+            "QG208",
+            FORMAT,
+            bank,
+            q,
+            "text",
+            f"the gap answer '{gap}' (Moodle's cloze parser ends an answer at '~', keeps any "
+            "backslash but those of \\} and \\#, and reads '&' before the end as an entity)",
+            "write the answer without '~' or '\\' (and not ending in '&'), or make it a short question",
+        )
     ref = question_ref(bank, q)
     if len(ref) > IDNUMBER_LENGTH:
         yield left_out(
@@ -130,15 +142,27 @@ def lost(questions: Sequence[Pair], options: ExportOptions) -> Iterator[Diagnost
 
 # -- text --------------------------------------------------------------------------------------
 
-# In a cloze answer these are Moodle's syntax; a backslash makes them literal. `*` is the
-# shortanswer wildcard, literal as `\*` too.
-_CLOZE_SPECIAL = re.compile(r'([\\}#~/"*])')
+# A gap's answer ends before `~ # }` not preceded by a backslash (multianswer/questiontype.php,
+# ANSWER_ALTERNATIVE_ANSWER_REGEX), and the parser then undoes only `\}` and `\#`: so those two
+# are escaped, and `*` (the shortanswer wildcard, whose compare reads `\*` as a star). Any
+# other backslash would stay in the stored answer; `~` and a backslash cannot be written.
+_CLOZE_SPECIAL = re.compile(r"([}#*])")
+_CLOZE_UNWRITABLE = ("~", "\\")
 
 
 def cloze_answer(answer: str) -> str:
     """A cloze answer: plain text, HTML-escaped (it sits in the question's HTML, where a
-    `<b>` would be a tag), with Moodle's embedded-answer specials escaped."""
+    `<b>` would be a tag), with the embedded-answer specials Moodle undoes escaped."""
     return _CLOZE_SPECIAL.sub(r"\\\1", std_html.escape(text(answer), quote=False))
+
+
+def unwritable_gap(q: Cloze) -> str | None:
+    """The first gap answer Moodle's multianswer parser cannot read back as written."""
+    for d in parse_cloze(q.text)[0]:
+        answer = text(d.answer)
+        if any(c in answer for c in _CLOZE_UNWRITABLE) or answer.endswith("&"):
+            return answer
+    return None
 
 
 def shortanswer(answer: str) -> str:
@@ -307,7 +331,9 @@ def _body(el: ET.Element, q: Question) -> None:
         for left, right in q.pairs:
             sub = _text(el, "subquestion", html(left))
             ans = _sub(sub, "answer")
-            _sub(ans, "text", text(right))
+            # Moodle shows a match answer through format_string(), which strips what looks
+            # like a tag and decodes entities: escaped, `<Austria>` and `&amp;` show as typed.
+            _sub(ans, "text", std_html.escape(text(right), quote=False))
     elif isinstance(q, Order):
         for tag, value in (
             ("layouttype", "VERTICAL"),
@@ -339,6 +365,30 @@ def _category(bank: Bank) -> ET.Element:
     return el
 
 
+# Moodle's writer puts a text in CDATA when htmlspecialchars() would change it (xml/format.php,
+# xml_escape()). Moodle's reader needs that: lib/classes/xml_parser.php characterdata() drops
+# every piece of character data that is only whitespace, and the XML parser hands each entity
+# (`&amp;`, `&lt;`) over as a piece of its own, so the space in `A &amp; &lt;B&gt;` is lost.
+_NEEDS_CDATA = re.compile("[&<>\"']")
+# A marker no bank text can hold: clean() drops control characters, \x01 among them.
+_MARK = re.compile("\x01(\\d+)\x01")
+
+
+def cdata(value: str) -> str:
+    """`value` as one CDATA section; a `]]>` inside splits it in two, as Moodle's writer does."""
+    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _mark_cdata(root: ET.Element) -> list[str]:
+    """Swap each `<text>` that needs CDATA for a marker; the texts, in marker order."""
+    held: list[str] = []
+    for el in root.iter("text"):
+        if el.text and _NEEDS_CDATA.search(el.text):
+            held.append(el.text)
+            el.text = f"\x01{len(held) - 1}\x01"
+    return held
+
+
 def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
     """The Moodle XML file: a category per bank, then that bank's questions."""
     root = ET.Element("quiz")
@@ -349,6 +399,8 @@ def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
             current = bank
         root.append(question_element(bank, q))
     ET.indent(root)
+    held = _mark_cdata(root)
     # To a str first: ElementTree's byte writer resets its codec on every write (3x slower).
     body: str = ET.tostring(root, encoding="unicode")
+    body = _MARK.sub(lambda m: cdata(held[int(m.group(1))]), body)
     return ("<?xml version='1.0' encoding='UTF-8'?>\n" + body + "\n").encode("utf-8")
