@@ -13,6 +13,7 @@ export; the zip has fixed timestamps, so the same bank gives the same bytes.
 from __future__ import annotations
 
 import hashlib
+import html as std_html
 import io
 import xml.etree.ElementTree as ET
 import zipfile
@@ -226,10 +227,14 @@ def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Elemen
             respident = f"response_{item_id}_l{i}"
             answer_ids.append(f"{item_id}_l{i}")
             pair = _sub(pres, "response_lid", ident=respident)
-            _mattext(pair, text(left), "text/plain")
+            # Every text escaped: the left side is HTML like every other Canvas text; Canvas
+            # un-escapes each right side (CGI.unescapeHTML in qti/associate_interaction.rb,
+            # ensure_correct_format), so `<Austria>` written as `&lt;Austria&gt;` arrives as typed.
+            _mattext(pair, html(left))
             options = _sub(pair, "render_choice")
             for side in sides:
-                _mattext(_sub(options, "response_label", ident=side_id[side]), text(side))
+                label = _sub(options, "response_label", ident=side_id[side])
+                _mattext(label, std_html.escape(text(side), quote=False), "text/plain")
             _set_score(rp, [_varequal(respident, side_id[match])], share, action="Add")
     elif isinstance(q, Cloze):
         deletions, _ = parse_cloze(q.text)
