@@ -42,6 +42,7 @@ from quizgen.errors import QuizgenError
 from quizgen.lms import ExportOptions, Pair, left_out, written_differently
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.text import clean, html, moodle_category, number, percent, question_ref, tags, text
+from quizgen.lms.xml import serialize
 
 SUFFIX = ".xml"
 FORMAT = "moodle"
@@ -370,8 +371,6 @@ def _category(bank: Bank) -> ET.Element:
 # every piece of character data that is only whitespace, and the XML parser hands each entity
 # (`&amp;`, `&lt;`) over as a piece of its own, so the space in `A &amp; &lt;B&gt;` is lost.
 _NEEDS_CDATA = re.compile("[&<>\"']")
-# A marker no bank text can hold: clean() drops control characters, \x01 among them.
-_MARK = re.compile("\x01(\\d+)\x01")
 
 
 def cdata(value: str) -> str:
@@ -379,14 +378,11 @@ def cdata(value: str) -> str:
     return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def _mark_cdata(root: ET.Element) -> list[str]:
-    """Swap each `<text>` that needs CDATA for a marker; the texts, in marker order."""
-    held: list[str] = []
-    for el in root.iter("text"):
-        if el.text and _NEEDS_CDATA.search(el.text):
-            held.append(el.text)
-            el.text = f"\x01{len(held) - 1}\x01"
-    return held
+def _cdata_text(el: ET.Element) -> str | None:
+    """A `<text>` that htmlspecialchars() would change, as CDATA (see _NEEDS_CDATA)."""
+    if el.tag == "text" and el.text and _NEEDS_CDATA.search(el.text):
+        return cdata(el.text)
+    return None
 
 
 def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
@@ -398,9 +394,4 @@ def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
             root.append(_category(bank))
             current = bank
         root.append(question_element(bank, q))
-    ET.indent(root)
-    held = _mark_cdata(root)
-    # To a str first: ElementTree's byte writer resets its codec on every write (3x slower).
-    body: str = ET.tostring(root, encoding="unicode")
-    body = _MARK.sub(lambda m: cdata(held[int(m.group(1))]), body)
-    return ("<?xml version='1.0' encoding='UTF-8'?>\n" + body + "\n").encode("utf-8")
+    return serialize(root, _cdata_text)

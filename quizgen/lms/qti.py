@@ -41,6 +41,7 @@ from quizgen.lms import ExportOptions, Pair, left_out
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.moodle import image_file
 from quizgen.lms.text import clean, html, number, question_ref, text
+from quizgen.lms.xml import serialize
 
 SUFFIX = ".zip"
 FORMAT = "qti"
@@ -273,10 +274,7 @@ def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Elemen
 
 
 def _xml(root: ET.Element) -> bytes:
-    ET.indent(root)
-    # To a str first: ElementTree's byte writer resets its codec on every write (3x slower).
-    body: str = ET.tostring(root, encoding="unicode")
-    return ("<?xml version='1.0' encoding='UTF-8'?>\n" + body + "\n").encode("utf-8")
+    return serialize(root)
 
 
 def assessment_xml(
