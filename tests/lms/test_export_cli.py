@@ -88,3 +88,45 @@ def test_an_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert run.exit_code == 2
     assert "blackboard" in run.output
+
+
+def test_no_output_names_the_option_and_an_example() -> None:
+    run = runner.invoke(app, ["export", "moodle", str(GOOD / "all-types.yaml")])
+    assert run.exit_code == 2
+    assert run.output == (
+        "quizgen: error: export needs --output (-o): the file to write, "
+        "e.g. quizgen export moodle questions/ -o quiz.xml\n"
+    )
+
+
+def test_a_folder_as_output_is_refused_with_an_example(tmp_path: Path) -> None:
+    run = runner.invoke(app, ["export", "gift", str(GOOD / "all-types.yaml"), "-o", str(tmp_path)])
+    assert run.exit_code == 2
+    assert run.output == (
+        f"quizgen: error: --output {tmp_path} is a folder; name the file to write in it, "
+        f"e.g. -o {tmp_path / 'quiz.gift.txt'}\n"
+    )
+
+
+def test_a_missing_folder_is_an_error_unless_parents(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "deeper" / "quiz.csv"
+    run = runner.invoke(app, ["export", "csv", str(GOOD / "all-types.yaml"), "-o", str(out)])
+    assert run.exit_code == 2
+    assert run.output == (
+        f"quizgen: error: --output {out}: the folder {out.parent} does not exist; create it, or add --parents\n"
+    )
+    assert not (tmp_path / "new").exists()
+    run = runner.invoke(app, ["export", "csv", str(GOOD / "all-types.yaml"), "-o", str(out), "--parents"])
+    assert run.exit_code == 0, run.output
+    assert out.exists()
+
+
+def test_strict_lists_lint_and_format_problems_together(tmp_path: Path) -> None:
+    out = tmp_path / "quiz.zip"
+    run = runner.invoke(app, ["export", "qti", str(GOOD / "all-types.yaml"), "-o", str(out), "--strict"])
+    assert run.exit_code == 1
+    lines = [line for line in run.output.splitlines() if ": error: " in line]
+    assert any("[QG100]" in line for line in lines)  # a lint warning, now an error
+    assert any("Canvas QTI cannot carry an ordering question" in line for line in lines)  # the format's
+    assert run.output.splitlines()[-1].endswith("1 export problem; 8 errors with --strict; nothing written")
+    assert not out.exists()
