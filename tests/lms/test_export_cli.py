@@ -113,7 +113,8 @@ def test_a_missing_folder_is_an_error_unless_parents(tmp_path: Path) -> None:
     run = runner.invoke(app, ["export", "csv", str(GOOD / "all-types.yaml"), "-o", str(out)])
     assert run.exit_code == 2
     assert run.output == (
-        f"quizgen: error: --output {out}: the folder {out.parent} does not exist; create it, or add --parents\n"
+        f"quizgen: error: --output {out}: the folder {out.parent} does not exist; "
+        "create it, or add --parents\n"
     )
     assert not (tmp_path / "new").exists()
     run = runner.invoke(app, ["export", "csv", str(GOOD / "all-types.yaml"), "-o", str(out), "--parents"])
