@@ -17,6 +17,7 @@ from quizgen.bank import banks as _banks  # noqa: F401
 from quizgen.bank import keys as _keys  # noqa: F401
 from quizgen.bank import limits as _limits  # noqa: F401
 from quizgen.bank import lint as _lint  # noqa: F401
+from quizgen.bank import patterns as _patterns  # noqa: F401
 from quizgen.bank import questions as _questions  # noqa: F401
 from quizgen.bank.memory import gc_paused
 from quizgen.bank.model import Bank
