@@ -386,6 +386,10 @@ class Part:
     first_counts: bool = False  # every capitalised word is a name (the left side of a pair)
     extra_names: str = ""  # text whose capitalised words all count (a pair's left side)
     alternatives: tuple[str, ...] = ()  # other texts that support it as well (a short answer's accept)
+    joined: bool = False  # the question's one claim: its quotes may support it together
+
+
+_DIGIT_ONE = re.compile(r"(?<![\d.,])1(?![\d.,]\d)")
 
 
 @dataclass(frozen=True)
@@ -414,6 +418,8 @@ def needs(text: str, extra_names: str = "", first_counts: bool = False) -> Needs
     surnames = frozenset(key(run[-1]) for run in runs)
     given = {key(n) for run in runs for n in run[:-1]}
     numbers = frozenset(w for w in words if is_number(w))
+    if "1" in numbers and not _DIGIT_ONE.search(text):
+        numbers -= {"1"}  # "a longer one", "one of them": a pronoun far more often than a count
     content = frozenset(key(w) for w in words if is_content(w)) - surnames - given
     return Needs(numbers, surnames, content, max(1, -(-len(content) // 2)) if content else 0)
 

@@ -63,11 +63,13 @@ def parts(q: Question) -> list[ev.Part]:
         key = "answer" if len(q.answers) == 1 else "answer.{}"
         return [ev.Part(f"the right answer '{a}'", a, key.format(i)) for i, a in enumerate(q.answers)]
     if isinstance(q, Choice):
-        return [] if _negative_stem(q) else [ev.Part(f"the right answer '{q.answer}'", q.answer, "answer")]
+        if _negative_stem(q):
+            return []
+        return [ev.Part(f"the right answer '{q.answer}'", q.answer, "answer", joined=True)]
     if isinstance(q, Short):
-        return [ev.Part(f"the answer '{q.answer}'", q.answer, "answer", alternatives=q.accept)]
+        return [ev.Part(f"the answer '{q.answer}'", q.answer, "answer", alternatives=q.accept, joined=True)]
     if isinstance(q, TrueFalse) and q.answer:
-        return [ev.Part("the statement (marked true)", q.prompt, "prompt")]
+        return [ev.Part("the statement (marked true)", q.prompt, "prompt", joined=True)]
     return []
 
 
@@ -95,6 +97,11 @@ def _negated(words: Sequence[str]) -> bool:
 
 
 def _part_supported(part: ev.Part, quotes: Sequence[str]) -> bool:
+    if part.joined and len(quotes) > 1:
+        # One claim may join two quotes ("for eleven years" + "carried his instructions");
+        # the parts of a match, order or multi each need a quote of their own, so that a
+        # pair with its sides swapped is still caught.
+        quotes = [*quotes, " \n ".join(quotes)]
     texts = (part.text, *part.alternatives)
     if not any(ev.supported(t, quotes, part.extra_names, part.first_counts) for t in texts):
         return False

@@ -21,8 +21,10 @@ from quizgen.diagnostics import Diagnostic
 MULTI_MIN = 3  # multi questions in a bank before QG112 looks
 PATTERN_MIN = 6  # choice questions in a bank before QG113 and QG114 look
 REPEAT_SHARE = 0.8  # of the positions that repeat the one `period` questions before
-ROTATION_SHARE = 0.75  # of the steps from one question's key to the next that go one down
-ONE_LETTER_SHARE = 0.6  # of the keys at one letter, with 4 choices 0.25 is what chance gives
+# With 3 choices a step of one letter is what chance gives a third of the time: 0.8 of 6 or
+# more steps happens by chance about once in 50 banks; the review's banks stepped every time.
+ROTATION_SHARE = 0.8  # of the steps from one question's key to the next that go one letter on
+ONE_LETTER_SHARE = 0.7  # of the keys at one letter (chance: a third with 3 choices, a quarter with 4)
 
 
 def _letter(i: int) -> str:
@@ -67,10 +69,10 @@ def pattern(positions: Sequence[tuple[int, int]]) -> str:
     at = [p for p, _ in positions]
     steps = list(pairwise(positions))
     rotation = sum((b - a) % n == 1 for (a, n), (b, _) in steps)
-    if rotation >= ROTATION_SHARE * len(steps):
+    if len(steps) >= PATTERN_MIN and rotation >= ROTATION_SHARE * len(steps):
         return "step one letter down from one question to the next (A, B, C, D, A, ...)"
     backwards = sum((a - b) % n == 1 for (a, n), (b, _) in steps)
-    if backwards >= ROTATION_SHARE * len(steps):
+    if len(steps) >= PATTERN_MIN and backwards >= ROTATION_SHARE * len(steps):
         return "step one letter up from one question to the next (D, C, B, A, D, ...)"
     letter, count = Counter(at).most_common(1)[0]
     if count >= ONE_LETTER_SHARE * len(at):
