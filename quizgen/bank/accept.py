@@ -154,7 +154,7 @@ def apply(
                             "remove the accept: the warning it excused is gone",
                         )
                     )
-    for settings in {settings_for(b.folder.resolve()) for b in banks}:
+    for settings in {_bank_settings(b) for b in banks}:
         kept.extend(settings.problems)
         if settings.path is not None:
             for code, _ in settings.accepted:
@@ -180,8 +180,18 @@ def _owner(
     for code, reason in bank.accepted:
         if code == d.code:
             return bank, reason, "the bank"
-    settings = settings_for(bank.folder.resolve())
+    settings = _bank_settings(bank)
     for code, reason in settings.accepted:
         if code == d.code:
             return settings, reason, str(settings.path)
     return None
+
+
+_FOLDERS: dict[Path, Path] = {}  # a bank's folder -> the same, resolved (once, not per warning)
+
+
+def _bank_settings(bank: Bank) -> Settings:
+    folder = _FOLDERS.get(bank.folder)
+    if folder is None:
+        folder = _FOLDERS.setdefault(bank.folder, bank.folder.resolve())
+    return settings_for(folder)

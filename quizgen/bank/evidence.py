@@ -361,7 +361,7 @@ def names(text: str, *, first_counts: bool = False) -> list[list[str]]:
                 found.append(run)
                 run = []
             continue
-        word = re.split("['\u2019]", written)[0]
+        word = written.partition("'")[0].partition("\u2019")[0]
         caps = len(word) >= 2 and word.isupper()
         name = caps or (word[:1].isupper() and (not first or first_counts))
         name = name and word.casefold() not in _FUNCTION_WORDS and word.casefold() not in STOPWORDS
@@ -406,6 +406,7 @@ class Needs:
         return not (self.numbers or self.names or self.words)
 
 
+@lru_cache(maxsize=1 << 15)
 def needs(text: str, extra_names: str = "", first_counts: bool = False) -> Needs:
     """What a quote must hold to support the part `text` (see the module docstring)."""
     words = tokens(text)
@@ -433,12 +434,22 @@ class Quote:
 
     @classmethod
     def of(cls, text: str) -> Quote:
+        return _quote(text)
+
+    @classmethod
+    def made(cls, text: str) -> Quote:
         words = tokens(text)
         numbers = frozenset(w for w in words if w[0].isdigit())
         lemmas = {key(w) for w in words}
         keys = {w[:PREFIX] for w in words}.union(w[:CONTENT_MIN] for w in words)
         keys |= lemmas | {k[:CONTENT_MIN] for k in lemmas}
         return cls(numbers, frozenset(keys | numbers))
+
+
+@lru_cache(maxsize=1 << 15)
+def _quote(text: str) -> Quote:
+    """`Quote.of`, once per text: a question's quotes are matched against each of its parts."""
+    return Quote.made(text)
 
 
 def supports(quote: Quote, need: Needs) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from quizgen.bank import evidence as ev
@@ -341,6 +342,17 @@ def _part_pos(bank: Bank, q: Question, where: str) -> Pos:
 
 
 def _lines(path: Path) -> list[str]:
+    """The lines of a bank file, read once per version of the file (a large bank may have
+    thousands of deletions to place)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return []
+    return _read_lines(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_lines(path: Path, mtime_ns: int, size: int) -> list[str]:
     try:
         return path.read_text(encoding="utf-8-sig").split("\n")
     except (OSError, UnicodeDecodeError):
