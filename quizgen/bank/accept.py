@@ -190,6 +190,13 @@ def _owner(
 _FOLDERS: dict[Path, Path] = {}  # a bank's folder -> the same, resolved (once, not per warning)
 
 
+def forget_settings() -> None:
+    """Read settings afresh: `load` calls this first, so a settings file edited (or a working
+    folder changed) between two loads in one process is seen."""
+    _FOLDERS.clear()
+    settings_for.cache_clear()
+
+
 def _bank_settings(bank: Bank) -> Settings:
     folder = _FOLDERS.get(bank.folder)
     if folder is None:

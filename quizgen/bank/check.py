@@ -19,7 +19,7 @@ from quizgen.bank import limits as _limits  # noqa: F401
 from quizgen.bank import lint as _lint  # noqa: F401
 from quizgen.bank import patterns as _patterns  # noqa: F401
 from quizgen.bank import questions as _questions  # noqa: F401
-from quizgen.bank.accept import Accepted, apply
+from quizgen.bank.accept import Accepted, apply, forget_settings
 from quizgen.bank.memory import gc_paused
 from quizgen.bank.model import Bank
 from quizgen.bank.provenance import Articles, EvidenceSummary, check_provenance
@@ -87,6 +87,7 @@ def load(
     ignore: Iterable[str] = (),
 ) -> Checked:
     """Read and check bank files (folders are searched for *.yaml): where every command starts."""
+    forget_settings()
     inputs = find_bank_files(paths)
     banks, found = read_banks(inputs.files)
     found.extend(diagnostic("QG006", name, 1, 1, "no such file or folder") for name in inputs.missing)
