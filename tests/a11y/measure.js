@@ -61,16 +61,35 @@ function lowestContrast(doc, win) {
   }
   return worst;
 }
-function broken(doc) {  // a break after a hyphen or dash is a word's own
+function lineWidth(el) {  // the width of the lines `el`'s text is set in: its block's content box
+  let b = el;
+  while (b.parentElement && getComputedStyle(b).display.startsWith('inline')) b = b.parentElement;
+  const s = getComputedStyle(b);
+  return b.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+}
+function broken(doc) {  // words (runs without spaces) set on two lines, not after a hyphen or dash
   const out = [];
   for (const node of textNodes(doc)) {
-    const re = /[^\s\-\u2010\u2013\u2014\/]+/g; let m;
+    const re = /\S+/g; let m;
     while ((m = re.exec(node.data))) {
       const range = doc.createRange();
       range.setStart(node, m.index);
       range.setEnd(node, m.index + m[0].length);
-      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-      if (tops.size > 1) out.push(m[0]);
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      if (new Set(rects.map(r => Math.round(r.top))).size < 2) continue;
+      // Only a word wider than its whole line may be broken anywhere (overflow-wrap: break-word),
+      // and only a long one (a URL, code): a squeezed table cell never excuses "Lithua|nia".
+      const wide = rects.reduce((s, r) => s + r.width, 0) >= lineWidth(node.parentElement) - 1;
+      if (wide && m[0].length > 15) continue;
+      let top = null;
+      for (let i = 0; i < m[0].length; i++) {
+        range.setStart(node, m.index + i); range.setEnd(node, m.index + i + 1);
+        const r = range.getClientRects()[0];
+        if (!r) continue;
+        const t = Math.round(r.top);
+        if (top !== null && t > top + 2 && !/[\-\u2010\u2013\u2014\/]/.test(m[0][i - 1])) { out.push(m[0]); break; }
+        top = t;
+      }
     }
   }
   return out;
