@@ -103,6 +103,8 @@ def test_numbers_read_as_written(student: Collection) -> None:
     backs = " ".join(back for _, back in fronts_and_backs(student, "numeric"))
     assert "2022" in backs and "2,022" not in backs  # a year
     assert "Accepted: 9\u201311 months" in backs and "\u00b1" not in backs  # a range, not "± 1 months"
+    # C12: "9000 soldiers" stood above the explanation's "9,000": a count with a unit is grouped.
+    assert "9,000 soldiers" in backs and "9000" not in backs
 
 
 def test_a_letter_never_reads_as_a_word(student: Collection) -> None:
