@@ -10,12 +10,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from anki.collection import Collection
 
 from tests.a11y.browser import needs_axe, needs_chromium, run_pages
+from tests.a11y.keyboard import LINKS, Browser, tab_through
 from tests.anki.test_anki import build, import_into
 from tests.conftest import GOOD, QUESTIONS
 
@@ -118,3 +120,19 @@ def test_cards_pass_axe_and_work_with_the_keyboard(cards: list[Card], linked: li
     assert {name: r["focus"]["problems"] for name, r in found.items() if r["focus"]["problems"]} == {}
     # Every back of the linked deck has its article's link: the keyboard check checked something.
     assert sum(r["focus"]["count"] for name, r in found.items() if name.endswith(" answer")) >= 9
+
+
+def test_every_link_on_a_card_is_reached_with_tab_and_shows_its_focus(
+    linked: list[Card], tmp_path: Path
+) -> None:
+    """Keyboard only: real Tab presses (DevTools protocol), not a script's focus()."""
+    backs = sample(linked, per_kind=1)
+    with Browser(WIDTHS["phone"]) as browser:
+        for card in backs:
+            page = tmp_path / "card.html"
+            page.write_text(reviewer_page(card.answer(), MODES["day"]), encoding="utf-8")
+            browser.open(page)
+            links = browser.evaluate(LINKS)
+            stops = tab_through(browser)
+            assert links and [s["href"] for s in stops] == links, kind(card)
+            assert all(s["shown"] and s["visible"] for s in stops), stops

@@ -4,12 +4,15 @@ inside a line, text is at least 4.5:1, and anything the keyboard can reach shows
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from quizgen.paper import html
 from quizgen.paper.document import key_path
 from quizgen.select import QuizSettings, build_quiz, select
 from tests.a11y.browser import needs_axe, run_pages
+from tests.a11y.keyboard import LINKS, Browser, tab_through
 from tests.conftest import GOOD, QUESTIONS, load_ok
 
 pytestmark = needs_axe
@@ -48,3 +51,19 @@ def test_the_page_has_the_structure_a_screen_reader_needs(pages: dict[str, str])
     assert quiz.count("<main>") == 1 and quiz.count("</main>") == 1
     assert quiz.count("<h1>") == 2  # one per version
     assert "tabindex" not in quiz  # the reading order is the page's order
+
+
+def test_the_quiz_is_read_to_its_end_with_the_keyboard(pages: dict[str, str], tmp_path: Path) -> None:
+    """Keyboard only, with real key presses: Tab stops only where something can be operated (the
+    quiz has nothing), and Page Down and End scroll the whole page, nothing traps them."""
+    page = tmp_path / "quiz.html"
+    page.write_text(pages["quiz"], encoding="utf-8")
+    with Browser(390, 844) as browser:
+        browser.open(page)
+        assert [s["href"] for s in tab_through(browser)] == browser.evaluate(LINKS)
+        browser.press("PageDown", 34)
+        assert browser.evaluate("new Promise(r => setTimeout(() => r(scrollY), 300))") > 400
+        browser.press("End", 35)
+        at_end = "scrollY + innerHeight >= document.documentElement.scrollHeight - 2"
+        bottom = f"new Promise(r => setTimeout(() => r({at_end}), 500))"
+        assert browser.evaluate(bottom)
