@@ -25,6 +25,7 @@ class Browser:
         self._profile = tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
+
         def onto_3_and_4() -> None:  # in the child, before exec: our pipe ends become fds 3 and 4
             high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in (to_chrome_r, from_chrome_w)]
             os.dup2(high[0], 3)
