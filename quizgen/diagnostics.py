@@ -163,6 +163,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG108": (Severity.WARNING, "a question gives away another question's answer"),
     "QG109": (Severity.WARNING, "hard question whose answer is in its evidence word for word"),
     "QG110": (Severity.WARNING, "one name spelled two ways in a deck"),
+    "QG111": (Severity.WARNING, "a wrong answer that the evidence asserts"),
+    "QG112": (Severity.WARNING, "the right answers of multi questions written first"),
+    "QG113": (Severity.WARNING, "the right answers' positions follow a pattern in file order"),
+    "QG114": (Severity.WARNING, "the right answer is the shortest choice too often in a bank"),
     # what an export format cannot carry (the question is left out of that export)
     "QG200": (Severity.WARNING, "question type not carried by the export format"),
     "QG201": (Severity.WARNING, "image not carried by the export format"),

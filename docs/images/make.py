@@ -59,50 +59,62 @@ class Quizgen:
 
 @dataclass(frozen=True)
 class FillSheets:
-    """A pupil fills page 1 of version A's sheet: the key's answers, but a wrong one on each
-    question of `wrong` and a second mark on each of `double`, ticks full marks in the score
-    boxes; a scanner makes `scans/sheet.png` of it at 150 dpi (tests/grading/synth.py draws)."""
+    """Six pupils fill their sheets (tests/grading/synth.py draws the marks) and a scanner makes
+    `scans/pupil-N.png` of each at 150 dpi, a little tilted: pupil 1 puts a double mark on the
+    first choice question, pupil 5 hands in a blank sheet, pupil 6 answers quiz B on sheet A."""
 
     sheets: str
     layout: str
-    student: str = "100042"
-    wrong: tuple[int, ...] = (3,)
-    double: tuple[int, ...] = (7,)
+    pupils: tuple[tuple[str, str, float], ...] = (
+        ("100001", "A", 0.9), ("100002", "B", 0.7), ("100003", "A", 0.6), ("100004", "B", 0.8),
+        ("100005", "A", 0.0), ("100006", "A", 0.85),
+    )  # fmt: skip
 
     def describe(self) -> str:
-        return f"fill {self.sheets} (student {self.student}, wrong {self.wrong}, double {self.double})"
+        return f"fill {self.sheets} by {self.pupils} (double mark on 1, 6 answers B on sheet A)"
 
     def run(self, work: Path) -> None:
         import cv2
         import numpy as np
 
-        from tests.grading.synth import mark, rasterise
+        from tests.grading import synth
 
         dpi = 150
         layout = json.loads((work / self.layout).read_text(encoding="utf-8"))
-        index, page = next((i, p) for i, p in enumerate(layout["pages"]) if p["page"] == 1)
-        version = next(v for v in layout["versions"] if v["version"] == page["version"])
-        key = {q["number"]: q for q in version["questions"]}
-        img = rasterise((work / self.sheets).read_bytes(), dpi)[index]
-        rng = np.random.default_rng(1)
-        bubbles = page["bubbles"]
-        for b in bubbles:
-            n, what = b["question"], b["field"]
-            if what == "student":
-                if b["column"] < len(self.student) and self.student[b["column"]] == b["value"]:
-                    mark(img, b["box"], "solid", dpi, rng)
-            elif what == "answer" and n in key:
-                right = key[n]["answer"]
-                right = set(right) if isinstance(right, list) else {right}
-                other = next(c["value"] for c in bubbles if c["question"] == n and c["field"] == "answer"
-                             and c["value"] not in right)  # fmt: skip
-                chosen = {other} if n in self.wrong else right | ({other} if n in self.double else set())
-                if b["value"] in chosen:
-                    mark(img, b["box"], "solid", dpi, rng)
-            elif what == "score" and n in key and b["value"] == str(key[n]["points"]):
-                mark(img, b["box"], "tickbox", dpi, rng)
+        pages = synth.rasterise((work / self.sheets).read_bytes(), dpi)
+        rng = np.random.default_rng(7)
         (work / "scans").mkdir(exist_ok=True)
-        cv2.imwrite(str(work / "scans" / "sheet.png"), img)
+        for i, (student, version, right) in enumerate(self.pupils):
+            index = next(k for k, p in enumerate(layout["pages"]) if p["version"] == version)
+            spec, img = layout["pages"][index], pages[index].copy()
+            answers = {} if right == 0 else _keyed(layout, "B" if i == 5 else version, right, rng)
+            if i == 0:  # a double mark on the first choice question
+                q = next(q for q in layout["versions"][0]["questions"] if q["kind"] == "choice")
+                answers[q["number"]] = [q["answer"], next(c for c in q["choices"] if c != q["answer"])]
+            for b in spec["bubbles"]:
+                if b["field"] == "student" and student[b["column"]] == b["value"]:
+                    synth.mark(img, b["box"], "solid", dpi, rng)
+                elif b["field"] in ("answer", "score") and b["value"] in answers.get(b["question"], []):
+                    synth.mark(img, b["box"], "solid" if b["field"] == "answer" else "tickbox", dpi, rng)
+            tilted = synth.rotate(img, float(rng.uniform(-3, 3)))
+            cv2.imwrite(str(work / "scans" / f"pupil-{i + 1}.png"), tilted)
+
+
+def _keyed(layout: dict[str, Any], version: str, right: float, rng: Any) -> dict[int, list[str]]:
+    """What a pupil who knows `right` of the answers marks, per question number."""
+    out: dict[int, list[str]] = {}
+    page = next(p for p in layout["pages"] if p["version"] == version)
+    for q in next(v["questions"] for v in layout["versions"] if v["version"] == version):
+        values = [
+            b["value"] for b in page["bubbles"] if b["question"] == q["number"] and b["field"] != "cancel"
+        ]
+        if q["field"] == "score":
+            out[q["number"]] = [values[-1] if rng.random() < right else values[0]]
+        elif rng.random() < right:
+            out[q["number"]] = q["answer"] if isinstance(q["answer"], list) else [q["answer"]]
+        else:
+            out[q["number"]] = [values[int(rng.integers(len(values)))]]
+    return out
 
 
 Step = Quizgen | FillSheets
@@ -221,14 +233,14 @@ PICTURES = (
     Picture(
         "grading-review.png",
         (MONDAY, SCANNED, GRADE),
-        PdfPage("review/sheet-p1.png"),
+        PdfPage("review/pupil-1-p1.png", width=620),
         (*BANKS, *GRADING),
         "grading.md",
     ),
     Picture(
         "grading-report.png",
         (MONDAY, SCANNED, GRADE),
-        HtmlPage("report.html"),
+        HtmlPage("report.html", DESKTOP, 1000),
         (*BANKS, *GRADING),
         "grading.md",
     ),

@@ -6,7 +6,7 @@ parses options and wires library calls.
 
 `quizgen --help` and `quizgen --version` are answered here without importing Typer
 (which alone costs three times Python's own start-up): the help text is Typer's own,
-kept in help.txt, and tests/test_cli.py fails when it no longer matches what Typer prints.
+kept in help.txt, and tests/cli/test_cli.py fails when it no longer matches what Typer prints.
 """
 
 from __future__ import annotations

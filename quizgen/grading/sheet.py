@@ -156,6 +156,7 @@ def _question(item: Item, options: SheetOptions) -> Json:
         "field": _field(item, options),
         "source": f"{bank.path}:{pos.line}",
         "key": item.key,
+        "prompt": q.prompt,  # for the report: a teacher knows a question by its text
     }
     if isinstance(q, Choice):
         out["answer"] = letter(item.shown.index(q.answer))

@@ -228,9 +228,13 @@ def test_broken_bank_with_articles_gives_exactly_these_diagnostics(name: str, ex
     assert diagnostics_of(BAD / name, articles) == wanted
 
 
+# Checks of a key against its own quotes need no article: these say the same without one.
+QUOTES_ONLY = {"part-not-supported.yaml"}
+
+
 def test_without_articles_provenance_banks_are_clean() -> None:
     for name in WITH_ARTICLES:
-        assert diagnostics_of(BAD / name) == [], name
+        assert diagnostics_of(BAD / name) == (WITH_ARTICLES[name] if name in QUOTES_ONLY else []), name
 
 
 def test_duplicate_bank_ids_across_files() -> None:

@@ -27,7 +27,8 @@ MISSING_HINT = "check the file name or the --articles folder"
 
 
 def question(evidence: str, qid: str = "q") -> str:
-    return f"id: {qid}\ntype: short\nprompt: Who spoke?\nanswer: Smeyan\nevidence: {evidence}"
+    # An open question: its quotes are checked against the article, and it has no key to check.
+    return f"id: {qid}\ntype: open\nprompt: Who spoke?\nanswer: Smeyan\nevidence: {evidence}"
 
 
 @pytest.fixture
