@@ -133,6 +133,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG030": (Severity.ERROR, "duplicate answer in a multi question"),
     "QG031": (Severity.ERROR, "image path leaves the bank's folder"),
     "QG032": (Severity.ERROR, "image file does not exist"),
+    # accepted warnings
+    "QG033": (Severity.ERROR, "accepted code is unknown or an error"),
+    "QG034": (Severity.WARNING, "accepted warning is not raised"),
+    "QG035": (Severity.ERROR, "project settings cannot be used"),
     # provenance
     "QG040": (Severity.ERROR, "evidence not found in the article"),
     "QG041": (Severity.WARNING, "article file not found"),

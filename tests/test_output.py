@@ -63,6 +63,7 @@ def bank(tmp_path: Path) -> Path:
     path = tmp_path / "src" / "bank.yaml"
     path.parent.mkdir()
     shutil.copyfile(GOOD / "all-types.yaml", path)
+    shutil.copyfile(GOOD / "quizgen.toml", path.parent / "quizgen.toml")  # its accepted warnings
     return path
 
 

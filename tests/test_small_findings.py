@@ -112,6 +112,7 @@ def test_build_out_onto_a_file_says_it_is_not_a_folder(tmp_path: Path) -> None:
 def test_one_bank_named_twice_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "questions").mkdir()
     shutil.copy(GOOD / "all-types.yaml", tmp_path / "questions" / "x.yaml")
+    shutil.copy(GOOD / "quizgen.toml", tmp_path / "questions" / "quizgen.toml")  # its accepted warnings
     monkeypatch.chdir(tmp_path)
     named = [
         Path("questions/x.yaml"),

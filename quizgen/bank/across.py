@@ -30,8 +30,12 @@ def deck_groups(banks: list[Bank]) -> list[list[Bank]]:
 
 
 def check_giveaways(banks: list[Bank]) -> Iterator[Diagnostic]:
-    """QG108: a question whose stem or choices show another question's answer (one report per answer)."""
-    for group in deck_groups(banks):
+    """QG108: a question whose stem or choices show another question's answer (one report per answer).
+
+    Across every bank checked together, not only those of one deck tree: banks given to one
+    command together can be made into one quiz (`quizgen quiz a.yaml b.yaml`), and a deck
+    tree's banks are studied side by side."""
+    for group in [banks]:
         pool = [(bank, q) for bank in group for q in bank.questions]
         reported: set[tuple[int, str]] = set()
         for g in giveaway.find([q for _, q in pool], givers_per_answer=2):

@@ -8,7 +8,7 @@ every command starts: read + check. Nothing here raises for a user's mistake.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Importing a family of checks registers it.
@@ -17,13 +17,15 @@ from quizgen.bank import banks as _banks  # noqa: F401
 from quizgen.bank import keys as _keys  # noqa: F401
 from quizgen.bank import limits as _limits  # noqa: F401
 from quizgen.bank import lint as _lint  # noqa: F401
+from quizgen.bank import patterns as _patterns  # noqa: F401
 from quizgen.bank import questions as _questions  # noqa: F401
+from quizgen.bank.accept import Accepted, apply, forget_settings
 from quizgen.bank.memory import gc_paused
 from quizgen.bank.model import Bank
 from quizgen.bank.provenance import Articles, EvidenceSummary, check_provenance
 from quizgen.bank.read import find_bank_files, read_banks
 from quizgen.bank.registry import BANK_CHECKS, CORPUS_CHECKS, QUESTION_CHECKS
-from quizgen.diagnostics import Diagnostic, diagnostic, has_errors, promote_warnings
+from quizgen.diagnostics import Diagnostic, Severity, diagnostic, has_errors, promote_warnings
 
 
 def check_banks(banks: list[Bank], articles: Path | None = None) -> list[Diagnostic]:
@@ -65,6 +67,12 @@ class Checked:
     complete: bool = True
     # What the evidence check covered; None when it did not run (no --articles).
     evidence: EvidenceSummary | None = None
+    # Warnings an author accepted (a question's, a bank's or the project's `accepted`).
+    accepted: list[Accepted] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity is Severity.WARNING for d in self.diagnostics)
 
     @property
     def ok(self) -> bool:
@@ -79,6 +87,7 @@ def load(
     ignore: Iterable[str] = (),
 ) -> Checked:
     """Read and check bank files (folders are searched for *.yaml): where every command starts."""
+    forget_settings()
     inputs = find_bank_files(paths)
     banks, found = read_banks(inputs.files)
     found.extend(diagnostic("QG006", name, 1, 1, "no such file or folder") for name in inputs.missing)
@@ -91,8 +100,15 @@ def load(
     skip = set(ignore)
     store = Articles(articles) if articles is not None else None
     found.extend(d for d in _check_banks(banks, store) if d.code not in skip)
+    found, accepted = apply(banks, found, articles=articles is not None)
     if strict:
         found = promote_warnings(found)
     complete = all(not bank.broken and not bank.unsound for bank in banks)
     summary = store.summary() if store is not None else None
-    return Checked([bank for bank in banks if not bank.broken], sorted(found), complete, summary)
+    return Checked(
+        [bank for bank in banks if not bank.broken],
+        sorted(found),
+        complete,
+        summary,
+        sorted(accepted, key=lambda a: a.diagnostic),
+    )

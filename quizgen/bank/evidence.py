@@ -361,7 +361,7 @@ def names(text: str, *, first_counts: bool = False) -> list[list[str]]:
                 found.append(run)
                 run = []
             continue
-        word = re.split("['\u2019]", written)[0]
+        word = written.partition("'")[0].partition("\u2019")[0]
         caps = len(word) >= 2 and word.isupper()
         name = caps or (word[:1].isupper() and (not first or first_counts))
         name = name and word.casefold() not in _FUNCTION_WORDS and word.casefold() not in STOPWORDS
@@ -386,6 +386,10 @@ class Part:
     first_counts: bool = False  # every capitalised word is a name (the left side of a pair)
     extra_names: str = ""  # text whose capitalised words all count (a pair's left side)
     alternatives: tuple[str, ...] = ()  # other texts that support it as well (a short answer's accept)
+    joined: bool = False  # the question's one claim: its quotes may support it together
+
+
+_DIGIT_ONE = re.compile(r"(?<![\d.,])1(?![\d.,]\d)")
 
 
 @dataclass(frozen=True)
@@ -402,6 +406,7 @@ class Needs:
         return not (self.numbers or self.names or self.words)
 
 
+@lru_cache(maxsize=1 << 15)
 def needs(text: str, extra_names: str = "", first_counts: bool = False) -> Needs:
     """What a quote must hold to support the part `text` (see the module docstring)."""
     words = tokens(text)
@@ -414,6 +419,8 @@ def needs(text: str, extra_names: str = "", first_counts: bool = False) -> Needs
     surnames = frozenset(key(run[-1]) for run in runs)
     given = {key(n) for run in runs for n in run[:-1]}
     numbers = frozenset(w for w in words if is_number(w))
+    if "1" in numbers and not _DIGIT_ONE.search(text):
+        numbers -= {"1"}  # "a longer one", "one of them": a pronoun far more often than a count
     content = frozenset(key(w) for w in words if is_content(w)) - surnames - given
     return Needs(numbers, surnames, content, max(1, -(-len(content) // 2)) if content else 0)
 
@@ -427,12 +434,22 @@ class Quote:
 
     @classmethod
     def of(cls, text: str) -> Quote:
+        return _quote(text)
+
+    @classmethod
+    def made(cls, text: str) -> Quote:
         words = tokens(text)
         numbers = frozenset(w for w in words if w[0].isdigit())
         lemmas = {key(w) for w in words}
         keys = {w[:PREFIX] for w in words}.union(w[:CONTENT_MIN] for w in words)
         keys |= lemmas | {k[:CONTENT_MIN] for k in lemmas}
         return cls(numbers, frozenset(keys | numbers))
+
+
+@lru_cache(maxsize=1 << 15)
+def _quote(text: str) -> Quote:
+    """`Quote.of`, once per text: a question's quotes are matched against each of its parts."""
+    return Quote.made(text)
 
 
 def supports(quote: Quote, need: Needs) -> bool:

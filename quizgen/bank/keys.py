@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from quizgen.bank import evidence as ev
@@ -63,11 +64,13 @@ def parts(q: Question) -> list[ev.Part]:
         key = "answer" if len(q.answers) == 1 else "answer.{}"
         return [ev.Part(f"the right answer '{a}'", a, key.format(i)) for i, a in enumerate(q.answers)]
     if isinstance(q, Choice):
-        return [] if _negative_stem(q) else [ev.Part(f"the right answer '{q.answer}'", q.answer, "answer")]
+        if _negative_stem(q):
+            return []
+        return [ev.Part(f"the right answer '{q.answer}'", q.answer, "answer", joined=True)]
     if isinstance(q, Short):
-        return [ev.Part(f"the answer '{q.answer}'", q.answer, "answer", alternatives=q.accept)]
+        return [ev.Part(f"the answer '{q.answer}'", q.answer, "answer", alternatives=q.accept, joined=True)]
     if isinstance(q, TrueFalse) and q.answer:
-        return [ev.Part("the statement (marked true)", q.prompt, "prompt")]
+        return [ev.Part("the statement (marked true)", q.prompt, "prompt", joined=True)]
     return []
 
 
@@ -95,6 +98,11 @@ def _negated(words: Sequence[str]) -> bool:
 
 
 def _part_supported(part: ev.Part, quotes: Sequence[str]) -> bool:
+    if part.joined and len(quotes) > 1:
+        # One claim may join two quotes ("for eleven years" + "carried his instructions");
+        # the parts of a match, order or multi each need a quote of their own, so that a
+        # pair with its sides swapped is still caught.
+        quotes = [*quotes, " \n ".join(quotes)]
     texts = (part.text, *part.alternatives)
     if not any(ev.supported(t, quotes, part.extra_names, part.first_counts) for t in texts):
         return False
@@ -334,6 +342,17 @@ def _part_pos(bank: Bank, q: Question, where: str) -> Pos:
 
 
 def _lines(path: Path) -> list[str]:
+    """The lines of a bank file, read once per version of the file (a large bank may have
+    thousands of deletions to place)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return []
+    return _read_lines(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_lines(path: Path, mtime_ns: int, size: int) -> list[str]:
     try:
         return path.read_text(encoding="utf-8-sig").split("\n")
     except (OSError, UnicodeDecodeError):

@@ -54,6 +54,8 @@ class Question(Located):
     points: float = 1
     tags: tuple[str, ...] = ()
     image: str | None = None
+    # Warnings the author accepted for this question: (code, reason), as `accepted:` lists them.
+    accepted: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,6 +164,7 @@ class Bank(Located):
     source: Source | None = None
     deck: str = ""
     tags: tuple[str, ...] = ()
+    accepted: tuple[tuple[str, str], ...] = ()  # warnings accepted in the whole bank: (code, reason)
     # Questions with broken attributes: checked as far as they can be, never written.
     unsound: tuple[Question, ...] = field(default=(), compare=False, repr=False)
 

@@ -101,8 +101,14 @@ class BankReader(ValueReader):
         return out, broken
 
     # -- objects -------------------------------------------------------------------------
-    def bank(self, root: yaml.Node | None, questions: tuple[Question, ...] | None = None) -> Bank | None:
-        """The bank at `root`; `questions`, when given, were read separately (see `_read_in_slices`)."""
+    def bank(
+        self,
+        root: yaml.Node | None,
+        questions: tuple[Question, ...] | None = None,
+        questions_at: Pos | None = None,
+    ) -> Bank | None:
+        """The bank at `root`; `questions`, when given, were read separately (see `_read_in_slices`)
+        from the list that starts at `questions_at`."""
         if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == _NULL and not root.value):
             # No document at all, or one with nothing in it (a lone '---').
             self.report("QG003", Pos(1, 1), "the file is empty", "a bank starts with 'bank: <id>'")
@@ -128,7 +134,7 @@ class BankReader(ValueReader):
         if questions is None:
             questions = self.questions(fields.values.get("questions"), where)
         elif "questions" in fields.values:
-            where["questions"] = _pos(fields.values["questions"], self.line_offset)
+            where["questions"] = questions_at or _pos(fields.values["questions"], self.line_offset)
         broken |= self.placeholders(values, fields, spec)
         if "source" in fields.values and source is None:
             broken.add("source")
@@ -256,6 +262,7 @@ _PLACEHOLDERS: dict[ValueKind, Any] = {
     ValueKind.INT: 0,
     ValueKind.BOOL: False,
     ValueKind.PAIRS: (),
+    ValueKind.REASONS: (),
 }
 
 
@@ -275,6 +282,7 @@ def _missing_hint(f: FieldSpec) -> str:
         ValueKind.INT: f"{f.name}: 4",
         ValueKind.BOOL: f"{f.name}: true",
         ValueKind.PAIRS: f"{f.name}: [[left, right], [left, right]]",
+        ValueKind.REASONS: f"{f.name}: {{QG104: why it does not apply}}",
         ValueKind.MAPPING: f"{f.name}: {{title: ...}}",
         ValueKind.QUESTIONS: f"{f.name}:\n      - id: first-question",
     }

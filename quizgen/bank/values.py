@@ -152,6 +152,8 @@ class ValueReader:
             raise _Bad
         if kind is ValueKind.PAIRS:
             return self.pairs(f.name, node, where)
+        if kind is ValueKind.REASONS:
+            return self.reasons(f.name, node, where)
         raise AssertionError(f"no reader for {kind}")  # pragma: no cover - table is fixed
 
     def text(self, name: str, node: yaml.Node, empty_hint: str = "write the text or remove the key") -> str:
@@ -310,3 +312,36 @@ class ValueReader:
         if not ok:
             raise _Bad
         return tuple(out)
+
+    def reasons(self, name: str, node: yaml.Node, where: dict[str, Pos]) -> tuple[tuple[str, str], ...]:
+        """`accepted:`, a mapping of warning codes to the reason each is accepted."""
+        hint = f"write {name}: {{QG104: why this warning does not apply here}}"
+        if not isinstance(node, yaml.MappingNode):
+            if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+                self.report("QG014", node, f"'{name}' is empty", hint)
+            else:
+                self.report("QG012", node, f"'{name}' should be a mapping of codes to reasons", hint)
+            raise _Bad
+        if not self.fresh(node):
+            raise _Bad
+        out: list[tuple[str, str]] = []
+        ok = True
+        for key_node, value_node in node.value:
+            code = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+            if not _CODE.fullmatch(code):
+                self.report("QG012", key_node, f"a key of '{name}' should be a code such as QG104", hint)
+                ok = False
+                continue
+            where[f"{name}.{len(out)}"] = _pos(key_node, self.line_offset)
+            try:
+                reason = self.text(f"{name}.{code}", value_node, "say why the warning does not apply here")
+            except _Bad:
+                ok = False
+                continue
+            out.append((code, reason))
+        if not ok:
+            raise _Bad
+        return tuple(out)
+
+
+_CODE = re.compile(r"QG[0-9]{3}")

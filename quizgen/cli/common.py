@@ -124,7 +124,9 @@ def bank_files(paths: list[Path] | None) -> list[Path]:
     return named
 
 
-def print_diagnostics(checked: Checked, fmt: OutputFormat = OutputFormat.text) -> None:
+def print_diagnostics(
+    checked: Checked, fmt: OutputFormat = OutputFormat.text, *, errors_only: bool = False
+) -> None:
     from quizgen.diagnostics import Severity, render
 
     if fmt is not OutputFormat.text:
@@ -132,6 +134,8 @@ def print_diagnostics(checked: Checked, fmt: OutputFormat = OutputFormat.text) -
             say(render(checked.diagnostics, fmt.value))
         return
     for d in checked.diagnostics:
+        if errors_only and d.severity is not Severity.ERROR:
+            continue
         color = typer.colors.RED if d.severity is Severity.ERROR else typer.colors.YELLOW
         say(d.format_text(), fg=color)
 
@@ -144,10 +148,19 @@ def summary_of(checked: Checked) -> str:
     errors = sum(d.severity.value == "error" for d in checked.diagnostics)
     warnings = len(checked.diagnostics) - errors
     questions = sum(len(b.questions) for b in checked.banks)
+    accepted = f", {len(checked.accepted)} accepted" if checked.accepted else ""
     return (
         f"{plural(len(checked.banks), 'bank')}, {plural(questions, 'question')}: "
-        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}{accepted}"
     )
+
+
+def warnings_line(checked: Checked) -> str:
+    """What commands other than `check` say of warnings: one line ('' when there are none)."""
+    if not checked.warnings:
+        return ""
+    accepted = f", {len(checked.accepted)} accepted" if checked.accepted else ""
+    return f"{plural(checked.warnings, 'warning')}{accepted}: run quizgen check"
 
 
 def evidence_note(checked: Checked, articles: Path | None) -> str:
@@ -167,13 +180,26 @@ def load_or_exit(
 
     require_folder(articles)
     checked = load(bank_files(paths), articles, strict=strict)
-    print_diagnostics(checked)
+    require_articles_found(checked, articles)
+    # Errors in full (they say why nothing is written); warnings only counted: `check` is the
+    # one place that prints them (and --strict has made them errors).
+    print_diagnostics(checked, errors_only=True)
     if not checked.ok:
         say(summary_of(checked) + "; nothing written", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)
-    if not quiet and checked.diagnostics:
-        say(summary_of(checked), err=True)
+    if not quiet and warnings_line(checked):
+        say(warnings_line(checked), err=True)
     return checked
+
+
+def require_articles_found(checked: Checked, articles: Path | None) -> None:
+    """--articles at a folder holding none of the banks' articles is a usage error (exit 2)."""
+    if articles is None or checked.evidence is None or checked.evidence.articles:
+        return
+    named = sorted({b.source.file for b in checked.banks if b.source is not None and b.source.file})
+    if named:
+        shown = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
+        fail_usage(f"--articles: none of the banks' articles ({shown}) is in {articles.resolve()}")
 
 
 Tags = Annotated[

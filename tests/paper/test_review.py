@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from quizgen.paper import markdown, pdf
-from quizgen.paper.document import document, grid, key_path
+from quizgen.paper.document import document, key_path
+from quizgen.paper.grid import grid
 from quizgen.select import Filter, QuizSettings, build_quiz, default_title, select
 from tests.conftest import QUESTIONS, load_ok
 from tests.paper.test_markdown import elements, to_html

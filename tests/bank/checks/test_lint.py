@@ -244,11 +244,19 @@ BANK_OF_SIX = [
 ]
 
 
+# Where each key stands: no pattern in file order (QG113 is not what these tests are about).
+_AT = [0, 2, 2, 1, 0, 1]
+
+
 def _six(rows: list[tuple[str, str, str]]) -> list[str]:
-    return [
-        f"id: q{n}\ntype: choice\nprompt: Question {n}?\nchoices: [{k}, {a}, {b}]\nanswer: {k}"
-        for n, (k, a, b) in enumerate(rows)
-    ]
+    out = []
+    for n, (k, a, b) in enumerate(rows):
+        choices = [a, b]
+        choices.insert(_AT[n % 6], k)
+        out.append(
+            f"id: q{n}\ntype: choice\nprompt: Question {n}?\nchoices: [{', '.join(choices)}]\nanswer: {k}"
+        )
+    return out
 
 
 def test_the_key_is_the_longest_in_more_than_a_third_of_a_banks_choice_questions(tmp_path: Path) -> None:
@@ -435,7 +443,8 @@ def test_a_stem_giving_away_another_answer_is_reported_once_at_the_stem(tmp_path
     ][::-1]
 
 
-def test_giveaways_across_the_banks_of_one_deck_only(tmp_path: Path) -> None:
+def test_giveaways_across_every_bank_checked_together(tmp_path: Path) -> None:
+    """Banks of one deck tree are studied together, and banks checked together can share a quiz."""
     giver = "id: giver\ntype: truefalse\nprompt: Tichanovskaya lives in Lithuania.\nanswer: true"
     first = write(tmp_path, bank_text(EXILE, header=SOURCE.replace("bank: lint", "bank: a")), "a.yaml")
     second = write(tmp_path, bank_text(giver, header=SOURCE.replace("bank: lint", "bank: b")), "b.yaml")
@@ -443,7 +452,10 @@ def test_giveaways_across_the_banks_of_one_deck_only(tmp_path: Path) -> None:
         f"{FIRST + 2}:13 QG108 this gives away the answer of question 'exile' of {first}: 'Lithuania'"
     ]
     elsewhere = write(tmp_path, bank_text(giver, header=SOURCE.replace("Lint tests", "Other deck")), "c.yaml")
-    assert seen([first, elsewhere]) == []
+    assert [p for p, _ in seen([first, elsewhere])] == [
+        f"{FIRST + 2}:13 QG108 this gives away the answer of question 'exile' of {first}: 'Lithuania'"
+    ]
+    assert seen(elsewhere) == []
 
 
 @pytest.mark.parametrize(
