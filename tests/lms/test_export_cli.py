@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -122,12 +123,27 @@ def test_a_missing_folder_is_an_error_unless_parents(tmp_path: Path) -> None:
     assert out.exists()
 
 
-def test_strict_lists_lint_and_format_problems_together(tmp_path: Path) -> None:
+def test_strict_lists_lint_and_format_problems_together(write_bank: Any, tmp_path: Path) -> None:
+    bank = write_bank(
+        """
+        bank: strict
+        title: Strict
+        questions:
+          - id: long-right
+            type: choice
+            prompt: Which one?
+            choices: ["The long and very specific right answer here", "No", "Yes"]
+            answer: "The long and very specific right answer here"
+          - id: steps
+            type: order
+            prompt: In order?
+            items: [one, two, three]
+        """
+    )
     out = tmp_path / "quiz.zip"
-    run = runner.invoke(app, ["export", "qti", str(GOOD / "all-types.yaml"), "-o", str(out), "--strict"])
+    run = runner.invoke(app, ["export", "qti", str(bank), "-o", str(out), "--strict"])
     assert run.exit_code == 1
-    lines = [line for line in run.output.splitlines() if ": error: " in line]
-    assert any("[QG100]" in line for line in lines)  # a lint warning, now an error
-    assert any("Canvas QTI cannot carry an ordering question" in line for line in lines)  # the format's
-    assert run.output.splitlines()[-1].endswith("1 export problem; 8 errors with --strict; nothing written")
+    errors = [line.rsplit(" ", 1)[-1] for line in run.output.splitlines() if ": error: " in line]
+    assert errors == ["[QG101]", "[QG200]"]  # a lint warning and the format's problem, together
+    assert run.output.splitlines()[-1].endswith("1 export problem; 2 errors with --strict; nothing written")
     assert not out.exists()
