@@ -48,8 +48,9 @@ MARGIN = 28.0  # from the paper's edge to the corner markers (printers leave ~5 
 MARKER = 34.0  # side of a corner marker
 MARKER_IDS = {"top-left": 0, "top-right": 1, "bottom-right": 2, "bottom-left": 3}
 ARUCO_DICTIONARY = "DICT_4X4_50"
-QR_SIZE = 64.0
-QR_PREFIX = "QG1"
+QR_SIZE = 74.0  # 29 modules (QG2) at the 2.56 pt a module that 25 had at 64 pt
+QR_PREFIX = "QG1"  # sheets printed before the QR code carried the layout
+QR_PREFIX2 = "QG2"
 
 BUBBLE = 11.0  # diameter of a bubble
 PITCH = 15.0  # from one bubble to the next in a row
@@ -58,6 +59,9 @@ TICK = 10.0  # side of a score or cancel box
 NUMBER_WIDTH = 24.0  # the question number before its row
 COLUMN_GAP = 10.0
 DIGIT_PITCH = 13.5  # rows of a digit grid (student number, numeric answers)
+GRID_COLUMNS = 6  # digit columns of every numeric grid, whatever its key
+MAX_GRID_COLUMNS = 7  # what fits a question column beside the sign column and the cancel box
+WRITE_IN = 16.0  # the row of write-in boxes above a digit grid's bubbles
 
 HOW_TO_MARK = (
     "Fill the bubble of your answer completely with a dark pen or pencil. "
@@ -81,39 +85,163 @@ class SheetOptions:
 
 
 def quiz_id(quiz: Quiz) -> str:
-    """A short id of the quiz's content: the same quiz printed again has the same id.
+    """A short id of what the quiz printed: the same quiz printed again has the same id.
+
+    It hashes the title, and each version's questions by number, bank and id, with the
+    order their choices (or pairs, or items) were printed in: what a pupil saw. The key is
+    left out, so a bank fix of a key that prints the same paper (true/false, numeric, a
+    written answer, an unshuffled choice) keeps the id and the printed sheets are still
+    accepted. A fix that moves a shuffled choice prints another paper: grade its sheets
+    with the layout written with them and `grade --rekey`. The sheet's own geometry is not
+    in the id but beside it in the QR code (`layout_fingerprint`).
 
     Hex in capitals keeps the QR code in its compact alphanumeric mode.
     """
     parts = [
-        [v.letter, [[i.number, i.bank.id, i.question.id, i.key, list(i.shown)] for i in v.items]]
+        [v.letter, [[i.number, i.bank.id, i.question.id, i.question.kind, list(i.shown)] for i in v.items]]
         for v in quiz.versions
     ]
     digest = hashlib.sha256(json.dumps([quiz.settings.title, parts], ensure_ascii=False).encode())
     return digest.hexdigest()[:10].upper()
 
 
-def qr_payload(quiz: str, version: str, page: int) -> str:
-    """What the QR code on one page says: `QG1 <quiz id> <version> <page>`."""
-    return f"{QR_PREFIX} {quiz} {version} {page}"
+# The paper sizes as the QR code names them, and as a message names them to a teacher.
+PAPER_CODES = {"a4": "A4", "letter": "LT"}
+PAPER_NAMES = {"a4": "A4", "letter": "Letter"}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What one page's QR code says: whose sheet it is, and the layout it was printed with."""
+
+    quiz: str
+    version: str
+    page: int
+    paper: str | None = None  # "a4" or "letter"; None on sheets printed before QG2
+    student_digits: int | None = None
+    numeric_grids: bool | None = None
+    fingerprint: str | None = None
+
+
+def layout_fingerprint(data: Json) -> str:
+    """A short hash of the layout's geometry: the page size, the markers, the QR box and every
+    box that is read, with what it reads. Keys, titles and texts are not in it, so a re-keyed
+    layout keeps it; a sheet printed with other sheet options (or by a quizgen that places
+    boxes elsewhere) has another one."""
+
+    def num(v: Any) -> str:
+        return f"{float(v):.2f}"
+
+    geometry = [
+        [num(v) for v in data["pages"][0]["size"]] if data["pages"] else [],
+        [[m["id"], [num(v) for v in m["box"]]] for m in data["markers"]],
+        [num(v) for v in data["qr_box"]],
+        [
+            [p["version"], p["page"],
+             [[b["field"], b["question"], b.get("column"), b["value"], [num(v) for v in b["box"]]]
+              for b in p["bubbles"]]]
+            for p in data["pages"]
+        ],
+    ]  # fmt: skip
+    return hashlib.sha256(json.dumps(geometry).encode()).hexdigest()[:6].upper()
+
+
+def _options_code(digits: int, numeric_grids: bool) -> str:
+    return f"D{digits}" + ("G" if numeric_grids else "")
+
+
+def qr_payload(quiz: str, version: str, page: int, data: Json | None = None) -> str:
+    """What the QR code on one page says.
+
+    `QG2 <quiz id> <version> <page> <paper> <options> <fingerprint>` with the layout `data`
+    (paper A4 or LT; options D<student digits>, then G with numeric digit grids), or the
+    older `QG1 <quiz id> <version> <page>` without it.
+    """
+    if data is None:
+        return f"{QR_PREFIX} {quiz} {version} {page}"
+    paper = PAPER_CODES[data["paper"]]
+    options = _options_code(int(data["student_digits"]), bool(data.get("numeric_grids")))
+    return f"{QR_PREFIX2} {quiz} {version} {page} {paper} {options} {layout_fingerprint(data)}"
+
+
+def parse_identity(text: str) -> Identity | None:
+    """The identity a QR payload (QG1 or QG2) states, or None when it is not one of ours."""
+    parts = text.split()
+    if len(parts) == 4 and parts[0] == QR_PREFIX and parts[3].isdigit():
+        return Identity(parts[1], parts[2], int(parts[3]))
+    if len(parts) != 7 or parts[0] != QR_PREFIX2 or not parts[3].isdigit():
+        return None
+    paper = {code: name for name, code in PAPER_CODES.items()}.get(parts[4])
+    options = parts[5]
+    digits = options[1:].rstrip("G")
+    if paper is None or not options.startswith("D") or not digits.isdigit():
+        return None
+    return Identity(parts[1], parts[2], int(parts[3]), paper, int(digits), options.endswith("G"), parts[6])
 
 
 def parse_qr(text: str) -> tuple[str, str, int] | None:
     """(quiz id, version, page) from a QR payload, or None when it is not one of ours."""
-    parts = text.split()
-    if len(parts) != 4 or parts[0] != QR_PREFIX or not parts[3].isdigit():
+    found = parse_identity(text)
+    return None if found is None else (found.quiz, found.version, found.page)
+
+
+def _has_grids(data: Json) -> bool:
+    if "numeric_grids" in data:
+        return bool(data["numeric_grids"])
+    return any(q.get("digits") for v in data["versions"] for q in v["questions"])
+
+
+def identity_mismatch(qr_text: str, data: Json) -> str | None:
+    """Why a page whose QR code says `qr_text` cannot be read with the layout `data`, or None.
+
+    A sheet of another quiz is refused; so is a sheet of this quiz printed with other sheet
+    options (paper size, student digits, digit grids) or another geometry, with what differs
+    in words: its boxes are elsewhere, and reading them with this layout would score wrong.
+    Sheets printed before the QR code carried the layout (QG1) are checked by quiz id only.
+    """
+    found = parse_identity(qr_text)
+    if found is None:
+        return f"the QR code is not a quizgen sheet's ('{qr_text}')"
+    if found.quiz != data["quiz"]:
+        return f"a sheet of another quiz ({found.quiz}; this layout is quiz {data['quiz']})"
+    if found.fingerprint is None:
         return None
-    return parts[1], parts[2], int(parts[3])
+    printed: list[str] = []  # how this sheet was printed
+    layout_is: list[str] = []  # what the layout is for
+    paper = str(data.get("paper"))
+    if found.paper != paper:
+        printed.append(f"on {PAPER_NAMES[found.paper or 'a4']} paper")
+        layout_is.append(f"{PAPER_NAMES.get(paper, paper)} paper")
+    if found.student_digits != int(data["student_digits"]):
+        printed.append(f"with {found.student_digits} student-number digits")
+        layout_is.append(f"{data['student_digits']} student-number digits")
+    grids = _has_grids(data)
+    if found.numeric_grids != grids:
+        printed.append("with numeric digit grids" if found.numeric_grids else "without numeric digit grids")
+        layout_is.append("numeric digit grids" if grids else "no numeric digit grids")
+    ours = layout_fingerprint(data)
+    if not printed and found.fingerprint != ours:
+        printed.append(f"with another geometry (fingerprint {found.fingerprint})")
+        layout_is.append(f"the geometry {ours}")
+    if not printed:
+        return None
+    return (
+        f"this sheet was printed {', '.join(printed)}; the layout is for {' and '.join(layout_is)}: "
+        "grade it with the layout written with it (the <name>-layout.json of the same "
+        "`quizgen quiz --sheets` run)"
+    )
 
 
 # -- the questions ------------------------------------------------------------------------------
 
 
-def _field(item: Item, options: SheetOptions) -> str:
-    kind = item.question.kind
-    if kind in BUBBLE_KINDS or (kind == "numeric" and options.numeric_grids):
+def _field(item: Item, options: SheetOptions, columns: int = GRID_COLUMNS) -> str:
+    q = item.question
+    if q.kind in BUBBLE_KINDS:
         return "answer"
-    return "score"
+    if isinstance(q, Numeric) and options.numeric_grids and numeric_needs(q)[0] <= columns:
+        return "answer"
+    return "score"  # a number too long for the grid is written on the paper and scored by hand
 
 
 def _options(item: Item) -> list[str]:
@@ -134,18 +262,32 @@ def score_values(points: float, step: float = 1.0) -> list[str]:
     return values
 
 
-def numeric_shape(q: Numeric) -> tuple[int, int]:
-    """(digits before, digits after the decimal point) of a numeric answer's digit grid.
+def numeric_needs(q: Numeric) -> tuple[int, bool]:
+    """(columns the key and its tolerance need, whether they need a point).
 
-    Sized to the key with room for one more leading digit, so the grid gives nothing away
-    beyond the number of decimals, which the prompt's unit usually implies anyway.
+    A point is needed when the key or its tolerance has decimals: an answer within the
+    tolerance may then have them too.
     """
-    text = f"{abs(q.answer):.6f}".rstrip("0").rstrip(".")
-    whole, _, frac = text.partition(".")
-    return min(len(whole) + 1, 8), min(len(frac), 4)
+    key = f"{abs(q.answer):.6f}".rstrip("0").rstrip(".")
+    tolerance = f"{abs(q.tolerance):.6f}".rstrip("0").rstrip(".")
+    point = "." in key or "." in tolerance
+    decimals = max(len(key.partition(".")[2]), len(tolerance.partition(".")[2]))
+    return len(key.partition(".")[0]) + (decimals + 1 if point else 0), point
 
 
-def _question(item: Item, options: SheetOptions) -> Json:
+def grid_columns(quiz: Quiz) -> int:
+    """The digit columns of the quiz's numeric grids: the same for every question, so a grid
+    says nothing of its key's size (6, or what the longest key needs, up to 7)."""
+    needs = [
+        numeric_needs(i.question)[0]
+        for v in quiz.versions
+        for i in v.items
+        if isinstance(i.question, Numeric)
+    ]
+    return min(MAX_GRID_COLUMNS, max([GRID_COLUMNS, *needs]))
+
+
+def _question(item: Item, options: SheetOptions, columns: int = GRID_COLUMNS) -> Json:
     q, bank = item.question, item.bank
     pos = q.pos()
     out: Json = {
@@ -153,7 +295,7 @@ def _question(item: Item, options: SheetOptions) -> Json:
         "id": f"{bank.id}/{q.id}",
         "kind": q.kind,
         "points": item.points,
-        "field": _field(item, options),
+        "field": _field(item, options, columns),
         "source": f"{bank.path}:{pos.line}",
         "key": item.key,
         "prompt": q.prompt,  # for the report: a teacher knows a question by its text
@@ -172,8 +314,10 @@ def _question(item: Item, options: SheetOptions) -> Json:
     if isinstance(q, (Choice, Multi)):
         out["choices"] = {letter(i): text for i, text in enumerate(item.shown)}
     if out["field"] == "answer" and isinstance(q, Numeric):
-        before, after = numeric_shape(q)
-        out["digits"] = [before, after]
+        # Column 0 is the sign (a "-" bubble), then `columns` columns of 0-9 (and "." when the
+        # key needs a point). `digits` [1 + columns, 0] is how the reader joins the columns.
+        out["grid"] = {"columns": columns, "sign": True, "point": numeric_needs(q)[1]}
+        out["digits"] = [1 + columns, 0]
     return out
 
 
@@ -188,15 +332,14 @@ class _Block:
     rows: int
     values: tuple[str, ...]  # bubbles or score boxes, in order
     per_row: int
-    grid: tuple[int, int] | None = None  # (digits before, after the point) of a numeric grid
+    grid: tuple[int, bool] | None = None  # (digit columns, a point row) of a numeric grid
 
 
 def _blocks(questions: Sequence[Json], per_row: int) -> list[_Block]:
     blocks = []
     for q in questions:
-        if q.get("digits"):
-            before, after = q["digits"]
-            blocks.append(_Block(q, 12, (), per_row, (before, after)))
+        if q.get("grid"):
+            blocks.append(_Block(q, 1, (), per_row, (q["grid"]["columns"], q["grid"]["point"])))
             continue
         if q["field"] == "answer":
             values = tuple(q["choices"]) if "choices" in q else ("T", "F")
@@ -254,7 +397,7 @@ def _place(blocks: list[_Block], size: tuple[float, float]) -> Iterator[tuple[in
     columns = _columns(size)
     page, col, y = 1, 0, top
     for block in blocks:
-        height = block.rows * ROW if block.grid is None else 12 * DIGIT_PITCH + 6
+        height = block.rows * ROW if block.grid is None else _grid_height(block.grid)
         if y + height > bottom and y > top:
             col += 1
             y = top
@@ -264,18 +407,23 @@ def _place(blocks: list[_Block], size: tuple[float, float]) -> Iterator[tuple[in
         y += height + (4 if block.grid is not None else 0)
 
 
+def _grid_height(grid: tuple[int, bool]) -> float:
+    return WRITE_IN + 2 + (10 + grid[1]) * DIGIT_PITCH + 2
+
+
 def _block_bubbles(page: int, block: _Block, x: float, y: float) -> list[Json]:
     q = block.question
     out: list[Json] = []
     field = q["field"]
     if block.grid is not None:
-        before, after = block.grid
-        for col in range(before + after):
-            cx = x + NUMBER_WIDTH + col * PITCH + (PITCH if col >= before else 0)
-            for d in range(10):
+        columns, point = block.grid
+        for col in range(1 + columns):
+            cx = x + NUMBER_WIDTH + col * PITCH + (PITCH - BUBBLE) / 2
+            values = ["-"] if col == 0 else ["."] * point + [str(d) for d in range(10)]
+            for row, value in enumerate(values):
                 out.append(
                     {"page": page, "question": q["number"], "field": "answer", "column": col,
-                     "value": str(d), "box": _box(cx + 2, y + 18 + d * DIGIT_PITCH, BUBBLE, BUBBLE)}
+                     "value": value, "box": _box(cx, y + WRITE_IN + 2 + row * DIGIT_PITCH, BUBBLE, BUBBLE)}
                 )  # fmt: skip
     else:
         for i, value in enumerate(block.values):
@@ -292,7 +440,7 @@ def _block_bubbles(page: int, block: _Block, x: float, y: float) -> list[Json]:
         # The cancel box ends the question's first row (after the last bubble that fits).
         cx = x + NUMBER_WIDTH + block.per_row * PITCH + 6
         if block.grid is not None:
-            cx = x + NUMBER_WIDTH + (sum(block.grid) + 1) * PITCH + 4
+            cx = x + NUMBER_WIDTH + (block.grid[0] + 1) * PITCH + 6
         out.append(
             {"page": page, "question": q["number"], "field": "cancel", "value": "X",
              "box": _box(cx, y + (ROW - TICK) / 2, TICK, TICK)}
@@ -301,10 +449,10 @@ def _block_bubbles(page: int, block: _Block, x: float, y: float) -> list[Json]:
 
 
 def version_pages(
-    version: Version, size: tuple[float, float], options: SheetOptions
+    version: Version, size: tuple[float, float], options: SheetOptions, columns: int = GRID_COLUMNS
 ) -> tuple[Json, list[Json]]:
     """One version's questions and its pages with their bubbles (a pure function)."""
-    questions = [_question(item, options) for item in version.items]
+    questions = [_question(item, options, columns) for item in version.items]
     placed = list(_place(_blocks(questions, _per_row(size)), size))
     pages = max([p for p, *_ in placed], default=1)
     page_list: list[Json] = []
@@ -348,18 +496,17 @@ def layout(quiz: Quiz, options: SheetOptions = SheetOptions()) -> Json:
     qid = quiz_id(quiz)
     versions, pages = [], []
     for version in quiz.versions:
-        v, p = version_pages(version, size, options)
+        v, p = version_pages(version, size, options, grid_columns(quiz))
         versions.append(v)
-        for page in p:
-            page["qr"] = qr_payload(qid, version.letter, page["page"])
         pages.extend(p)
-    return {
+    data: Json = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "quiz": qid,
         "title": quiz.settings.title,
         "paper": options.paper,
         "student_digits": options.student_digits,
+        "numeric_grids": options.numeric_grids,
         "scoring": {"multi": options.rules.multi, "step": options.rules.step},
         "markers": markers(size),
         "aruco": ARUCO_DICTIONARY,
@@ -367,6 +514,11 @@ def layout(quiz: Quiz, options: SheetOptions = SheetOptions()) -> Json:
         "versions": versions,
         "pages": pages,
     }
+    # The QR code states the geometry it was printed with, so it is computed last.
+    data["fingerprint"] = layout_fingerprint(data)
+    for page in pages:
+        page["qr"] = qr_payload(qid, page["version"], page["page"], data)
+    return data
 
 
 # -- drawing ------------------------------------------------------------------------------------
@@ -423,9 +575,6 @@ def drawing(data: Json) -> Json:
             labels.append(
                 {"x": x0, "y": y0 + (ROW - 9) / 2 - 1, "w": NUMBER_WIDTH - 5, "text": f"{q['number']}"}
             )
-            if q.get("digits"):
-                unit = f"({format_number(q['points'])} pt)"
-                labels.append({"x": x0 + NUMBER_WIDTH, "y": y0 + 3, "w": 120, "text": unit, "left": True})
         pages.append(
             {
                 "page": page["page"],
@@ -438,7 +587,7 @@ def drawing(data: Json) -> Json:
                 "grids": [
                     _grid_frame(numbers[row["question"]], row["box"])
                     for row in page["rows"]
-                    if numbers[row["question"]].get("digits")
+                    if numbers[row["question"]].get("grid")
                 ],
             }
         )
@@ -459,12 +608,8 @@ def drawing(data: Json) -> Json:
 
 
 def _grid_frame(q: Json, box: Sequence[float]) -> Json:
-    before, after = q["digits"]
-    x = box[0] + NUMBER_WIDTH
-    return {
-        "x": x, "y": box[1] + 2, "before": before, "after": after, "pitch": PITCH,
-        "height": 12 * DIGIT_PITCH,
-    }  # fmt: skip
+    """Where a digit grid's write-in boxes go: one above each column, the sign's first."""
+    return {"x": box[0] + NUMBER_WIDTH, "y": box[1] + 1, "columns": 1 + q["grid"]["columns"], "pitch": PITCH}
 
 
 def _describe(exc: Exception) -> str:

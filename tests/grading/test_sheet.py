@@ -48,8 +48,12 @@ def test_every_question_has_its_bubbles_or_score_boxes(printed: Printed) -> None
             elif q["kind"] == "truefalse":
                 assert values == ["T", "F"]
             elif q["kind"] == "numeric":
-                before, after = q["digits"]
-                assert len(values) == 10 * (before + after)
+                # a sign column, then the same number of columns for every key (S7)
+                grid = q["grid"]
+                assert grid["columns"] == sheet.GRID_COLUMNS and q["digits"] == [1 + grid["columns"], 0]
+                assert (
+                    values == ["-"] + (["."] * grid["point"] + [str(d) for d in range(10)]) * grid["columns"]
+                )
             else:
                 assert values == sheet.score_values(q["points"]), q["kind"]
             assert [b["field"] for b in mine].count("cancel") == (q["field"] == "answer")
