@@ -68,10 +68,22 @@ HOW_TO_MARK = (
     "Do not tick or cross the bubbles, and write nothing between them."
 )
 HOW_TO_CANCEL = (
-    "To cancel a mark, erase it cleanly. If you cannot erase it, tick the question's "
-    "cancel box \u2610 at the end of its row: your teacher then reads that question from your sheet."
+    "Erase the mark cleanly. With a pen, or if it will not erase: tick the "
+    "question's cancel box at the end of its row and circle your final answer on the quiz paper. "
+    "Your teacher then reads that question from the quiz paper."
 )
-TEACHER_NOTE = "Score boxes (0, 1, 2, ...) are for the teacher: tick one after reading the written answer."
+HOW_TO_NUMBER = (
+    "Write your number in the boxes, starting at the left box, one digit a box. "
+    "Then fill the one bubble under each box that matches its digit."
+)
+HOW_TO_GRID = (
+    "Numbers: write one character a box, starting at the left box, a minus sign in the first "
+    "box if the number is negative; then fill the matching bubble under each box."
+)
+TEACHER_NOTE = (
+    "For the teacher: the score boxes (0, 1, 2, ...) of the written answers. Pupils write nothing in them."
+)
+STUDENT_PITCH = 15.0  # rows of the student-number grid: 4 pt (1.4 mm) between bubbles
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,7 @@ class SheetOptions:
     student_digits: int = 6
     numeric_grids: bool = False
     rules: ScoringRules = field(default_factory=ScoringRules)
+    duplex: bool = False  # pad each version's sheets to an even page count (no geometry change)
 
 
 def quiz_id(quiz: Quiz) -> str:
@@ -351,7 +364,7 @@ def _blocks(questions: Sequence[Json], per_row: int) -> list[_Block]:
 
 
 def _header_bottom(size: tuple[float, float]) -> float:
-    return 262.0
+    return 280.0
 
 
 def _columns(size: tuple[float, float]) -> list[float]:
@@ -383,7 +396,7 @@ def _header_bubbles(page: int, size: tuple[float, float], digits: int) -> list[J
     for col in range(digits):
         for d in range(10):
             x = x0 + col * PITCH + (PITCH - BUBBLE) / 2
-            y = 128 + d * DIGIT_PITCH
+            y = 131 + d * STUDENT_PITCH
             bubbles.append(
                 {"page": page, "question": None, "field": "student", "column": col, "value": str(d),
                  "box": _box(x, y, BUBBLE, BUBBLE)}
@@ -507,6 +520,7 @@ def layout(quiz: Quiz, options: SheetOptions = SheetOptions()) -> Json:
         "paper": options.paper,
         "student_digits": options.student_digits,
         "numeric_grids": options.numeric_grids,
+        "duplex": options.duplex,
         "scoring": {"multi": options.rules.multi, "step": options.rules.step},
         "markers": markers(size),
         "aruco": ARUCO_DICTIONARY,
@@ -577,6 +591,7 @@ def drawing(data: Json) -> Json:
             )
         pages.append(
             {
+                "blank": False,
                 "page": page["page"],
                 "pages": page["pages"],
                 "version": page["version"],
@@ -591,9 +606,13 @@ def drawing(data: Json) -> Json:
                 ],
             }
         )
+    if data.get("duplex"):
+        pages = _padded(pages)
     return {
         "title": data["title"],
         "quiz": data["quiz"],
+        "how_to_number": HOW_TO_NUMBER,
+        "how_to_grid": HOW_TO_GRID if _has_grids(data) else "",
         "paper": data["paper"],
         "student_digits": data["student_digits"],
         "how_to_mark": HOW_TO_MARK,
@@ -605,6 +624,17 @@ def drawing(data: Json) -> Json:
         ],
         "pages": pages,
     }
+
+
+def _padded(pages: list[Json]) -> list[Json]:
+    """`pages` with a blank back after each version whose sheets have an odd page count, so
+    printed double-sided no sheet carries two versions."""
+    out: list[Json] = []
+    for page in pages:
+        out.append(page)
+        if page["page"] == page["pages"] and page["pages"] % 2:
+            out.append({"blank": True, "version": page["version"], "size": page["size"]})
+    return out
 
 
 def _grid_frame(q: Json, box: Sequence[float]) -> Json:
