@@ -179,7 +179,7 @@ def quiz(
     if sheets:
         from quizgen.grading import sheet
 
-        options = sheet.SheetOptions(paper.value, student_digits, numeric_grids)
+        options = sheet.SheetOptions(paper.value, student_digits, numeric_grids, duplex=duplex)
         targets += list(sheet.sheet_paths(out))
     inputs = [path for bank in checked.banks for path in bank.files]
 

@@ -333,7 +333,7 @@ def layout_page(layout: Json, version: str, page: int) -> Json | None:
 
 def read_page(gray: Image, layout: Json, file: str, index: int, keep_image: bool = False) -> PageScan:
     """Read one scanned page against the layout."""
-    from quizgen.grading.sheet import parse_qr
+    from quizgen.grading.sheet import identity_mismatch, parse_qr
 
     h, problem = find_homography(gray, layout)
     if h is None:
@@ -346,10 +346,10 @@ def read_page(gray: Image, layout: Json, file: str, index: int, keep_image: bool
     if parsed is None:
         why = "cannot read the QR code" if not text else f"the QR code is not a quizgen sheet's ('{text}')"
         return PageScan(file, index, problem=why, image=image)
-    quiz, version, number = parsed
-    if quiz != layout["quiz"]:
-        problem = f"a sheet of another quiz ({quiz}; this layout is quiz {layout['quiz']})"
-        return PageScan(file, index, version, number, problem=problem, image=image)
+    _, version, number = parsed
+    mismatch = identity_mismatch(text, layout)  # another quiz, paper size or sheet options
+    if mismatch:
+        return PageScan(file, index, version, number, problem=mismatch, image=image)
     spec = layout_page(layout, version, number)
     if spec is None:
         return PageScan(file, index, version, number, problem=f"version {version} has no page {number}")

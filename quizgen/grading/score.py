@@ -172,6 +172,10 @@ def _numeric(question: Json, marks: list[tuple[Json, str, float]]) -> tuple[str 
     if " " in whole or " " in text[before:].rstrip():
         return None, f"a gap between the digits '{text.replace(' ', '_')}'"
     value = (whole or "0") + (f".{text[before:].rstrip()}" if frac else "")
+    try:  # a sign and point grid can hold "-", "." or "1.2.3": not numbers
+        float(value)
+    except ValueError:
+        return None, f"not a number: '{value}'"
     return value, ""
 
 

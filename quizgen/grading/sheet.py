@@ -18,7 +18,6 @@ render time and are drawn as vector squares, so they print sharp at any resoluti
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Iterator, Sequence
@@ -29,6 +28,44 @@ from typing import Any
 
 from quizgen.bank.model import Choice, Multi, Numeric, TrueFalse
 from quizgen.bank.numbers import format_number
+
+# The sheet's identity lives in identity.py; its names stay reachable as sheet.* too.
+from quizgen.grading.identity import (
+    PAPER_CODES as PAPER_CODES,
+)
+from quizgen.grading.identity import (
+    PAPER_NAMES as PAPER_NAMES,
+)
+from quizgen.grading.identity import (
+    QR_PREFIX as QR_PREFIX,
+)
+from quizgen.grading.identity import (
+    QR_PREFIX2 as QR_PREFIX2,
+)
+from quizgen.grading.identity import (
+    Identity as Identity,
+)
+from quizgen.grading.identity import (
+    has_grids,
+)
+from quizgen.grading.identity import (
+    identity_mismatch as identity_mismatch,
+)
+from quizgen.grading.identity import (
+    layout_fingerprint as layout_fingerprint,
+)
+from quizgen.grading.identity import (
+    parse_identity as parse_identity,
+)
+from quizgen.grading.identity import (
+    parse_qr as parse_qr,
+)
+from quizgen.grading.identity import (
+    qr_payload as qr_payload,
+)
+from quizgen.grading.identity import (
+    quiz_id as quiz_id,
+)
 from quizgen.scoring import ScoringRules
 from quizgen.select import Item, Quiz, Version, letter
 
@@ -48,8 +85,7 @@ MARGIN = 28.0  # from the paper's edge to the corner markers (printers leave ~5 
 MARKER = 34.0  # side of a corner marker
 MARKER_IDS = {"top-left": 0, "top-right": 1, "bottom-right": 2, "bottom-left": 3}
 ARUCO_DICTIONARY = "DICT_4X4_50"
-QR_SIZE = 64.0
-QR_PREFIX = "QG1"
+QR_SIZE = 74.0  # 29 modules (QG2) at the 2.56 pt a module that 25 had at 64 pt
 
 BUBBLE = 11.0  # diameter of a bubble
 PITCH = 15.0  # from one bubble to the next in a row
@@ -58,16 +94,31 @@ TICK = 10.0  # side of a score or cancel box
 NUMBER_WIDTH = 24.0  # the question number before its row
 COLUMN_GAP = 10.0
 DIGIT_PITCH = 13.5  # rows of a digit grid (student number, numeric answers)
+GRID_COLUMNS = 6  # digit columns of every numeric grid, whatever its key
+MAX_GRID_COLUMNS = 7  # what fits a question column beside the sign column and the cancel box
+WRITE_IN = 16.0  # the row of write-in boxes above a digit grid's bubbles
 
 HOW_TO_MARK = (
     "Fill the bubble of your answer completely with a dark pen or pencil. "
     "Do not tick or cross the bubbles, and write nothing between them."
 )
 HOW_TO_CANCEL = (
-    "To cancel a mark, erase it cleanly. If you cannot erase it, tick the question's "
-    "cancel box \u2610 at the end of its row: your teacher then reads that question from your sheet."
+    "Erase the mark cleanly. With a pen, or if it will not erase: tick the "
+    "question's cancel box at the end of its row and circle your final answer on the quiz paper. "
+    "Your teacher then reads that question from the quiz paper."
 )
-TEACHER_NOTE = "Score boxes (0, 1, 2, ...) are for the teacher: tick one after reading the written answer."
+HOW_TO_NUMBER = (
+    "Write your number in the boxes, starting at the left box, one digit a box. "
+    "Then fill the one bubble under each box that matches its digit."
+)
+HOW_TO_GRID = (
+    "Numbers: write one character a box, starting at the left box, a minus sign in the first "
+    "box if the number is negative; then fill the matching bubble under each box."
+)
+TEACHER_NOTE = (
+    "For the teacher: the score boxes (0, 1, 2, ...) of the written answers. Pupils write nothing in them."
+)
+STUDENT_PITCH = 15.0  # rows of the student-number grid: 4 pt (1.4 mm) between bubbles
 
 
 @dataclass(frozen=True)
@@ -78,42 +129,19 @@ class SheetOptions:
     student_digits: int = 6
     numeric_grids: bool = False
     rules: ScoringRules = field(default_factory=ScoringRules)
-
-
-def quiz_id(quiz: Quiz) -> str:
-    """A short id of the quiz's content: the same quiz printed again has the same id.
-
-    Hex in capitals keeps the QR code in its compact alphanumeric mode.
-    """
-    parts = [
-        [v.letter, [[i.number, i.bank.id, i.question.id, i.key, list(i.shown)] for i in v.items]]
-        for v in quiz.versions
-    ]
-    digest = hashlib.sha256(json.dumps([quiz.settings.title, parts], ensure_ascii=False).encode())
-    return digest.hexdigest()[:10].upper()
-
-
-def qr_payload(quiz: str, version: str, page: int) -> str:
-    """What the QR code on one page says: `QG1 <quiz id> <version> <page>`."""
-    return f"{QR_PREFIX} {quiz} {version} {page}"
-
-
-def parse_qr(text: str) -> tuple[str, str, int] | None:
-    """(quiz id, version, page) from a QR payload, or None when it is not one of ours."""
-    parts = text.split()
-    if len(parts) != 4 or parts[0] != QR_PREFIX or not parts[3].isdigit():
-        return None
-    return parts[1], parts[2], int(parts[3])
+    duplex: bool = False  # pad each version's sheets to an even page count (no geometry change)
 
 
 # -- the questions ------------------------------------------------------------------------------
 
 
-def _field(item: Item, options: SheetOptions) -> str:
-    kind = item.question.kind
-    if kind in BUBBLE_KINDS or (kind == "numeric" and options.numeric_grids):
+def _field(item: Item, options: SheetOptions, columns: int = GRID_COLUMNS) -> str:
+    q = item.question
+    if q.kind in BUBBLE_KINDS:
         return "answer"
-    return "score"
+    if isinstance(q, Numeric) and options.numeric_grids and numeric_needs(q)[0] <= columns:
+        return "answer"
+    return "score"  # a number too long for the grid is written on the paper and scored by hand
 
 
 def _options(item: Item) -> list[str]:
@@ -134,18 +162,32 @@ def score_values(points: float, step: float = 1.0) -> list[str]:
     return values
 
 
-def numeric_shape(q: Numeric) -> tuple[int, int]:
-    """(digits before, digits after the decimal point) of a numeric answer's digit grid.
+def numeric_needs(q: Numeric) -> tuple[int, bool]:
+    """(columns the key and its tolerance need, whether they need a point).
 
-    Sized to the key with room for one more leading digit, so the grid gives nothing away
-    beyond the number of decimals, which the prompt's unit usually implies anyway.
+    A point is needed when the key or its tolerance has decimals: an answer within the
+    tolerance may then have them too.
     """
-    text = f"{abs(q.answer):.6f}".rstrip("0").rstrip(".")
-    whole, _, frac = text.partition(".")
-    return min(len(whole) + 1, 8), min(len(frac), 4)
+    key = f"{abs(q.answer):.6f}".rstrip("0").rstrip(".")
+    tolerance = f"{abs(q.tolerance):.6f}".rstrip("0").rstrip(".")
+    point = "." in key or "." in tolerance
+    decimals = max(len(key.partition(".")[2]), len(tolerance.partition(".")[2]))
+    return len(key.partition(".")[0]) + (decimals + 1 if point else 0), point
 
 
-def _question(item: Item, options: SheetOptions) -> Json:
+def grid_columns(quiz: Quiz) -> int:
+    """The digit columns of the quiz's numeric grids: the same for every question, so a grid
+    says nothing of its key's size (6, or what the longest key needs, up to 7)."""
+    needs = [
+        numeric_needs(i.question)[0]
+        for v in quiz.versions
+        for i in v.items
+        if isinstance(i.question, Numeric)
+    ]
+    return min(MAX_GRID_COLUMNS, max([GRID_COLUMNS, *needs]))
+
+
+def _question(item: Item, options: SheetOptions, columns: int = GRID_COLUMNS) -> Json:
     q, bank = item.question, item.bank
     pos = q.pos()
     out: Json = {
@@ -153,7 +195,7 @@ def _question(item: Item, options: SheetOptions) -> Json:
         "id": f"{bank.id}/{q.id}",
         "kind": q.kind,
         "points": item.points,
-        "field": _field(item, options),
+        "field": _field(item, options, columns),
         "source": f"{bank.path}:{pos.line}",
         "key": item.key,
         "prompt": q.prompt,  # for the report: a teacher knows a question by its text
@@ -172,8 +214,10 @@ def _question(item: Item, options: SheetOptions) -> Json:
     if isinstance(q, (Choice, Multi)):
         out["choices"] = {letter(i): text for i, text in enumerate(item.shown)}
     if out["field"] == "answer" and isinstance(q, Numeric):
-        before, after = numeric_shape(q)
-        out["digits"] = [before, after]
+        # Column 0 is the sign (a "-" bubble), then `columns` columns of 0-9 (and "." when the
+        # key needs a point). `digits` [1 + columns, 0] is how the reader joins the columns.
+        out["grid"] = {"columns": columns, "sign": True, "point": numeric_needs(q)[1]}
+        out["digits"] = [1 + columns, 0]
     return out
 
 
@@ -188,15 +232,14 @@ class _Block:
     rows: int
     values: tuple[str, ...]  # bubbles or score boxes, in order
     per_row: int
-    grid: tuple[int, int] | None = None  # (digits before, after the point) of a numeric grid
+    grid: tuple[int, bool] | None = None  # (digit columns, a point row) of a numeric grid
 
 
 def _blocks(questions: Sequence[Json], per_row: int) -> list[_Block]:
     blocks = []
     for q in questions:
-        if q.get("digits"):
-            before, after = q["digits"]
-            blocks.append(_Block(q, 12, (), per_row, (before, after)))
+        if q.get("grid"):
+            blocks.append(_Block(q, 1, (), per_row, (q["grid"]["columns"], q["grid"]["point"])))
             continue
         if q["field"] == "answer":
             values = tuple(q["choices"]) if "choices" in q else ("T", "F")
@@ -208,7 +251,7 @@ def _blocks(questions: Sequence[Json], per_row: int) -> list[_Block]:
 
 
 def _header_bottom(size: tuple[float, float]) -> float:
-    return 262.0
+    return 280.0
 
 
 def _columns(size: tuple[float, float]) -> list[float]:
@@ -240,7 +283,7 @@ def _header_bubbles(page: int, size: tuple[float, float], digits: int) -> list[J
     for col in range(digits):
         for d in range(10):
             x = x0 + col * PITCH + (PITCH - BUBBLE) / 2
-            y = 128 + d * DIGIT_PITCH
+            y = 131 + d * STUDENT_PITCH
             bubbles.append(
                 {"page": page, "question": None, "field": "student", "column": col, "value": str(d),
                  "box": _box(x, y, BUBBLE, BUBBLE)}
@@ -254,7 +297,7 @@ def _place(blocks: list[_Block], size: tuple[float, float]) -> Iterator[tuple[in
     columns = _columns(size)
     page, col, y = 1, 0, top
     for block in blocks:
-        height = block.rows * ROW if block.grid is None else 12 * DIGIT_PITCH + 6
+        height = block.rows * ROW if block.grid is None else _grid_height(block.grid)
         if y + height > bottom and y > top:
             col += 1
             y = top
@@ -264,18 +307,23 @@ def _place(blocks: list[_Block], size: tuple[float, float]) -> Iterator[tuple[in
         y += height + (4 if block.grid is not None else 0)
 
 
+def _grid_height(grid: tuple[int, bool]) -> float:
+    return WRITE_IN + 2 + (10 + grid[1]) * DIGIT_PITCH + 2
+
+
 def _block_bubbles(page: int, block: _Block, x: float, y: float) -> list[Json]:
     q = block.question
     out: list[Json] = []
     field = q["field"]
     if block.grid is not None:
-        before, after = block.grid
-        for col in range(before + after):
-            cx = x + NUMBER_WIDTH + col * PITCH + (PITCH if col >= before else 0)
-            for d in range(10):
+        columns, point = block.grid
+        for col in range(1 + columns):
+            cx = x + NUMBER_WIDTH + col * PITCH + (PITCH - BUBBLE) / 2
+            values = ["-"] if col == 0 else ["."] * point + [str(d) for d in range(10)]
+            for row, value in enumerate(values):
                 out.append(
                     {"page": page, "question": q["number"], "field": "answer", "column": col,
-                     "value": str(d), "box": _box(cx + 2, y + 18 + d * DIGIT_PITCH, BUBBLE, BUBBLE)}
+                     "value": value, "box": _box(cx, y + WRITE_IN + 2 + row * DIGIT_PITCH, BUBBLE, BUBBLE)}
                 )  # fmt: skip
     else:
         for i, value in enumerate(block.values):
@@ -292,7 +340,7 @@ def _block_bubbles(page: int, block: _Block, x: float, y: float) -> list[Json]:
         # The cancel box ends the question's first row (after the last bubble that fits).
         cx = x + NUMBER_WIDTH + block.per_row * PITCH + 6
         if block.grid is not None:
-            cx = x + NUMBER_WIDTH + (sum(block.grid) + 1) * PITCH + 4
+            cx = x + NUMBER_WIDTH + (block.grid[0] + 1) * PITCH + 6
         out.append(
             {"page": page, "question": q["number"], "field": "cancel", "value": "X",
              "box": _box(cx, y + (ROW - TICK) / 2, TICK, TICK)}
@@ -301,10 +349,10 @@ def _block_bubbles(page: int, block: _Block, x: float, y: float) -> list[Json]:
 
 
 def version_pages(
-    version: Version, size: tuple[float, float], options: SheetOptions
+    version: Version, size: tuple[float, float], options: SheetOptions, columns: int = GRID_COLUMNS
 ) -> tuple[Json, list[Json]]:
     """One version's questions and its pages with their bubbles (a pure function)."""
-    questions = [_question(item, options) for item in version.items]
+    questions = [_question(item, options, columns) for item in version.items]
     placed = list(_place(_blocks(questions, _per_row(size)), size))
     pages = max([p for p, *_ in placed], default=1)
     page_list: list[Json] = []
@@ -348,18 +396,18 @@ def layout(quiz: Quiz, options: SheetOptions = SheetOptions()) -> Json:
     qid = quiz_id(quiz)
     versions, pages = [], []
     for version in quiz.versions:
-        v, p = version_pages(version, size, options)
+        v, p = version_pages(version, size, options, grid_columns(quiz))
         versions.append(v)
-        for page in p:
-            page["qr"] = qr_payload(qid, version.letter, page["page"])
         pages.extend(p)
-    return {
+    data: Json = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "quiz": qid,
         "title": quiz.settings.title,
         "paper": options.paper,
         "student_digits": options.student_digits,
+        "numeric_grids": options.numeric_grids,
+        "duplex": options.duplex,
         "scoring": {"multi": options.rules.multi, "step": options.rules.step},
         "markers": markers(size),
         "aruco": ARUCO_DICTIONARY,
@@ -367,6 +415,11 @@ def layout(quiz: Quiz, options: SheetOptions = SheetOptions()) -> Json:
         "versions": versions,
         "pages": pages,
     }
+    # The QR code states the geometry it was printed with, so it is computed last.
+    data["fingerprint"] = layout_fingerprint(data)
+    for page in pages:
+        page["qr"] = qr_payload(qid, page["version"], page["page"], data)
+    return data
 
 
 # -- drawing ------------------------------------------------------------------------------------
@@ -423,11 +476,9 @@ def drawing(data: Json) -> Json:
             labels.append(
                 {"x": x0, "y": y0 + (ROW - 9) / 2 - 1, "w": NUMBER_WIDTH - 5, "text": f"{q['number']}"}
             )
-            if q.get("digits"):
-                unit = f"({format_number(q['points'])} pt)"
-                labels.append({"x": x0 + NUMBER_WIDTH, "y": y0 + 3, "w": 120, "text": unit, "left": True})
         pages.append(
             {
+                "blank": False,
                 "page": page["page"],
                 "pages": page["pages"],
                 "version": page["version"],
@@ -438,13 +489,17 @@ def drawing(data: Json) -> Json:
                 "grids": [
                     _grid_frame(numbers[row["question"]], row["box"])
                     for row in page["rows"]
-                    if numbers[row["question"]].get("digits")
+                    if numbers[row["question"]].get("grid")
                 ],
             }
         )
+    if data.get("duplex"):
+        pages = _padded(pages)
     return {
         "title": data["title"],
         "quiz": data["quiz"],
+        "how_to_number": HOW_TO_NUMBER,
+        "how_to_grid": HOW_TO_GRID if has_grids(data) else "",
         "paper": data["paper"],
         "student_digits": data["student_digits"],
         "how_to_mark": HOW_TO_MARK,
@@ -458,13 +513,20 @@ def drawing(data: Json) -> Json:
     }
 
 
+def _padded(pages: list[Json]) -> list[Json]:
+    """`pages` with a blank back after each version whose sheets have an odd page count, so
+    printed double-sided no sheet carries two versions."""
+    out: list[Json] = []
+    for page in pages:
+        out.append(page)
+        if page["page"] == page["pages"] and page["pages"] % 2:
+            out.append({"blank": True, "version": page["version"], "size": page["size"]})
+    return out
+
+
 def _grid_frame(q: Json, box: Sequence[float]) -> Json:
-    before, after = q["digits"]
-    x = box[0] + NUMBER_WIDTH
-    return {
-        "x": x, "y": box[1] + 2, "before": before, "after": after, "pitch": PITCH,
-        "height": 12 * DIGIT_PITCH,
-    }  # fmt: skip
+    """Where a digit grid's write-in boxes go: one above each column, the sign's first."""
+    return {"x": box[0] + NUMBER_WIDTH, "y": box[1] + 1, "columns": 1 + q["grid"]["columns"], "pitch": PITCH}
 
 
 def _describe(exc: Exception) -> str:

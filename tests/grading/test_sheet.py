@@ -48,8 +48,12 @@ def test_every_question_has_its_bubbles_or_score_boxes(printed: Printed) -> None
             elif q["kind"] == "truefalse":
                 assert values == ["T", "F"]
             elif q["kind"] == "numeric":
-                before, after = q["digits"]
-                assert len(values) == 10 * (before + after)
+                # a sign column, then the same number of columns for every key (S7)
+                grid = q["grid"]
+                assert grid["columns"] == sheet.GRID_COLUMNS and q["digits"] == [1 + grid["columns"], 0]
+                assert (
+                    values == ["-"] + (["."] * grid["point"] + [str(d) for d in range(10)]) * grid["columns"]
+                )
             else:
                 assert values == sheet.score_values(q["points"]), q["kind"]
             assert [b["field"] for b in mine].count("cancel") == (q["field"] == "answer")
@@ -102,7 +106,14 @@ def test_the_pdf_says_how_to_mark_and_has_every_page(printed: Printed) -> None:
         "Student number",
         "Name",
         "Fill the bubble",
-        "To cancel",
+        "To change an answer",
+        "circle your final answer on the quiz paper",
+        "Write your number in the boxes, starting at the left box",
+        "Class",
+        "For the teacher",
+        "Use it with quiz version A",
+        "Use it with quiz version B",
+        "Numbers: write one character a box",
         "Version A",
         "Version B",
         "Page 1 of",
@@ -156,3 +167,22 @@ def test_many_questions_flow_onto_more_pages(printed: Printed) -> None:
     assert len(pages) >= 2
     numbers = [b["question"] for p in pages for b in p["bubbles"] if b["field"] in ("answer", "score")]
     assert sorted(set(numbers)) == list(range(1, len(many) + 1))
+
+
+def test_duplex_pads_each_version_to_an_even_page_count(printed: Printed) -> None:
+    """S6: printed double-sided, no sheet carries two versions."""
+    import pypdfium2 as pdfium
+
+    data = dict(printed.layout, duplex=True)
+    pdf = pdfium.PdfDocument(sheet.render(data, timestamp=1_700_000_000))
+    texts = [" ".join(pdf[i].get_textpage().get_text_range().split()) for i in range(len(pdf))]
+    versions = [v["version"] for v in printed.layout["versions"]]
+    per_version = {v["version"]: v["pages"] for v in printed.layout["versions"]}
+    assert len(texts) == sum(n + n % 2 for n in per_version.values())
+    at = 0
+    for version in versions:
+        n = per_version[version]
+        assert all(f"Use it with quiz version {version}" in t for t in texts[at : at + n])
+        if n % 2:
+            assert texts[at + n] == f"This page is the back of answer sheet {version}. Leave it blank."
+        at += n + n % 2
