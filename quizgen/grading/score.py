@@ -201,7 +201,7 @@ def read_answers(scan: PageScan, spec: Json, questions: Sequence[Json]) -> dict[
         q = by_number[n]
         state = cancel.get(n, ("empty", 0.0))[0]
         if state == "marked":
-            out[n] = (None, "the cancel box is ticked: read the answer on the sheet")
+            out[n] = (None, "the cancel box is ticked: read the answer circled on the quiz paper")
             continue
         if state == "unsure":
             out[n] = (None, f"unsure mark in the cancel box (fill {cancel[n][1]:.2f})")

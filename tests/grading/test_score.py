@@ -113,7 +113,7 @@ def test_doubts_become_reviews_and_score_nothing(printed: Printed) -> None:
     assert reasons == {
         c1["number"]: f"unsure mark on {c1['answer']} (fill 0.30)",
         c2["number"]: f"2 answers marked ({', '.join(sorted([c2['answer'], other]))}) where one is expected",
-        c3["number"]: "the cancel box is ticked: read the answer on the sheet",
+        c3["number"]: "the cancel box is ticked: read the answer circled on the quiz paper",
         essay["number"]: "no score box ticked: score the written answer",
     }
     assert sheet.pending == sorted(reasons)
