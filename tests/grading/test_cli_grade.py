@@ -109,7 +109,7 @@ def test_grade_lists_what_needs_review_and_exits_1(printed: Path, tmp_path: Path
     assert code == 1
     reviews = [line for line in output.splitlines() if line.startswith("review: ")]
     assert any(
-        "a.png page 1: question" in r and "answers marked" in r and "where one is expected" in r
+        "a.png page 1: question" in r and "2 marks: " in r and "(one answer is expected)" in r
         for r in reviews
     )
     assert any("student number 555555 is on 2 sheets" in r for r in reviews)
