@@ -39,6 +39,7 @@ LOOP_SECTORS = 7  # sectors with ink for a loop: a circle, not a stray line pass
 SECTOR_INK = 2  # dark pixels for a sector to count
 INK = 0.4  # a pixel this dark above the empty bubble's is ink
 SPOT_PIXELS = 6  # dark pixels inside a bubble for a small mark (a 0.9 mm dot is ~20)
+SMALL_COVER = 0.55  # a mark covering more of the bubble than this is a (light) fill, not small
 COVER_INK = 0.25  # a pixel this dark counts towards covering a bubble (erased residue is ~0.1)
 
 
@@ -210,7 +211,7 @@ def extra_ink(
         for i in members:
             resid = patches[i] - base
             cover[i] = float(np.mean(patches[i][inner] > COVER_INK))
-            if int(np.count_nonzero(resid[inner] > INK)) >= SPOT_PIXELS:
+            if int(np.count_nonzero(resid[inner] > INK)) >= SPOT_PIXELS and cover[i] < SMALL_COVER:
                 out[i] = "small"
             # the ring, without the outlines of the bubbles around it
             mask = ring.copy()

@@ -61,6 +61,9 @@ LEVEL_SHARE = 0.6
 # A fill covers the bubble: at least this share of its inner part is dark (> 0.5). A dot,
 # a tick or a half fill with a high mean is a mark to look at, not a fill.
 COVER_MARKED = 0.55  # of pixels darker than marks.COVER_INK
+# A bubble covered all over (a pencil fill on a pen sheet) is a fill from LEVEL_FLOOR
+# whatever the sheet's level: dots, ticks and crosses (0.11-0.33) cover at most 0.45.
+COVER_FILL = 0.85
 # Bounds on what is decoded: a scan is at most MAX_PIXELS (A4 at 600 dpi is 35 Mpx), so a
 # decompression bomb or a huge PDF page is refused before it takes memory.
 MAX_PIXELS = 60_000_000
@@ -421,7 +424,11 @@ def classify(
         tick = is_tick_box(b)
         marked, empty = (TICK_MARKED, TICK_EMPTY) if tick else (bubble_marked, BUBBLE_EMPTY)
         covered = tick or cover is None or cover[i] >= COVER_MARKED
-        states.append("marked" if value >= marked and covered else "empty" if value < empty else "unsure")
+        filled = not tick and cover is not None and cover[i] >= COVER_FILL and value >= LEVEL_FLOOR
+        if (value >= marked and covered) or filled:
+            states.append("marked")
+        else:
+            states.append("empty" if value < empty else "unsure")
     return net, states, level
 
 
