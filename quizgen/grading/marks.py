@@ -204,15 +204,46 @@ def extra_ink(
     sector = ((np.arctan2(yy, xx) + np.pi) / (2 * np.pi) * RING_SECTORS).astype(int) % RING_SECTORS
     centres = [_centre(boxes[i]) for i in range(len(bubbles))]
     out, cover = [""] * len(bubbles), [0.0] * len(bubbles)
-    for members in by_value.values():
-        empty = [patches[i] for i in members if states[i] == "empty"] or [patches[i] for i in members]
-        base = np.median(np.stack(empty), axis=0) if len(empty) >= 3 else np.min(np.stack(empty), axis=0)
-        base = cv2.dilate(base.astype(np.float32), kernel)
+    by_field: dict[str, Any] = {}
+    for field in {bubbles[i]["field"] for i in round_}:
+        # outside its outline an empty bubble is paper, whatever its letter: the ring is
+        # measured against every empty bubble of the field
+        same = [patches[i] for i in round_ if bubbles[i]["field"] == field and states[i] != "marked"]
+        same = same or [patches[i] for i in round_ if bubbles[i]["field"] == field]
+        by_field[field] = cv2.dilate(np.median(np.stack(same), axis=0).astype(np.float32), kernel)
+    for (field, _), members in by_value.items():
+        unmarked = [patches[j] for j in members if states[j] != "marked"]
+        # with 4 or more, one bubble's own ink cannot move the median: one median for all
+        shared = (
+            cv2.dilate(np.median(np.stack(unmarked), axis=0).astype(np.float32), kernel)
+            if len(unmarked) >= 4
+            else None
+        )
         for i in members:
+            # inside, against the other bubbles of the same letter (a letter printed once on
+            # the page has none: the field's median stands in, and a spot must be twice as big)
+            others = (
+                []
+                if shared is not None
+                else [patches[j] for j in members if j != i and states[j] != "marked"]
+            )
+            spot = SPOT_PIXELS
+            if shared is not None:
+                base = shared
+            elif len(others) >= 3:
+                base = cv2.dilate(np.median(np.stack(others), axis=0).astype(np.float32), kernel)
+            elif others:
+                base = cv2.dilate(np.min(np.stack(others), axis=0).astype(np.float32), kernel)
+            else:
+                base, spot = by_field[field], 2 * SPOT_PIXELS
             resid = patches[i] - base
             cover[i] = float(np.mean(patches[i][inner] > COVER_INK))
-            if int(np.count_nonzero(resid[inner] > INK)) >= SPOT_PIXELS and cover[i] < SMALL_COVER:
+            if int(np.count_nonzero(resid[inner] > INK)) >= spot and cover[i] < SMALL_COVER:
                 out[i] = "small"
+            ring_resid = patches[i] - by_field[field]
+            ink = ring & (ring_resid > INK)
+            if np.count_nonzero(ink) < LOOP_SECTORS * SECTOR_INK:
+                continue  # too little ink round it for a loop (most bubbles): skip the mask
             # the ring, without the outlines of the bubbles around it
             mask = ring.copy()
             cx, cy = centres[i]
@@ -220,7 +251,7 @@ def extra_ink(
                 ox, oy = centres[j]
                 if j != i and abs(ox - cx) < 2 * half and abs(oy - cy) < 2 * half:
                     mask &= np.hypot(xx - (ox - round(cx)), yy - (oy - round(cy))) / size > 0.62
-            inked = np.bincount(sector[mask & (resid > INK)], minlength=RING_SECTORS)
+            inked = np.bincount(sector[mask & ink], minlength=RING_SECTORS)
             if int(np.count_nonzero(inked >= SECTOR_INK)) >= LOOP_SECTORS:
                 out[i] = "loop"
     return out, cover

@@ -60,7 +60,7 @@ LEVEL_MARKS = 4
 LEVEL_SHARE = 0.6
 # A fill covers the bubble: at least this share of its inner part is dark (> 0.5). A dot,
 # a tick or a half fill with a high mean is a mark to look at, not a fill.
-COVER_MARKED = 0.55  # of pixels darker than marks.COVER_INK
+COVER_MARKED = 0.7  # of pixels darker than marks.COVER_INK
 # A bubble covered all over (a pencil fill on a pen sheet) is a fill from LEVEL_FLOOR
 # whatever the sheet's level: dots, ticks and crosses (0.11-0.33) cover at most 0.45.
 COVER_FILL = 0.85

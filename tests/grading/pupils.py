@@ -13,8 +13,24 @@ from typing import Any
 import cv2
 import numpy as np
 
+from tests.grading import synth
+
 Image = Any
 Box = Sequence[float]
+Expected = dict[int, tuple[str, set[str | None]]]
+# How a pupil marks a single-answer question, in turn down the sheet
+SINGLE_STYLES = (
+    "pen",
+    "pencil",
+    "circle",
+    "dot",
+    "tick",
+    "cross",
+    "partial",
+    "erased+pen",
+    "erased",
+    "blank",
+)
 
 
 def _centre(box: Box, dpi: int) -> tuple[float, float, float]:
@@ -163,4 +179,90 @@ def side_by_side(a: Image, b: Image) -> Image:
     out = np.full((h + 60, a.shape[1] + b.shape[1] + 90), 120, np.uint8)
     out[30 : 30 + a.shape[0], 30 : 30 + a.shape[1]] = a
     out[30 : 30 + b.shape[0], 60 + a.shape[1] : 60 + a.shape[1] + b.shape[1]] = b
+    return out
+
+
+# -- a whole sheet -----------------------------------------------------------------------------------
+
+
+def questions_of(layout: dict[str, Any], version: str) -> list[dict[str, Any]]:
+    return next(v["questions"] for v in layout["versions"] if v["version"] == version)
+
+
+def fill_sheet(
+    layout: dict[str, Any],
+    image: Any,
+    k: int,
+    styles: tuple[str, ...],
+    student: str = "123456",
+    seed: int = 0,
+    ink: int = 30,
+    dpi: int = 150,
+) -> Expected:
+    """Fill sheet page k as a pupil would: the key, drawn in `styles` in turn; returns per
+    question (style, what may be read: an answer, "" for blank or None for review)."""
+    rng = np.random.default_rng(seed)
+    spec = layout["pages"][k]
+    bubbles = spec["bubbles"]
+    for b in bubbles:
+        if b["field"] == "student" and b["column"] < len(student) and student[b["column"]] == b["value"]:
+            fill(image, b["box"], dpi, rng, grey=ink)
+    out: Expected = {}
+    numbers = sorted({b["question"] for b in bubbles if b["question"] is not None})
+    by_number = {q["number"]: q for q in questions_of(layout, spec["version"])}
+    turn = 0
+    for n in numbers:
+        q = by_number[n]
+        mine = [b for b in bubbles if b["question"] == n and b["field"] in ("answer", "score")]
+        if q["field"] == "score":
+            synth.mark(image, mine[1]["box"], "tickbox", dpi, rng)
+            out[n] = ("score", {mine[1]["value"]})
+            continue
+        if q.get("digits"):
+            before, after = q["digits"]
+            text = f"{q['answer']:.{after}f}".replace(".", "").rjust(before + after)
+            for b in mine:
+                if text[b["column"]] == b["value"]:
+                    fill(image, b["box"], dpi, rng, grey=ink)
+            out[n] = ("digits", {f"{q['answer']:.{after}f}"})
+            continue
+        if q["kind"] == "multi":
+            keys = [b for b in mine if b["value"] in q["answer"]]
+            for b in keys:
+                fill(image, b["box"], dpi, rng, grey=ink)
+            out[n] = ("multi", {"".join(b["value"] for b in keys)})
+            continue
+        style = styles[turn % len(styles)]
+        turn += 1
+        key = next(b for b in mine if b["value"] == q["answer"])
+        other = next(b for b in mine if b["value"] != q["answer"])
+        answer = key["value"]
+        if style in ("pen", "pencil"):
+            fill(image, key["box"], dpi, rng, grey=ink if style == "pen" else int(rng.integers(110, 150)))
+            ok: set[str | None] = {answer}
+        elif style == "circle":
+            circle(image, key["box"], dpi, rng, float(rng.uniform(1.2, 1.55)))
+            ok = {None}
+        elif style == "dot":
+            dot(image, key["box"], dpi, rng, float(rng.uniform(0.9, 1.8)))
+            ok = {None}
+        elif style == "tick":
+            tick(image, key["box"], dpi, rng)
+            ok = {answer, None}
+        elif style == "cross":
+            cross(image, key["box"], dpi, rng)
+            ok = {answer, None}
+        elif style == "partial":
+            fill(image, key["box"], dpi, rng, grey=ink, share=float(rng.uniform(0.5, 0.8)))
+            ok = {answer, None}
+        elif style == "erased+pen":
+            erased(image, other["box"], dpi, rng)
+            fill(image, key["box"], dpi, rng, grey=ink)
+            ok = {answer}
+        elif style == "erased":
+            erased(image, key["box"], dpi, rng)
+            ok = {""}
+        else:
+            ok = {""}
+        out[n] = (style, ok)
     return out

@@ -20,108 +20,17 @@ from tests.grading import pupils, synth
 from tests.grading.conftest import Printed
 
 DPI = 150
-Expected = dict[int, tuple[str, set[str | None]]]
-SINGLE_STYLES = (
-    "pen",
-    "pencil",
-    "circle",
-    "dot",
-    "tick",
-    "cross",
-    "partial",
-    "erased+pen",
-    "erased",
-    "blank",
-)
+Expected = pupils.Expected
+SINGLE_STYLES = pupils.SINGLE_STYLES
+draw = pupils.fill_sheet
 
 
-def questions_of(layout: dict[str, Any], version: str) -> list[dict[str, Any]]:
-    return next(v["questions"] for v in layout["versions"] if v["version"] == version)
+questions_of = pupils.questions_of
 
 
 @pytest.fixture(scope="module")
 def pages(printed: Printed) -> list[Any]:
     return synth.rasterise(printed.pdf, DPI)
-
-
-def draw(
-    layout: dict[str, Any],
-    image: Any,
-    k: int,
-    styles: tuple[str, ...],
-    student: str = "123456",
-    seed: int = 0,
-    ink: int = 30,
-) -> Expected:
-    """Fill sheet page k as a pupil would: the key, drawn in `styles` in turn; returns per
-    question (style, what may be read: an answer, "" for blank or None for review)."""
-    rng = np.random.default_rng(seed)
-    spec = layout["pages"][k]
-    bubbles = spec["bubbles"]
-    for b in bubbles:
-        if b["field"] == "student" and b["column"] < len(student) and student[b["column"]] == b["value"]:
-            pupils.fill(image, b["box"], DPI, rng, grey=ink)
-    out: Expected = {}
-    numbers = sorted({b["question"] for b in bubbles if b["question"] is not None})
-    by_number = {q["number"]: q for q in questions_of(layout, spec["version"])}
-    turn = 0
-    for n in numbers:
-        q = by_number[n]
-        mine = [b for b in bubbles if b["question"] == n and b["field"] in ("answer", "score")]
-        if q["field"] == "score":
-            synth.mark(image, mine[1]["box"], "tickbox", DPI, rng)
-            out[n] = ("score", {mine[1]["value"]})
-            continue
-        if q.get("digits"):
-            before, after = q["digits"]
-            text = f"{q['answer']:.{after}f}".replace(".", "").rjust(before + after)
-            for b in mine:
-                if text[b["column"]] == b["value"]:
-                    pupils.fill(image, b["box"], DPI, rng, grey=ink)
-            out[n] = ("digits", {f"{q['answer']:.{after}f}"})
-            continue
-        if q["kind"] == "multi":
-            keys = [b for b in mine if b["value"] in q["answer"]]
-            for b in keys:
-                pupils.fill(image, b["box"], DPI, rng, grey=ink)
-            out[n] = ("multi", {"".join(b["value"] for b in keys)})
-            continue
-        style = styles[turn % len(styles)]
-        turn += 1
-        key = next(b for b in mine if b["value"] == q["answer"])
-        other = next(b for b in mine if b["value"] != q["answer"])
-        answer = key["value"]
-        if style in ("pen", "pencil"):
-            pupils.fill(
-                image, key["box"], DPI, rng, grey=ink if style == "pen" else int(rng.integers(110, 150))
-            )
-            ok: set[str | None] = {answer}
-        elif style == "circle":
-            pupils.circle(image, key["box"], DPI, rng, float(rng.uniform(1.2, 1.55)))
-            ok = {None}
-        elif style == "dot":
-            pupils.dot(image, key["box"], DPI, rng, float(rng.uniform(0.9, 1.8)))
-            ok = {None}
-        elif style == "tick":
-            pupils.tick(image, key["box"], DPI, rng)
-            ok = {answer, None}
-        elif style == "cross":
-            pupils.cross(image, key["box"], DPI, rng)
-            ok = {answer, None}
-        elif style == "partial":
-            pupils.fill(image, key["box"], DPI, rng, grey=ink, share=float(rng.uniform(0.5, 0.8)))
-            ok = {answer, None}
-        elif style == "erased+pen":
-            pupils.erased(image, other["box"], DPI, rng)
-            pupils.fill(image, key["box"], DPI, rng, grey=ink)
-            ok = {answer}
-        elif style == "erased":
-            pupils.erased(image, key["box"], DPI, rng)
-            ok = {""}
-        else:
-            ok = {""}
-        out[n] = (style, ok)
-    return out
 
 
 def read(layout: dict[str, Any], image: Any, name: str = "scan.png") -> tuple[scan.PageScan, dict[int, Any]]:
