@@ -11,7 +11,11 @@ For each scanned page (a page of a scanner's PDF, or a photo):
 3. measure each bubble's fill against the page's own levels: the paper's brightness around
    it (so a shadow across the page does not read as ink) and the ink of the corner markers
    (so a grey scan or a pale photo is scaled to its own black);
-4. call each bubble marked, empty or unsure. Unsure is never rounded either way.
+4. find each row of bubbles by its printed outlines (`marks.register`): a fold, a bow or a
+   sheet printed for another paper size is seen there, read where found or refused;
+5. call each bubble marked, empty or unsure against the sheet's own ink level, and note ink
+   that is not a fill (a loop round it, a small mark in it: `marks.extra_ink`). Unsure is
+   never rounded either way.
 
 Numbers here are in pixels of the straightened page, SCALE pixels per PDF point.
 """
@@ -62,7 +66,7 @@ LEVEL_SHARE = 0.6
 # a tick or a half fill with a high mean is a mark to look at, not a fill.
 COVER_MARKED = 0.7  # of pixels darker than marks.COVER_INK
 # A bubble covered all over (a pencil fill on a pen sheet) is a fill from LEVEL_FLOOR
-# whatever the sheet's level: dots, ticks and crosses (0.11-0.33) cover at most 0.45.
+# whatever the sheet's level: dots, ticks and crosses (fill 0.11-0.33) cover at most 0.64.
 COVER_FILL = 0.85
 # Bounds on what is decoded: a scan is at most MAX_PIXELS (A4 at 600 dpi is 35 Mpx), so a
 # decompression bomb or a huge PDF page is refused before it takes memory.
