@@ -21,7 +21,18 @@ from quizgen.bank.model import QUESTION_KINDS
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "bench" / "run.py"
 
-MEASUREMENTS = {"read", "apkg", "import", "quiz", "help", "export", "grade", "grade-errors", "build"}
+MEASUREMENTS = {
+    "read",
+    "apkg",
+    "import",
+    "quiz",
+    "help",
+    "export",
+    "grade",
+    "grade-errors",
+    "grade-pupils",
+    "build",
+}
 WITH_BASELINE = {"apkg", "import", "help", "export"}
 
 

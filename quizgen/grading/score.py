@@ -259,9 +259,12 @@ def score_answer(question: Json, answer: str, rules: ScoringRules) -> float:
 
 
 def assemble(
-    scans: Iterable[PageScan], layout: Json, rules: ScoringRules | None = None
+    scans: Iterable[PageScan], layout: Json, rules: ScoringRules | None = None, shortest: int | None = None
 ) -> tuple[list[Sheet], list[Review]]:
     """Group the scanned pages into students' sheets and score them.
+
+    A student number must fill its grid unless `shortest` (the CLI's `--student-digits`)
+    allows fewer digits.
 
     Returns the sheets and the page-level reviews (unreadable pages). Question-level and
     sheet-level reviews are on each sheet.
@@ -278,7 +281,7 @@ def assemble(
             continue
         spec = layout_page(layout, scan.version, scan.page)
         assert spec is not None  # scan.read_page only passes pages the layout has
-        student, problem = read_student(scan, spec, columns)
+        student, problem = read_student(scan, spec, columns, shortest)
         if student:
             groups.setdefault((student, scan.version), []).append((scan, ""))
         else:
