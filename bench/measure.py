@@ -113,6 +113,23 @@ def measure_read(bank: BankInfo, repeat: int) -> Measurement:
     )
 
 
+def measure_check_banks(banks: list[Path], articles: Path, repeat: int) -> Measurement:
+    """`check` of the project's banks (questions/) with their articles, in one fresh process."""
+    result = run_worker(
+        "check_banks", {"banks": [str(b) for b in banks], "articles": str(articles), "repeat": repeat}
+    )
+    return Measurement(
+        "check_banks",
+        "check of the project's banks with their articles",
+        result["questions"],
+        result["seconds"],
+        result["runs"],
+        includes="quizgen.bank.check.load(questions/*.yaml, articles) after one untimed run in the same "
+        "process (imports, the lemmatiser's dictionary); median of the timed runs",
+        extra={"banks": result["banks"], "quotes": result["quotes"], "diagnostics": result["diagnostics"]},
+    )
+
+
 def measure_apkg(bank: BankInfo, work: Path, repeat: int) -> tuple[Measurement, Path, Path, dict[str, Any]]:
     """Our .apkg against plain genanki writing the same notes, runs interleaved.
 

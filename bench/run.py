@@ -51,6 +51,7 @@ from bench.measure import (
     Measurement,
     measure_apkg,
     measure_build,
+    measure_check_banks,
     measure_export,
     measure_help,
     measure_import,
@@ -70,6 +71,7 @@ from bench.report import (
 )
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent  # the project: questions/ and, beside it, ../shared/articles
 RESULTS = HERE / "results"
 
 FULL_SIZES = (1_000, 10_000, 100_000)
@@ -158,6 +160,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             m = measure_read(banks[size], args.repeat)
             measurements.append(m)
             say(f"read + check {size:,}: {fmt_seconds(m.seconds)}, peak {m.extra['peak_mb']:.0f} MB")
+        questions = sorted((ROOT / "questions").glob("*.yaml"))
+        articles = ROOT.parent / "shared" / "articles"
+        if questions and articles.is_dir():
+            m = measure_check_banks(questions, articles, args.repeat)
+            measurements.append(m)
+            say(f"check of the project's banks ({m.size} questions): {fmt_seconds(m.seconds)}")
         packages: dict[int, tuple[Path, Path, dict[str, Any]]] = {}
         for size in args.sizes:
             m, path, genanki_path, package = measure_apkg(banks[size], work, args.repeat)

@@ -107,6 +107,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG004": (Severity.ERROR, "duplicate key in a mapping"),
     "QG005": (Severity.ERROR, "a list or mapping reused through a YAML alias"),
     "QG006": (Severity.ERROR, "file cannot be read"),
+    "QG007": (Severity.WARNING, "entry of a bank folder passed over"),
     # structure
     "QG010": (Severity.ERROR, "missing required key"),
     "QG011": (Severity.ERROR, "unknown key"),
@@ -132,6 +133,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG030": (Severity.ERROR, "duplicate answer in a multi question"),
     "QG031": (Severity.ERROR, "image path leaves the bank's folder"),
     "QG032": (Severity.ERROR, "image file does not exist"),
+    # accepted warnings
+    "QG033": (Severity.ERROR, "accepted code is unknown or an error"),
+    "QG034": (Severity.WARNING, "accepted warning is not raised"),
+    "QG035": (Severity.ERROR, "project settings cannot be used"),
     # provenance
     "QG040": (Severity.ERROR, "evidence not found in the article"),
     "QG041": (Severity.WARNING, "article file not found"),
@@ -162,6 +167,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG108": (Severity.WARNING, "a question gives away another question's answer"),
     "QG109": (Severity.WARNING, "hard question whose answer is in its evidence word for word"),
     "QG110": (Severity.WARNING, "one name spelled two ways in a deck"),
+    "QG111": (Severity.WARNING, "a wrong answer that the evidence asserts"),
+    "QG112": (Severity.WARNING, "the right answers of multi questions written first"),
+    "QG113": (Severity.WARNING, "the right answers' positions follow a pattern in file order"),
+    "QG114": (Severity.WARNING, "the right answer is the shortest choice too often in a bank"),
     # what an export format cannot carry (the question is left out of that export)
     "QG200": (Severity.WARNING, "question type not carried by the export format"),
     "QG201": (Severity.WARNING, "image not carried by the export format"),
@@ -170,6 +179,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "QG204": (Severity.WARNING, "matching with fewer than three pairs for Moodle"),
     "QG205": (Severity.WARNING, "line break in a flashcard CSV"),
     "QG206": (Severity.WARNING, "id longer than Moodle's idnumber"),
+    "QG207": (Severity.WARNING, "property not carried by the export format"),
+    "QG208": (Severity.WARNING, "answer text the platform's importer would misread"),
 }
 
 

@@ -17,6 +17,10 @@ A command names its targets first, then renders, then commits:
   journal names them; a failed rename puts the backups back. A run killed during the
   renames leaves the journal: the next run on that folder restores the previous set,
   then removes stale temporary files.
+- A set that spans folders (grade's results.csv and its review images) has one commit
+  point: the journal of its first folder. Every folder's journal names the set and that
+  folder; recovery anywhere restores the whole set while the first journal stands, and
+  only forgets its own journal once that one is gone (the set was committed).
 
 Writers only render bytes; all file-system policy is here.
 """
@@ -137,15 +141,19 @@ class OutputSet:
         # for a run that is killed before the last rename.
         renamed: list[_Entry] = []
         try:
+            set_id = secrets.token_hex(8)
             for folder in self._folders:
-                _write_journal(folder, [e for e in entries if e.real.parent == folder])
+                _write_journal(folder, [e for e in entries if e.real.parent == folder], set_id, self._folders)
             for e in entries:
                 assert e.temp is not None
                 _replace(e.temp, e.real)
                 renamed.append(e)
             for folder in self._folders:
                 _fsync_folder(folder)
-                _unlink(folder / JOURNAL_NAME)  # the commit point: the new set stands
+            # The commit point: the first folder's journal. Once it is gone the new set
+            # stands in every folder; the other journals are only tidied after it.
+            _unlink(self._folders[0] / JOURNAL_NAME)
+            _fsync_folder(self._folders[0])
         except BaseException as exc:
             # A disk error, or Ctrl-C in the middle of the renames: put the old set back.
             failed = next((e for e in entries if e not in renamed), entries[-1])
@@ -154,6 +162,8 @@ class OutputSet:
                 raise
             message = f"cannot write {failed.target}: {_reason(exc)}; the previous files are kept"
             raise OutputError(message) from exc
+        for folder in self._folders[1:]:
+            _unlink_quietly(folder / JOURNAL_NAME)
         self._done = self._committed = True
         for e in entries:
             if e.backup is not None:
@@ -164,7 +174,7 @@ class OutputSet:
         try:
             for e in reversed(renamed):
                 _restore(e.real, e.backup)
-            for folder in self._folders:
+            for folder in reversed(self._folders):  # the first (the commit point) last
                 _unlink(folder / JOURNAL_NAME, missing_ok=True)
         except OSError as exc:
             # The journal stays: the next run on the folder finishes restoring.
@@ -268,6 +278,7 @@ class _Held:
     fd: int
     path: Path
     created_folder: bool
+    made: list[Path]  # the folders made for this lock, deepest first
 
 
 def _lock(folder: Path, first: Path, on_wait: Notify | None) -> _Held:
@@ -279,14 +290,19 @@ def _lock(folder: Path, first: Path, on_wait: Notify | None) -> _Held:
     shown = str(first.parent)
     told = False
     while True:
-        created = not folder.exists()
+        made = _missing_folders(folder)
         path = folder / LOCK_NAME
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
         except (FileExistsError, NotADirectoryError) as exc:
             raise OutputError(f"cannot write {first}: {shown} is not a folder") from exc
         except OSError as exc:
+            _remove_folders(made)
+            raise OutputError(f"cannot write {first}: {_reason(exc)}") from exc
+        try:
+            fd, own = _open_lock(path)
+        except OSError as exc:
+            _remove_folders(made)
             raise OutputError(f"cannot write {first}: {_reason(exc)}") from exc
         try:
             try:
@@ -303,9 +319,46 @@ def _lock(folder: Path, first: Path, on_wait: Notify | None) -> _Held:
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         except OSError as exc:
+            # O02: leave nothing behind that this run made: the lock file (when it was ours
+            # to make, or is ours now that we hold it) and the folders made for it.
+            if own or _holds(fd):
+                _unlink_quietly(path)
             os.close(fd)
+            _remove_folders(made)
             raise OutputError(f"cannot lock {path}: {_reason(exc)}") from exc
-        return _Held(fd, path, created)
+        return _Held(fd, path, bool(made), made)
+
+
+def _open_lock(path: Path) -> tuple[int, bool]:
+    """Open the lock file, making it if there is none; says whether this call made it."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), True
+    except FileExistsError:
+        return os.open(path, os.O_RDWR | os.O_CLOEXEC), False
+
+
+def _holds(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders `mkdir -p folder` would make, deepest first."""
+    made: list[Path] = []
+    here = folder
+    while not here.exists() and here != here.parent:
+        made.append(here)
+        here = here.parent
+    return made
+
+
+def _remove_folders(made: list[Path]) -> None:
+    for folder in made:  # deepest first; one that is not empty now belongs to someone else
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _same_file(fd: int, path: Path) -> bool:
@@ -322,8 +375,7 @@ def _unlock(held: _Held, committed: bool) -> None:
     try:
         _unlink_quietly(held.path)
         if held.created_folder and not committed:
-            with contextlib.suppress(OSError):  # not empty: something else is in it now
-                held.path.parent.rmdir()
+            _remove_folders(held.made)  # one that is not empty holds something else now
     finally:
         os.close(held.fd)  # closing the descriptor releases the flock
 
@@ -334,31 +386,21 @@ def recover(folder: Path, names: Iterable[str] = ()) -> None:
     Call only while holding the folder's lock. `names` are this run's target names, whose
     temporary files from quizgen versions before 0.2 (`.<name>.XXXXXXXX.tmp`) go too.
     """
-    journal = folder / JOURNAL_NAME
-    try:
-        raw = journal.read_bytes()
-    except FileNotFoundError:
-        raw = None
-    except OSError as exc:
-        raise OutputError(f"cannot read {journal}: {_reason(exc)}") from exc
-    if raw is not None:
-        try:
-            items = json.loads(raw)["entries"]
-            plan = [(str(i["target"]), i["backup"]) for i in items]
-            if not all("/" not in t and (b is None or "/" not in b) for t, b in plan):
-                raise ValueError("a name with a slash")
-        except (ValueError, KeyError, TypeError) as exc:
-            raise OutputError(
-                f"{journal} is damaged ({exc}); a quizgen run was killed while writing {folder}: "
-                "check its files, then delete the journal"
-            ) from exc
-        try:
-            for target, backup in reversed(plan):
-                _restore(folder / target, folder / backup if backup else None)
-            _fsync_folder(folder)
-            journal.unlink()
-        except OSError as exc:
-            raise OutputError(f"cannot restore the files in {folder}: {_reason(exc)}") from exc
+    journal = _read_journal(folder)
+    if journal is not None:
+        first = journal.folders[0] if journal.folders else folder
+        if first != folder and _set_of(first) != journal.set_id:
+            # The set's commit point (the first folder's journal) is gone: it was committed,
+            # and this folder holds its new files already. Only the journal is left to tidy.
+            _unlink_quietly(folder / JOURNAL_NAME)
+        else:
+            # Not committed: put the previous set back in every folder it spans, the first
+            # folder (the commit point) last, so that a recovery killed half way is taken up again.
+            rest = [f for f in dict.fromkeys([*journal.folders, folder]) if f != first]
+            for other in [*rest, first]:
+                theirs = journal if other == folder else _journal_quietly(other)
+                if theirs is not None and theirs.set_id == journal.set_id:
+                    _restore_from(other, theirs)
     old_style = [re.compile(re.escape(f".{name}.") + r"[A-Za-z0-9_]{8}\.tmp") for name in names]
     try:
         listing = os.listdir(folder)
@@ -369,6 +411,59 @@ def recover(folder: Path, names: Iterable[str] = ()) -> None:
             _unlink_quietly(folder / name)
 
 
+@dataclass(frozen=True)
+class _Journal:
+    plan: list[tuple[str, str | None]]  # (target name, backup name) in the folder
+    set_id: str  # the same in every folder of one set ("" for journals of quizgen < 0.2)
+    folders: list[Path]  # the set's folders, the commit point first
+
+
+def _read_journal(folder: Path) -> _Journal | None:
+    journal = folder / JOURNAL_NAME
+    try:
+        raw = journal.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"cannot read {journal}: {_reason(exc)}") from exc
+    try:
+        data = json.loads(raw)
+        plan = [(str(i["target"]), i["backup"]) for i in data["entries"]]
+        if not all("/" not in t and (b is None or "/" not in b) for t, b in plan):
+            raise ValueError("a name with a slash")
+        folders = [Path(str(f)) for f in data.get("folders", [])]
+        return _Journal(plan, str(data.get("set", "")), folders)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise OutputError(
+            f"{journal} is damaged ({exc}); a quizgen run was killed while writing {folder}: "
+            "check its files, then delete the journal"
+        ) from exc
+
+
+def _journal_quietly(folder: Path) -> _Journal | None:
+    """Another folder's journal, or None when there is none or it cannot be read (that
+    folder's own next run reports it)."""
+    try:
+        return _read_journal(folder)
+    except OutputError:
+        return None
+
+
+def _set_of(folder: Path) -> str | None:
+    journal = _journal_quietly(folder)
+    return journal.set_id if journal is not None else None
+
+
+def _restore_from(folder: Path, journal: _Journal) -> None:
+    try:
+        for target, backup in reversed(journal.plan):
+            _restore(folder / target, folder / backup if backup else None)
+        _fsync_folder(folder)
+        (folder / JOURNAL_NAME).unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot restore the files in {folder}: {_reason(exc)}") from exc
+
+
 def _restore(target: Path, backup: Path | None) -> None:
     """Put the old file back over `target` (or remove `target` when there was none)."""
     if backup is None:
@@ -377,9 +472,16 @@ def _restore(target: Path, backup: Path | None) -> None:
         _replace(backup, target)
 
 
-def _write_journal(folder: Path, entries: list[_Entry]) -> None:
+def _write_journal(folder: Path, entries: list[_Entry], set_id: str, folders: list[Path]) -> None:
     items = [{"target": e.real.name, "backup": e.backup.name if e.backup else None} for e in entries]
-    data = json.dumps({"quizgen-journal": 1, "pid": os.getpid(), "entries": items}, indent=1).encode()
+    record = {
+        "quizgen-journal": 2,
+        "pid": os.getpid(),
+        "set": set_id,
+        "folders": [str(f) for f in folders],
+        "entries": items,
+    }
+    data = json.dumps(record, indent=1).encode()
     temp = folder / f"{TEMP_PREFIX}{os.getpid()}-journal"
     try:
         _write_temp(temp, data, None)

@@ -26,8 +26,8 @@ from quizgen.bank.model import (
     Question,
     Short,
     TrueFalse,
-    format_number,
 )
+from quizgen.bank.numbers import format_number
 from quizgen.bank.text import parse_cloze, plain
 from quizgen.scoring import ScoringRules
 
@@ -220,9 +220,9 @@ def answer_key(q: Question, shown: Sequence[str]) -> str:
     if isinstance(q, Short):
         return plain(q.answer)
     if isinstance(q, Numeric):
-        value = format_number(q.answer)
+        value = format_number(q.answer, q.unit)
         if q.tolerance:
-            value += f" \u00b1 {format_number(q.tolerance)}"
+            value += f" \u00b1 {format_number(q.tolerance, q.unit)}"
         return f"{value} {q.unit}".strip()
     if isinstance(q, Cloze):
         deletions, _ = parse_cloze(q.text)

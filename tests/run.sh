@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 # System tools some tests drive, each a real program nobody here wrote:
 # - pandoc: qti2latex reads our Canvas QTI packages through it (tests/lms/test_qti.py);
 # - node and npm: gift-pegjs parses our GIFT files (tests/lms/test_gift.py);
-# - chromium: lays out the Anki cards at phone width (tests/anki/test_card_layout.py).
+# - chromium: lays out the Anki cards at phone width (tests/anki/test_card_layout.py), and runs
+#   axe-core (npm, tests/a11y/node) on the cards and the HTML quiz (tests/a11y/browser.py).
 need=()
 command -v pandoc >/dev/null || need+=(pandoc)
 command -v node >/dev/null || need+=(nodejs)
@@ -20,6 +21,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${need[@]}"
 fi
 npm install --prefix tests/lms/node --no-audit --no-fund --loglevel=error
+npm install --prefix tests/a11y/node --no-audit --no-fund --loglevel=error
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q -e '.[test]'

@@ -32,6 +32,7 @@ MEASUREMENTS = {
     "grade-errors",
     "grade-pupils",
     "build",
+    "check_banks",
 }
 WITH_BASELINE = {"apkg", "import", "help", "export"}
 

@@ -28,6 +28,7 @@ from quizgen import output
 from quizgen.anki import package, write_deck
 from quizgen.bank.check import load
 from quizgen.cli import app
+from quizgen.errors import OutputError
 from quizgen.select import select
 from tests.conftest import GOOD
 from tests.paper.test_pdf import png
@@ -62,6 +63,7 @@ def bank(tmp_path: Path) -> Path:
     path = tmp_path / "src" / "bank.yaml"
     path.parent.mkdir()
     shutil.copyfile(GOOD / "all-types.yaml", path)
+    shutil.copyfile(GOOD / "quizgen.toml", path.parent / "quizgen.toml")  # its accepted warnings
     return path
 
 
@@ -490,3 +492,71 @@ def test_a_refused_target_is_refused_at_once_without_waiting_or_a_lock_file(
     assert done.returncode == 2
     assert "waiting" not in done.stderr and "is a named pipe (FIFO)" in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.md", "src"]
+
+
+KILL_IN_A_TWO_FOLDER_COMMIT = """
+import os, signal, sys
+from pathlib import Path
+from quizgen import output
+first, second, at = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+real_unlink, real_quiet = output._unlink, output._unlink_quietly
+def unlink(path, missing_ok=False):
+    if at == "before-commit" and path.name == output.JOURNAL_NAME:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_unlink(path, missing_ok)
+def unlink_quietly(path):
+    if at == "after-commit" and path.name == output.JOURNAL_NAME:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_quiet(path)
+output._unlink, output._unlink_quietly = unlink, unlink_quietly
+with output.OutputSet([first, second]) as out:
+    out.add(first, b"new results")
+    out.add(second, b"new review image")
+    out.commit()
+"""
+
+
+@pytest.mark.parametrize(("at", "expected"), [("before-commit", b"old"), ("after-commit", b"new")])
+def test_a_set_across_two_folders_recovers_whole_from_either_folder(
+    tmp_path: Path, at: str, expected: bytes
+) -> None:
+    """O01: killed between two folders' journals, the set comes back old or new, never a mix,
+    whichever folder the next run touches."""
+    for recover_in in ("a", "b"):
+        base = tmp_path / f"{at}-{recover_in}"
+        first, second = base / "a" / "results.csv", base / "b" / "s-p1.png"
+        for path, old in ((first, b"old results"), (second, b"old review image")):
+            path.parent.mkdir(parents=True)
+            path.write_bytes(old)
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        code = [sys.executable, "-c", KILL_IN_A_TWO_FOLDER_COMMIT, str(first), str(second), at]
+        assert subprocess.run(code, env=env).returncode == -9
+        touched = first if recover_in == "a" else second
+        with output.OutputSet([touched]):
+            pass
+        assert first.read_bytes().startswith(expected) and second.read_bytes().startswith(expected)
+        for path in (first, second):  # no stray visible file; the touched folder is tidy
+            names = sorted(p.name for p in path.parent.iterdir())
+            assert [n for n in names if not n.startswith(".quizgen")] == [path.name]
+        assert sorted(p.name for p in touched.parent.iterdir()) == [touched.name]
+
+
+def test_a_lock_that_cannot_be_written_leaves_no_lock_file_nor_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """O02: 'cannot lock out/.quizgen.lock: File too large' left the lock file and new/ behind."""
+
+    def too_large(fd: int, data: bytes, offset: int) -> int:
+        raise OSError(errno.EFBIG, "File too large")
+
+    monkeypatch.setattr(output.os, "pwrite", too_large)
+    target = tmp_path / "new" / "deeper" / "q.md"
+    refused = r"cannot lock .*/new/deeper/\.quizgen\.lock: File too large"
+    with pytest.raises(OutputError, match=refused), output.OutputSet([target]):
+        pass
+    assert list(tmp_path.iterdir()) == []
+    existing = tmp_path / "out"
+    existing.mkdir()
+    with pytest.raises(OutputError), output.OutputSet([existing / "q.md"]):
+        pass
+    assert list(existing.iterdir()) == []

@@ -223,7 +223,7 @@ def test_answer_key_by_kind(all_types: Path) -> None:
     keys = {item.question.kind: item.key for item in quiz.versions[0].items}
     assert keys["truefalse"] == "False"
     assert keys["short"] == "Lithuania"
-    assert keys["numeric"] == "9000 soldiers"  # no separator below 10,000
+    assert keys["numeric"] == "9,000 soldiers"  # a quantity with a unit reads like the article
     assert keys["cloze"] == "1. Gomel; 2. Ukraine"
     assert keys["open"] == "see full key"
     for item in quiz.versions[0].items:

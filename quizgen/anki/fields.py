@@ -25,8 +25,8 @@ from quizgen.bank.model import (
     Short,
     Source,
     TrueFalse,
-    format_number,
 )
+from quizgen.bank.numbers import format_number, number_range
 from quizgen.bank.text import inner_quotes, parse_cloze, safe_link, to_html, without_instruction
 from quizgen.select import letter
 
@@ -140,12 +140,14 @@ def _key(k: str) -> str:
     return f'<span class="qg-key">{k}.</span>'
 
 
-def _keyed_list(keys: Sequence[str], texts: Sequence[str], marks: Sequence[str] = ()) -> str:
-    """A list with a key (A, B, ... or 1, 2, ...) before each item, and an optional mark after."""
-    if marks:
+def _keyed_list(keys: Sequence[str], texts: Sequence[str], was: Sequence[str] = ()) -> str:
+    """A list with a key (A, B, ... or 1, 2, ...) before each item, and optionally after it
+    the key the item had on the front ("was B")."""
+    if was:
+        # Labelled and muted, not a bold letter at the row's end that reads as an answer (C14).
         items = [
-            f'<li>{_key(k)}<span class="qg-text">{t}</span><span class="qg-mark">{m}</span></li>'
-            for k, t, m in zip(keys, texts, marks, strict=True)
+            f'<li>{_key(k)}<span class="qg-text">{t}</span><span class="qg-was">was\u00a0{w}</span></li>'
+            for k, t, w in zip(keys, texts, was, strict=True)
         ]
     else:
         items = [
@@ -227,10 +229,12 @@ def _match_fields(q: Match, guid: str) -> tuple[str, str, str]:
         + _keyed_list([_letter(i) for i in range(len(order))], [_html(rights[i]) for i in order])
         + "</div>"
     )
+    # A no-break space ties each key to its first word: the table cannot squeeze a column
+    # narrower than "1. Poland" and put "1." and "Poland" on two lines (C13).
     rows = "".join(
-        f"<tr><td>{_key(str(i + 1))} {_html(left)}</td>"
+        f"<tr><td>{_key(str(i + 1))}\u00a0{_html(left)}</td>"
         f'<td class="qg-arrow">\u2192</td>'
-        f"<td>{_key(letter_of[i])} {_html(right)}</td></tr>"
+        f"<td>{_key(letter_of[i])}\u00a0{_html(right)}</td></tr>"
         for i, (left, right) in enumerate(q.pairs)
     )
     back = f'<table class="qg-table">{rows}</table>'
@@ -246,28 +250,63 @@ def _order_fields(q: Order, guid: str) -> tuple[str, str, str]:
     back = _keyed_list(
         [str(i + 1) for i in range(len(q.items))],
         [_html(item) for item in q.items],
-        marks=[letter_of[i] for i in range(len(q.items))],
+        was=[letter_of[i] for i in range(len(q.items))],
     )
     return "Put these in the right order", front, back
 
 
+SHORT_LABEL = "Answer in a word or two"
+# A short prompt's own last sentence saying how long the answer is ("Answer in one word.",
+# "(two words)", "Give one word only."): the card's label then says that, once (C11: the
+# label "Answer in a word or two" stood above "... Answer in one word."). Runs of spaces are
+# possessive, so a long run costs linear time (tests/anki/test_regex_cost.py).
+_COUNT = (
+    r"(?P<count>(?:(?:only|just)\s++)?(?:one|a\s++single|a|two|three|a\s++few|[1-9])\s++words?"
+    r"(?:\s++or\s++(?:two|three)(?:\s++words)?)?(?:\s++only)?)"
+)
+_VERB = r"(?P<verb>(?:answer|reply|respond|write|give|use)\s++(?:(?:it|your\s++answer)\s++)?)?"
+_PREP = r"(?:(?P<prep>in|with|using)\s++)?"
+# A last sentence: "Answer in one word.", "In a word or two.", "Give one word only."
+_ANSWER_LENGTH = re.compile(r"(?:\(\s*+)?" + _VERB + _PREP + _COUNT + r"\s*+[.!]?\s*+\)?\s*+\Z", re.I)
+# Anywhere, in brackets: "Which city (one word)?"
+_ANSWER_LENGTH_BRACKET = re.compile(r"\(\s*+" + _VERB + _PREP + _COUNT + r"\s*+\)", re.I)
+
+
+def short_label(prompt: str) -> tuple[str, str]:
+    """The label of a short-answer card and the prompt shown under it.
+
+    When the prompt says how long the answer is (a last sentence, or words in brackets), the
+    label says that and the prompt no longer does; otherwise the label is SHORT_LABEL.
+    """
+    found = _ANSWER_LENGTH.search(prompt)
+    if found is not None:
+        before = prompt[: found.start()].rstrip()
+        # A whole sentence or bracket only: not "described in one word" inside the question.
+        if not before or (before[-1] not in "?.!:" and not found.group().lstrip().startswith("(")):
+            found = None
+        else:
+            shown = before
+    if found is None:
+        found = _ANSWER_LENGTH_BRACKET.search(prompt)
+        if found is None or not (prompt[: found.start()] + prompt[found.end() :]).strip(" ?.!"):
+            return SHORT_LABEL, prompt
+        shown = prompt[: found.start()].rstrip() + prompt[found.end() :]
+    said = [found.group(g) for g in ("verb", "prep", "count") if found.group(g)]
+    rule = " ".join(" ".join(said).split()) if found.group("verb") else f"Answer in {found.group('count')}"
+    return rule[:1].upper() + rule[1:], shown
+
+
 def _basic_fields(q: Question) -> tuple[str, str]:
-    """Instruction and Answer of a short, truefalse, numeric or open question."""
-    if isinstance(q, Short):
-        answer = f'<div class="qg-answer-text">{_html(q.answer)}</div>'
-        if q.accept:
-            also = ", ".join(_html(a) for a in q.accept)
-            answer += f'<div class="qg-also">Also accepted: {also}</div>'
-        return "Answer in a word or two", answer
+    """Instruction and Answer of a truefalse, numeric or open question (short: `short_label`)."""
     if isinstance(q, TrueFalse):
         word = "True" if q.answer else "False"
         return "True or false?", f'<div class="qg-answer-text qg-{word.lower()}">{word}</div>'
     if isinstance(q, Numeric):
         unit = f" {_html(q.unit)}" if q.unit else ""
-        answer = f'<div class="qg-answer-text">{format_number(q.answer)}{unit}</div>'
+        answer = f'<div class="qg-answer-text">{format_number(q.answer, q.unit)}{unit}</div>'
         if q.tolerance:
             # The range itself, not "± 1 months" for the student to work out.
-            low, high = format_number(q.answer - q.tolerance), format_number(q.answer + q.tolerance)
+            low, high = (format_number(end, q.unit) for end in number_range(q.answer, q.tolerance))
             answer += f'<div class="qg-also">Accepted: {low}\u2013{high}{unit}</div>'
         return "Give a number", answer
     if isinstance(q, Open):
@@ -301,9 +340,20 @@ def note_fields(
         values = [prompt, *_match_fields(q, guid), *details]
     elif isinstance(q, Order):
         values = [prompt, *_order_fields(q, guid), *details]
+    elif isinstance(q, Short):
+        label, shown = short_label(q.prompt)
+        values = [_html(shown), label, _short_answer(q), *details]
     else:
         values = [prompt, *_basic_fields(q), *details]
     return nt, values
+
+
+def _short_answer(q: Short) -> str:
+    answer = f'<div class="qg-answer-text">{_html(q.answer)}</div>'
+    if q.accept:
+        also = ", ".join(_html(a) for a in q.accept)
+        answer += f'<div class="qg-also">Also accepted: {also}</div>'
+    return answer
 
 
 TAG_ROOT = "quizgen"

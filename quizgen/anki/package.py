@@ -51,10 +51,10 @@ from quizgen.anki.fields import (
 )
 from quizgen.anki.lock import Lock, content_hash, lock_json, lock_path_for, next_mod, read_lock
 from quizgen.anki.notes import NOTE_TYPES, NoteType, card_templates, stylesheet
+from quizgen.bank.memory import gc_paused
 from quizgen.bank.model import Bank, Question
 from quizgen.clock import EARLIEST, LATEST
 from quizgen.errors import QuizgenError
-from quizgen.memory import gc_paused
 from quizgen.output import OutputSet
 
 

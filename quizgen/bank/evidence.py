@@ -3,9 +3,14 @@
 Pure functions, no I/O. The rules are those of docs/diagnostics.md ("When a quote supports
 a part"): text is folded (case, quote marks, dashes, whitespace), numbers written as words
 count as their digits ("fifteen thousand" is 15000, "two and a half" is 2.5), thousands
-separators are ignored (9,000 is 9000), and words match on their first 5 letters, so
-"deployed" matches "deployment" and "Belarusian" matches "Belarus"; a word of 4 letters
-matches a longer one that starts with it ("take" / "taken", "west" / "western").
+separators are ignored (9,000 is 9000), and words match on their lemmas (simplemma's
+dictionary form: "opened" and "opening" are "open", "troops" is "troop", "ran" is "run"),
+cut to their first 5 letters, so "deployed" matches "deployment" and "Belarusian" matches
+"Belarus"; a word of 4 letters matches a longer one that starts with it ("west" / "western").
+
+Why simplemma (not lemminflect): it is maintained (2.0, 2026), pure Python with no
+dependency, and looks a word up in a dictionary (about 30 MB, loaded once, on first use);
+lemminflect (0.2.3, last released 2022) needs numpy and is English-only.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from quizgen.bank.numbers import plain_number
 from quizgen.bank.text import normalize_quote, plain
 
 PREFIX = 5  # words match on this many first letters
@@ -160,6 +166,26 @@ STOPWORDS = frozenset(
         "said",
         "says",
         "according",
+        # Words about the article rather than what it says ("the article quotes sources"):
+        # a statement about the text needs no quote that says "article".
+        "article",
+        "articles",
+        "author",
+        "authors",
+        "report",
+        "reports",
+        "reported",
+        "quote",
+        "quotes",
+        "quoted",
+        "source",
+        "sources",
+        "text",
+        "passage",
+        "writes",
+        "wrote",
+        "mentions",
+        "mentioned",
     ]
 )
 
@@ -259,16 +285,30 @@ def _takes(current: float, unit: int) -> bool:
 
 def number_text(value: float) -> str:
     """A number as a token: 9000, 2.5 (never 9000.0 or 9e3)."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    return plain_number(value)
 
 
 def is_number(token: str) -> bool:
     return token[:1].isdigit()
 
 
+@lru_cache(maxsize=1 << 17)
+def lemma(word: str) -> str:
+    """The dictionary form of a folded English word: 'opened' and 'opening' -> 'open'.
+
+    Words of fewer than 3 letters and anything that is not letters are left as they are.
+    """
+    if len(word) < 3 or not word.isalpha() or len(word) > 40:
+        return word
+    from simplemma import lemmatize  # imported on first use: `quizgen --help` never pays for it
+
+    return str(lemmatize(word, lang="en")).casefold() or word
+
+
+@lru_cache(maxsize=1 << 17)
 def key(word: str) -> str:
-    """What a word is matched on: its first 5 letters (a number as it is)."""
-    return word if word[0].isdigit() else word[:PREFIX]
+    """What a word is matched on: the first 5 letters of its lemma (a number as it is)."""
+    return word if word[0].isdigit() else lemma(word)[:PREFIX]
 
 
 def is_content(word: str) -> bool:
@@ -321,7 +361,7 @@ def names(text: str, *, first_counts: bool = False) -> list[list[str]]:
                 found.append(run)
                 run = []
             continue
-        word = re.split("['\u2019]", written)[0]
+        word = written.partition("'")[0].partition("\u2019")[0]
         caps = len(word) >= 2 and word.isupper()
         name = caps or (word[:1].isupper() and (not first or first_counts))
         name = name and word.casefold() not in _FUNCTION_WORDS and word.casefold() not in STOPWORDS
@@ -345,6 +385,11 @@ class Part:
     where: str  # the `where` key of its position: "pairs.1", "items.0", "answer.1"
     first_counts: bool = False  # every capitalised word is a name (the left side of a pair)
     extra_names: str = ""  # text whose capitalised words all count (a pair's left side)
+    alternatives: tuple[str, ...] = ()  # other texts that support it as well (a short answer's accept)
+    joined: bool = False  # the question's one claim: its quotes may support it together
+
+
+_DIGIT_ONE = re.compile(r"(?<![\d.,])1(?![\d.,]\d)")
 
 
 @dataclass(frozen=True)
@@ -361,6 +406,7 @@ class Needs:
         return not (self.numbers or self.names or self.words)
 
 
+@lru_cache(maxsize=1 << 15)
 def needs(text: str, extra_names: str = "", first_counts: bool = False) -> Needs:
     """What a quote must hold to support the part `text` (see the module docstring)."""
     words = tokens(text)
@@ -373,6 +419,8 @@ def needs(text: str, extra_names: str = "", first_counts: bool = False) -> Needs
     surnames = frozenset(key(run[-1]) for run in runs)
     given = {key(n) for run in runs for n in run[:-1]}
     numbers = frozenset(w for w in words if is_number(w))
+    if "1" in numbers and not _DIGIT_ONE.search(text):
+        numbers -= {"1"}  # "a longer one", "one of them": a pronoun far more often than a count
     content = frozenset(key(w) for w in words if is_content(w)) - surnames - given
     return Needs(numbers, surnames, content, max(1, -(-len(content) // 2)) if content else 0)
 
@@ -386,10 +434,22 @@ class Quote:
 
     @classmethod
     def of(cls, text: str) -> Quote:
+        return _quote(text)
+
+    @classmethod
+    def made(cls, text: str) -> Quote:
         words = tokens(text)
         numbers = frozenset(w for w in words if w[0].isdigit())
+        lemmas = {key(w) for w in words}
         keys = {w[:PREFIX] for w in words}.union(w[:CONTENT_MIN] for w in words)
+        keys |= lemmas | {k[:CONTENT_MIN] for k in lemmas}
         return cls(numbers, frozenset(keys | numbers))
+
+
+@lru_cache(maxsize=1 << 15)
+def _quote(text: str) -> Quote:
+    """`Quote.of`, once per text: a question's quotes are matched against each of its parts."""
+    return Quote.made(text)
 
 
 def supports(quote: Quote, need: Needs) -> bool:

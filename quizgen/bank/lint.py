@@ -2,124 +2,26 @@
 
 Each check enforces one guideline of Haladyna, Downing & Rodriguez (2002), "A review of
 multiple-choice item-writing guidelines for classroom assessment"; docs/diagnostics.md
-cites it beside the code. Registered like the checks in `check` (importing this module
-registers them; `quizgen.bank` does). Also here: evidence for every part of a question.
+cites it beside the code. These look at one question (and QG102 at one bank); evidence
+for every part is in `keys`, the checks across questions in `across`.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterator
 
 from quizgen.bank import evidence as ev
-from quizgen.bank import giveaway
-from quizgen.bank.check import (
+from quizgen.bank.model import Bank, Choice, Cloze, Match, Multi, Numeric, Order, Question, Short
+from quizgen.bank.registry import (
     ALL_NONE,
     BANK_CHECKS,
-    CORPUS_CHECKS,
-    EVIDENCE_CHECKS,
     _at,
-    _count,
     _shorten,
     question_check,
 )
-from quizgen.bank.model import Bank, Choice, Cloze, Match, Multi, Numeric, Open, Order, Pos, Question, Short
 from quizgen.bank.text import parse_cloze, runs
-from quizgen.diagnostics import Diagnostic, diagnostic
-
-# -- evidence for every part ---------------------------------------------------------------
-
-
-def parts(q: Question) -> list[ev.Part]:
-    """The parts of a multi-part question, each of which a quote must support."""
-    if isinstance(q, Match):
-        return [
-            ev.Part(f"pair {i + 1} '{left} \u2013 {right}'", right, f"pairs.{i}", extra_names=left)
-            for i, (left, right) in enumerate(q.pairs)
-        ]
-    if isinstance(q, Order):
-        return [ev.Part(f"item {i + 1} '{item}'", item, f"items.{i}") for i, item in enumerate(q.items)]
-    if isinstance(q, Cloze):
-        return [
-            ev.Part(f"deletion c{d.number} '{d.answer}'", d.answer, f"text@{n}")
-            for n, d in enumerate(parse_cloze(q.text)[0])
-        ]
-    if isinstance(q, Multi):
-        key = "answer" if len(q.answers) == 1 else "answer.{}"
-        return [ev.Part(f"answer '{a}'", a, key.format(i)) for i, a in enumerate(q.answers)]
-    return []
-
-
-def _missing(part: ev.Part, quotes: Sequence[str]) -> str:
-    """What the closest quote lacks, in the part's own words."""
-    need = ev.needs(part.text, part.extra_names, part.first_counts)
-    best = max((ev.Quote.of(q) for q in quotes), key=lambda qt: _score(qt, need))
-    written = ev.tokens(f"{part.extra_names} {part.text}")
-    lacking = [w for w in dict.fromkeys(written) if _needed(w, need) and ev.key(w) not in best.keys]
-    return ", ".join(lacking[:6])
-
-
-def _score(quote: ev.Quote, need: ev.Needs) -> int:
-    return len(need.numbers & quote.numbers) + len(need.names & quote.keys) + len(need.words & quote.keys)
-
-
-def _needed(word: str, need: ev.Needs) -> bool:
-    k = ev.key(word)
-    return k in need.numbers or k in need.names or k in need.words
-
-
-def check_parts(bank: Bank, q: Question) -> Iterator[Diagnostic]:
-    """QG100: every part is supported by one of the question's quotes."""
-    if not q.evidence:
-        return
-    for part in parts(q):
-        if ev.supported(part.text, q.evidence, part.extra_names, part.first_counts):
-            continue
-        lacking = _missing(part, q.evidence)
-        pos = _part_pos(bank, q, part.where)
-        yield diagnostic(
-            "QG100",
-            str(bank.path),
-            pos.line,
-            pos.col,
-            f"{part.label} is not supported by any evidence quote",
-            f"quote the sentence that says it (evidence can be a list); no quote holds: {lacking}"
-            if lacking
-            else "quote the sentence that says it (evidence can be a list)",
-        )
-
-
-EVIDENCE_CHECKS.append(check_parts)
-
-
-def _part_pos(bank: Bank, q: Question, where: str) -> Pos:
-    """Where a part was written. A cloze deletion (`text@N`) is found in the file itself: the
-    reader keeps only where the text starts, and deletions are rarely unsupported."""
-    if not where.startswith("text@"):
-        return q.pos(where)
-    start = q.pos("text")
-    number = int(where.removeprefix("text@"))
-    lines = _lines(bank.path)
-    seen = 0
-    for row in range(start.line - 1, len(lines)):
-        line = lines[row]
-        col = start.col - 1 if row == start.line - 1 else 0
-        while (found := line.find("{{", col)) >= 0:
-            if seen == number:
-                return Pos(row + 1, found + 1)
-            seen += 1
-            col = found + 2
-    return start
-
-
-def _lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8-sig").split("\n")
-    except (OSError, UnicodeDecodeError):
-        return []
-
+from quizgen.diagnostics import Diagnostic
 
 # -- choices -------------------------------------------------------------------------------
 
@@ -190,7 +92,7 @@ def check_key_verbatim(bank: Bank, q: Question) -> Iterator[Diagnostic]:
         return
     # The quotes as one string of words: a run is found by a substring search in C.
     quoted = " | ".join(" ".join(ev.tokens(quote)) for quote in q.evidence)
-    copied = [(i, run) for i, key in _keys(q) if (run := _shared_run(ev.tokens(key), quoted, 4))]
+    copied = [(i, run) for i, key in _keys(q) if (run := _copied_run(key, quoted))]
     if not copied or any(_shared_run(ev.tokens(d), quoted, 3) for d in _distractors(q)):
         return
     for i, run in copied:
@@ -203,6 +105,25 @@ def check_key_verbatim(bank: Bank, q: Question) -> Iterator[Diagnostic]:
                 f"the right answer copies the article ('{run} ...') and no wrong one does",
                 "paraphrase the right answer, or word the wrong ones in the article's style too",
             )
+
+
+def _copied_run(key: str, quoted: str) -> str:
+    """The first run of 4 words of `key` that stands in `quoted` and holds 2 or more content
+    words that are not names, or ''.
+
+    QG103 is about the article's wording (form), QG100 about what the key says (lemmas,
+    names and numbers, in any order): a name or a number must be written as the article
+    writes it, so runs of names, numbers and small words never count, and the same words
+    in another order or form ("began deploying" for "the deployment began") always pass.
+    """
+    words = ev.tokens(key)
+    named = {w for run in ev.names(key) for w in run}
+    padded = f" {quoted} "
+    for i in range(len(words) - 3):
+        run = words[i : i + 4]
+        if sum(ev.is_content(w) and w not in named for w in run) >= 2 and f" {' '.join(run)} " in padded:
+            return " ".join(run)
+    return ""
 
 
 def _shared_run(words: tuple[str, ...], quoted: str, n: int) -> str:
@@ -343,174 +264,4 @@ def check_hard_verbatim(bank: Bank, q: Question) -> Iterator[Diagnostic]:
         )
 
 
-# -- across questions ----------------------------------------------------------------------
-
-
-def deck_groups(banks: list[Bank]) -> list[list[Bank]]:
-    """Banks that end up in one Anki package (one top-level deck), in order."""
-    groups: dict[str, list[Bank]] = defaultdict(list)
-    for bank in banks:
-        groups[bank.deck_name.split("::")[0].strip()].append(bank)
-    return list(groups.values())
-
-
-def check_giveaways(banks: list[Bank]) -> Iterator[Diagnostic]:
-    """QG108: a question whose stem or choices show another question's answer (one report per answer)."""
-    for group in deck_groups(banks):
-        pool = [(bank, q) for bank in group for q in bank.questions]
-        reported: set[tuple[int, str]] = set()
-        for g in giveaway.find([q for _, q in pool], givers_per_answer=2):
-            if (g.taker, g.answer) in reported:
-                continue
-            reported.add((g.taker, g.answer))
-            (giver_bank, giver), (taker_bank, taker) = pool[g.giver], pool[g.taker]
-            other = f"question '{taker.id}'"
-            if taker_bank is not giver_bank:
-                other += f" of {taker_bank.path}"
-            yield _at(
-                "QG108",
-                giver_bank,
-                giver,
-                g.where,
-                f"this gives away the answer of {other}: '{g.answer}'",
-                f"{taker.id} is on line {taker.pos().line}; reword one of them "
-                "(quizgen quiz never prints both on one paper)",
-            )
-
-
-NAME_MIN = 5
-NAME_DISTANCE = 2
-
-
-def _authored(q: Question) -> Iterator[tuple[str, str, bool]]:
-    """(where, text, first word counts) of what the author wrote; evidence is the article's spelling."""
-    for key in ("prompt", "explanation"):
-        yield key, getattr(q, key), False
-    if isinstance(q, (Choice, Multi)):
-        yield from ((f"choices.{i}", c, False) for i, c in enumerate(q.choices))
-    if isinstance(q, Short):  # not `accept`: other spellings are what it is for
-        yield "answer", q.answer, False
-    if isinstance(q, Match):
-        for i, (left, right) in enumerate(q.pairs):
-            yield f"pairs.{i}", left, True
-            yield f"pairs.{i}", right, False
-    if isinstance(q, Order):
-        yield from ((f"items.{i}", item, False) for i, item in enumerate(q.items))
-    if isinstance(q, Cloze):
-        yield "text", q.text, False
-    text = getattr(q, "answer", "")
-    if isinstance(text, str) and not isinstance(q, (Choice, Short)):
-        yield "answer", text, False  # an open question's model answer
-
-
-def _allowed(a: str, b: str) -> int:
-    """How many letters two spellings of one name may differ in: one per 6 letters, at most 2.
-
-    A letter in five is as often another place (Minsk / Pinsk) as another spelling, so
-    names of 5 letters are not compared; Chrenin / Khrenin (7) are.
-    """
-    return min(NAME_DISTANCE, min(len(a), len(b)) // 6)
-
-
-def _deletes(word: str, depth: int) -> set[str]:
-    out, frontier = {word}, {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
-        out |= frontier
-    return out
-
-
-def check_name_spelling(banks: list[Bank]) -> Iterator[Diagnostic]:
-    """QG110: one name spelled two ways (edit distance 1-2) in the banks of one deck.
-
-    Spellings are counted per question. A question that writes both spellings ("Chrenin
-    (often spelled Khrenin)") names the variant on purpose: its spellings do not count.
-    """
-    for group in deck_groups(banks):
-        seen: dict[str, list[tuple[int, Bank, Question, str]]] = defaultdict(list)
-        words_seen: set[str] = set()  # words of 5+ letters; those in lower case are words, not names
-        number = 0
-        for bank in group:
-            for q in bank.questions:
-                number += 1
-                authored = _authored_texts(q)
-                texts = [t for t, _ in authored]
-                words_seen.update(_WORD5.findall("\n".join([*q.evidence, *texts])))
-                for written in _names_of(authored):
-                    seen[written.casefold()].append((number, bank, q, written))
-        lowercase = {w for w in words_seen if w[0].islower()}  # once per word, not per use
-        index: dict[str, set[str]] = defaultdict(set)
-        for name in seen.keys() - lowercase:
-            for variant in _deletes(name, NAME_DISTANCE):
-                index[variant].add(name)
-        pairs = {
-            (a, b)
-            for names in index.values()
-            for a in names
-            for b in names
-            if a < b and not (a.startswith(b) or b.startswith(a))
-        }
-        for a, b in sorted(pairs):
-            if not 1 <= ev.edit_distance(a, b, NAME_DISTANCE) <= _allowed(a, b):
-                continue
-            both = {n for n, *_ in seen[a]} & {n for n, *_ in seen[b]}
-            uses = {n: [o for o in seen[n] if o[0] not in both] for n in (a, b)}
-            if not uses[a] or not uses[b]:
-                continue
-            rare, common = sorted((a, b), key=lambda n: (len(uses[n]), n))
-            _, bank, q, written = uses[rare][0]
-            _, other_bank, other_q, other_written = uses[common][0]
-            yield _at(
-                "QG110",
-                bank,
-                q,
-                _field_of(q, written),
-                f"'{written}' is spelled '{other_written}' elsewhere in this deck",
-                f"'{other_written}' {_count(len(uses[common]), 'time')}, first in question '{other_q.id}' "
-                f"({other_bank.path}:{other_q.pos(_field_of(other_q, other_written)).line}); "
-                "spell a name one way everywhere",
-            )
-
-
-def _authored_texts(q: Question) -> list[tuple[str, bool]]:
-    """The texts of `_authored(q)` and whether their first word counts, without their keys."""
-    out = [(q.prompt, False), (q.explanation, False)]
-    if isinstance(q, (Choice, Multi)):
-        out.extend((c, False) for c in q.choices)
-    elif isinstance(q, Short):
-        out.append((q.answer, False))
-    elif isinstance(q, Match):
-        out.extend((side, n == 0) for pair in q.pairs for n, side in enumerate(pair))
-    elif isinstance(q, Order):
-        out.extend((item, False) for item in q.items)
-    elif isinstance(q, Cloze):
-        out.append((q.text, False))
-    elif isinstance(q, Open):
-        out.append((q.answer, False))
-    return out
-
-
-def _names_of(authored: list[tuple[str, bool]]) -> set[str]:
-    """The capitalised words of 5+ letters of a question's texts, but the first word of each
-    text (of a match's left side too: there every capitalised word is a name)."""
-    plain_texts = ev.visible("\n" + "\n".join(t for t, first in authored if not first))
-    found = {name for start, name in _CAPITALISED_AFTER.findall(plain_texts) if not start}
-    lefts = [t for t, first in authored if first]
-    if lefts:
-        found.update(_CAPITALISED.findall(ev.visible("\n".join(lefts))))
-    return found
-
-
-def _field_of(q: Question, written: str) -> str:
-    """The first field of `q` that writes `written`, for the report."""
-    return next((where for where, text, _ in _authored(q) if written in text), "")
-
-
-_WORD5 = re.compile(r"[^\W\d_]{5,}")
-_NAME = r"([A-Z\u00c0-\u00de\u0410-\u042f][^\W\d_]{4,})(?![^\W\d_])"
-_CAPITALISED_AFTER = re.compile(r"(\n[ \t]*)?(?<![\w'\u2019])" + _NAME)  # group 1: a text's start
-_CAPITALISED = re.compile(r"(?<![\w'\u2019])" + _NAME)
-
-
 BANK_CHECKS.append(check_key_longest_bank)
-CORPUS_CHECKS.extend([check_giveaways, check_name_spelling])

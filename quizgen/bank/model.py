@@ -54,6 +54,8 @@ class Question(Located):
     points: float = 1
     tags: tuple[str, ...] = ()
     image: str | None = None
+    # Warnings the author accepted for this question: (code, reason), as `accepted:` lists them.
+    accepted: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,6 +164,7 @@ class Bank(Located):
     source: Source | None = None
     deck: str = ""
     tags: tuple[str, ...] = ()
+    accepted: tuple[tuple[str, str], ...] = ()  # warnings accepted in the whole bank: (code, reason)
     # Questions with broken attributes: checked as far as they can be, never written.
     unsound: tuple[Question, ...] = field(default=(), compare=False, repr=False)
 
@@ -179,17 +182,3 @@ class Bank(Located):
     def deck_name(self) -> str:
         """The Anki deck: the bank's `deck`, else `Quizgen::<title>`."""
         return self.deck or f"Quizgen::{self.title}"
-
-
-# Thousands separators only from 10,000 up (the rule of most style guides, and of SI
-# typography for four digits): a year (2022), a 4-digit count (9000 soldiers) and a
-# pupil's plain "2022" read the same; 300,000 stays readable. One rule for paper, keys and cards.
-SEPARATOR_FROM = 10_000
-
-
-def format_number(value: float) -> str:
-    """A number as people write it: 2022, 9000, 300,000 and 2.5, never 3e+05 or 2,022."""
-    grouping = "," if abs(value) >= SEPARATOR_FROM else ""
-    if float(value).is_integer():
-        return f"{int(value):{grouping}}"
-    return f"{value:{grouping}.15g}" if abs(value) >= 1e-4 else f"{value:.15g}"

@@ -18,40 +18,20 @@ from pathlib import Path
 import yaml
 
 from quizgen.bank import slices
+from quizgen.bank.memory import gc_paused
 from quizgen.bank.model import Bank
 from quizgen.bank.nodes import LOADER, BankReader, alias_problems
 from quizgen.diagnostics import Diagnostic, diagnostic
-from quizgen.memory import gc_paused
+from quizgen.inputs import Found, find_inputs
+
+BANK_SUFFIXES = (".yaml", ".yml")
 
 
-def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """Expand folders to the `*.yaml`/`*.yml` files below them, sorted.
-
-    Returns the files and the names that are neither a file nor a folder.
-    """
-    files: list[Path] = []
-    missing: list[str] = []
-    for path in paths:
-        if path.is_dir():
-            # Any case of the suffix (`Bank.YAML`), as when a file is named directly.
-            found = [p for p in path.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file()]
-            files.extend(sorted(found))
-        elif path.is_file():
-            files.append(path)
-        else:
-            missing.append(str(path))
-    # One file named twice (`x.yaml` and `./x.yaml`, or a relative and an absolute path) is read once.
-    unique: dict[Path, Path] = {}
-    for file in files:
-        unique.setdefault(_resolved(file), file)
-    return list(unique.values()), missing
-
-
-def _resolved(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # a symlink loop: keep the name as given
-        return path
+def find_bank_files(paths: Iterable[Path]) -> Found:
+    """Expand folders to the `*.yaml`/`*.yml` files below them (any case of the suffix),
+    sorted; with the names that do not exist and every bank-named entry passed over (a
+    broken link, a FIFO) and why. Other files beside banks (README.md) are not banks."""
+    return find_inputs(paths, BANK_SUFFIXES)
 
 
 def read_bank(path: Path, data: bytes | None = None) -> tuple[Bank | None, list[Diagnostic]]:

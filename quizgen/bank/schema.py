@@ -42,6 +42,12 @@ def _value(f: FieldSpec) -> dict[str, Any]:
         }
     elif kind is ValueKind.MAPPING:
         out = _object(SOURCE_FIELDS)
+    elif kind is ValueKind.REASONS:
+        out = {
+            "type": "object",
+            "propertyNames": {"pattern": "^QG[0-9]{3}$"},
+            "additionalProperties": {"type": "string", "minLength": 1},
+        }
     else:
         out = {"type": "array", "items": {"$ref": "#/$defs/question"}}
     if f.doc:

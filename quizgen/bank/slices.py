@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from quizgen.bank.model import Bank, Question
+from quizgen.bank.model import Bank, Pos, Question
 from quizgen.bank.nodes import LOADER, BankReader, alias_problems
 from quizgen.diagnostics import Diagnostic
 
@@ -72,5 +72,7 @@ def read_in_slices(shown: str, path: Path, text: str) -> tuple[Bank | None, list
         questions.extend(reader.questions(node, {}))
         aliases += alias_problems(shown, text[a:b], reader.reused, reader.line_offset)
     reader.line_offset = 0
-    bank = reader.bank(root, questions=tuple(questions))
+    # Where the plain reader puts the list: its first item (checks of the bank point there).
+    at = Pos(text.count("\n", 0, starts[0]) + 1, len(first.group(1)) + 1) if starts else None
+    bank = reader.bank(root, questions=tuple(questions), questions_at=at)
     return bank, reader.diagnostics + header_aliases + aliases

@@ -20,6 +20,7 @@ class ValueKind(Enum):
     PAIRS = "list of [left, right] pairs"
     MAPPING = "mapping"
     QUESTIONS = "list of questions"
+    REASONS = "mapping of warning codes to reasons"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ BANK_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("source", ValueKind.MAPPING, False, "The article the questions were written from."),
     FieldSpec("deck", ValueKind.TEXT, False, "Anki deck name; '::' makes subdecks."),
     FieldSpec("tags", ValueKind.TEXTS, False, "Tags added to every question."),
+    FieldSpec("accepted", ValueKind.REASONS, False, "Warnings accepted in the whole bank: code -> reason."),
     FieldSpec("questions", ValueKind.QUESTIONS, True, "The questions."),
 )
 
@@ -61,6 +63,7 @@ COMMON_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("points", ValueKind.NUMBER, False, "Points on paper (default 1)."),
     FieldSpec("tags", ValueKind.TEXTS, False, "Tags of this question."),
     FieldSpec("image", ValueKind.TEXT, False, "Image file beside the bank, inside its folder."),
+    FieldSpec("accepted", ValueKind.REASONS, False, "Warnings accepted here: code -> reason."),
 )
 
 _SHUFFLE = FieldSpec("shuffle", ValueKind.BOOL, False, "false pins the order of the choices.")

@@ -3,62 +3,42 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quizgen.errors import QuizgenError
-from quizgen.grading.scan import IMAGE_SUFFIXES, PageScan, layout_page, read_scans
-from quizgen.grading.score import Review, Sheet, assemble, results_csv, rules_of, sheets_json
-from quizgen.grading.sheet import FORMAT, FORMAT_VERSION
+from quizgen.errors import TargetRefused
+from quizgen.grading.layoutfile import LayoutError, load_layout
+from quizgen.grading.scan import IMAGE_SUFFIXES, PageScan, read_scans
+from quizgen.grading.score import Overrides, Review, Sheet, assemble, results_csv, rules_of, sheets_json
+from quizgen.inputs import Found, Skipped, find_inputs
+
+__all__ = ["Graded", "LayoutError", "grade", "load_layout", "outputs", "regrade", "scan_files"]
 
 Json = dict[str, Any]
 
 SCAN_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
+NOT_A_SCAN = (
+    "not a scan quizgen reads (PDF, PNG, JPEG, TIFF, BMP, WebP): convert it, or move it out of the folder"
+)
 
 
-class LayoutError(QuizgenError):
-    """The layout file cannot be used."""
-
-
-def load_layout(path: Path) -> Json:
-    """Read a `<name>-layout.json`, or say what is wrong with it."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise LayoutError(f"{path}: cannot read the layout: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", 1)
-        col = getattr(exc, "colno", 1)
-        raise LayoutError(
-            f"{path}:{line}:{col}: not a layout file (invalid JSON)\n"
-            "    hint: pass the <name>-layout.json that `quizgen quiz --sheets` wrote beside the sheets"
-        ) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise LayoutError(
-            f'{path}:1:1: not a quizgen sheet layout (no "format": "{FORMAT}")\n'
-            "    hint: pass the <name>-layout.json that `quizgen quiz --sheets` wrote beside the sheets"
-        )
-    if data.get("format_version") != FORMAT_VERSION:
-        raise LayoutError(
-            f"{path}:1:1: layout format version {data.get('format_version')!r}; this quizgen reads "
-            f"version {FORMAT_VERSION}\n    hint: print the sheets again with this quizgen"
-        )
-    return data
-
-
-def scan_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
-    """The scan files among `paths` (folders searched for PDFs and images), and the missing ones."""
-    files, missing = [], []
+def scan_files(paths: Sequence[Path]) -> Found:
+    """The scan files among `paths` (folders searched for PDFs and images), the missing names,
+    and every entry passed over with its reason: a FIFO (which would hang a read), a folder,
+    a dangling link, a photo.heic."""
+    found = find_inputs(paths, tuple(sorted(SCAN_SUFFIXES)), others=NOT_A_SCAN)
+    # A sub-folder is searched too; one that held no scan is said, not passed over in silence
+    # (a folder named like a scan, photos left in a format quizgen does not read).
+    read = {f.parent.resolve() for f in found.files}
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in SCAN_SUFFIXES))
-        elif path.is_file():
-            files.append(path)
-        else:
-            missing.append(str(path))
-    return files, missing
+            for sub in sorted(p for p in path.rglob("*") if p.is_dir() and not p.name.startswith(".")):
+                if not any(r == sub.resolve() or r.is_relative_to(sub.resolve()) for r in read):
+                    found.skipped.append(Skipped(sub, "a sub-folder with no scans in it"))
+    return found
 
 
 @dataclass
@@ -66,10 +46,16 @@ class Graded:
     sheets: list[Sheet]
     unreadable: list[Review]
     scans: list[PageScan]
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def reviews(self) -> list[Review]:
         return sorted([r for s in self.sheets for r in s.reviews] + self.unreadable, key=Review.sort_key)
+
+    @property
+    def problems(self) -> list[Review]:
+        """The sheet-level problems (and unreadable pages): listed first wherever they are shown."""
+        return sorted([r for s in self.sheets for r in s.problems] + self.unreadable, key=Review.sort_key)
 
 
 def grade(
@@ -79,70 +65,110 @@ def grade(
     multi: str | None = None,
     keep_images: bool = False,
     workers: int = 1,
+    overrides: Overrides | None = None,
 ) -> Graded:
     """Read every page of `files` and score the sheets."""
     scans = read_scans(files, layout, keep_images=keep_images, workers=workers)
-    sheets, loose = assemble(scans, layout, rules_of(layout, multi))
+    sheets, loose = assemble(scans, layout, rules_of(layout, multi), overrides)
     return Graded(sheets, loose, scans)
 
 
-def review_image(scan: PageScan, layout: Json, sheet: Sheet | None) -> bytes:
-    """A PNG of the straightened page with what was read drawn on it.
+def regrade(graded: Graded, layout: Json, overrides: Overrides, multi: str | None = None) -> Graded:
+    """The same scans scored again with the teacher's decisions (or a corrected key)."""
+    sheets, loose = assemble(graded.scans, layout, rules_of(layout, multi), overrides)
+    return Graded(sheets, loose, graded.scans, graded.skipped)
 
-    Green: read as marked. Orange: unsure. Red frame: a question under review.
-    """
-    import cv2
-    import numpy as np
 
-    from quizgen.grading.scan import SCALE
+# -- outputs --------------------------------------------------------------------------------------
 
-    img = cv2.cvtColor(scan.image, cv2.COLOR_GRAY2BGR)
-    spec = layout_page(layout, scan.version, scan.page)
-    pending = set(sheet.pending) if sheet else set()
-    colours = {"marked": (40, 170, 40), "unsure": (0, 140, 255)}
-    if spec is not None:
-        for row in spec["rows"]:
-            if row["question"] in pending:
-                x0, y0, x1, _ = row["box"]
-                p0 = (round(x0 * SCALE) - 2, round(y0 * SCALE))
-                cv2.rectangle(img, p0, (round(x1 * SCALE), round((y0 + 17) * SCALE)), (40, 40, 220), 2)
-        for b, state in zip(spec["bubbles"], scan.states, strict=True):
-            if state == "empty":
-                continue
-            x0, y0, x1, y1 = (round(v * SCALE) for v in b["box"])
-            cv2.rectangle(img, (x0 - 3, y0 - 3), (x1 + 3, y1 + 3), colours[state], 2)
-    banner = (
-        f"student {sheet.student or '?'}  version {scan.version}  page {scan.page}" if sheet else "unread"
-    )
-    if sheet:
-        banner += f"  score {sheet.score:g}/{sheet.max:g}"
-        if pending:
-            banner += f"  review: {' '.join(map(str, sorted(pending)))}"
-    cv2.rectangle(img, (0, img.shape[0] - 34), (img.shape[1], img.shape[0]), (255, 255, 255), -1)
-    cv2.putText(
-        img,
-        banner,
-        (60, img.shape[0] - 10),
-        cv2.FONT_HERSHEY_SIMPLEX,
-        0.7,
-        (40, 40, 220) if pending else (40, 120, 40),
-        2,
-    )
-    ok, data = cv2.imencode(".png", img)
-    assert ok
-    return bytes(np.asarray(data).tobytes())
+
+def review_names(scans: Sequence[PageScan]) -> dict[int, str]:
+    """`<scan file>-p<page>.png` for each scan (by its position), unique: a scan whose name is
+    shared (x/s.png and y/s.png; s.png and s.jpg) takes its folder, then its suffix, into the
+    name (`x-s`, `x-s-png`), and any name still shared is numbered; never one image for two."""
+    files = list(dict.fromkeys(s.file for s in scans))
+
+    def name(file: str, level: int) -> str:
+        path = Path(file)
+        folder = [p for p in path.parent.parts if p not in ("/", ".", "..")][-1:] if level else []
+        suffix = [path.suffix.lstrip(".").lower()] if level > 1 and path.suffix else []
+        return "-".join([*folder, path.stem, *suffix])
+
+    chosen: dict[str, str] = {}
+    for level in (0, 1, 2):
+        names = {f: name(f, level) for f in files if f not in chosen}
+        counts: dict[str, int] = {}
+        for n in [*names.values(), *chosen.values()]:
+            counts[n] = counts.get(n, 0) + 1
+        chosen.update({f: n for f, n in names.items() if counts[n] == 1})
+    taken = set(chosen.values())
+    for f in files:
+        if f not in chosen:
+            n, i = name(f, 2), 2
+            while f"{n}-{i}" in taken:
+                i += 1
+            chosen[f] = f"{n}-{i}"
+            taken.add(chosen[f])
+    return {i: f"{chosen[s.file]}-p{s.index}.png" for i, s in enumerate(scans)}
 
 
 def review_files(graded: Graded, layout: Json, folder: Path) -> dict[Path, bytes]:
-    """`<scan file>-p<page>.png` for each page that could be straightened."""
+    """A review PNG for each page that could be straightened (see `picture.review_image`)."""
+    from quizgen.grading.picture import review_image
+
     owner = {id(p): s for s in graded.sheets for p in s.pages}
+    names = review_names(graded.scans)
     out: dict[Path, bytes] = {}
-    for scan in graded.scans:
-        if scan.image is None or not scan.states:
+    for i, scan in enumerate(graded.scans):
+        if scan.image is None:
             continue
-        name = f"{Path(scan.file).stem}-p{scan.index}.png"
-        out[folder / name] = review_image(scan, layout, owner.get(id(scan)))
+        problems = [r for r in graded.unreadable if (r.file, r.index) == (scan.file, scan.index)]
+        out[folder / names[i]] = review_image(scan, layout, owner.get(id(scan)), problems)
     return out
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def check_outputs(
+    named: dict[str, Path | None], review: Path | None, scans: Sequence[Path], files: Sequence[Path] = ()
+) -> list[str]:
+    """What is wrong with the output names before anything is read: two options naming one
+    file, an output that is one of the scan `files`, and a review folder that is (or is inside)
+    a scans folder, where the review images would be read as scans by the next run (or replace
+    a scan)."""
+    problems = []
+    given = [(option, path) for option, path in named.items() if path is not None]
+    for option, path in given[1:] if given and given[0][0] == "--layout" else given:
+        for scan in files:
+            if _same(path, scan):
+                problems.append(f"{option} {path} is the scan {scan}: writing it would destroy the scan")
+    for i, (option, path) in enumerate(given):
+        for other, earlier in given[:i]:
+            if _same(path, earlier):
+                problems.append(f"{option} {path} is also {other}: give each output its own file")
+    if review is not None:
+        for option, path in given:
+            if _same(path, review):
+                problems.append(f"{option} {path} is the --review folder: give it its own name")
+        for folder in scans:
+            if folder.is_dir() and (_same(review, folder) or _inside(review, folder)):
+                problems.append(
+                    f"--review {review} is inside the scans folder {folder}: its images would replace "
+                    "scans or be read as scans next time; choose a folder outside it"
+                )
+    return problems
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 def outputs(
@@ -152,17 +178,31 @@ def outputs(
     json_path: Path | None,
     review_dir: Path | None,
     report_path: Path | None,
+    decisions_path: Path | None = None,
+    decided: Sequence[Json] = (),
 ) -> dict[Path, bytes]:
-    """Every file to write, rendered before any is written."""
-    files = {csv_path: results_csv(graded.sheets, layout).encode("utf-8")}
+    """Every file to write, rendered before any is written; two of them at one path is refused."""
+    files: dict[Path, bytes] = {}
+
+    def add(path: Path, data: bytes) -> None:
+        real = Path(os.path.realpath(path))
+        if any(Path(os.path.realpath(p)) == real for p in files):
+            raise TargetRefused(f"{path} would be written twice (two outputs of one name): rename one")
+        files[path] = data
+
+    add(csv_path, results_csv(graded.sheets, layout, graded.unreadable).encode("utf-8"))
     if json_path is not None:
-        files[json_path] = (
-            json.dumps(sheets_json(graded.sheets, graded.unreadable), indent=1) + "\n"
-        ).encode()
+        data = sheets_json(graded.sheets, graded.unreadable)
+        add(json_path, (json.dumps(data, indent=1) + "\n").encode())
+    if decisions_path is not None:
+        from quizgen.grading.decisions import decisions_csv
+
+        add(decisions_path, decisions_csv(graded, layout, decided).encode("utf-8"))
     if review_dir is not None:
-        files.update(review_files(graded, layout, review_dir))
+        for path, png in review_files(graded, layout, review_dir).items():
+            add(path, png)
     if report_path is not None:
         from quizgen.grading.report import render_report
 
-        files[report_path] = render_report(graded.sheets, layout).encode("utf-8")
+        add(report_path, render_report(graded.sheets, layout, graded.unreadable).encode("utf-8"))
     return files

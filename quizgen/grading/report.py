@@ -21,13 +21,18 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from quizgen.grading.score import Sheet
+from quizgen.bank.numbers import format_number
+from quizgen.grading.score import Review, Sheet
 
 Json = dict[str, Any]
 
 TOP_SHARE = 0.27  # the classic upper group of item analysis (Kelley)
 MIN_TOP = 3
 LOW_DISCRIMINATION = 0.15
+# Below this many sheets a point-biserial correlation moves by +-0.3 with one pupil more or
+# less, so the report says the figures are rough (a common rule of thumb of item analysis).
+SMALL_CLASS = 20
+PROMPT_CHARS = 160
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -53,7 +58,10 @@ class ItemStats:
     source: str
     points: float
     key: str  # the keyed answer in words (choice text, True/False, or the key's text)
+    numbers: str = ""  # where it is on each version's paper: "A: Q5 · B: Q7"
+    prompt: str = ""
     answered: int = 0  # sheets with a score for it
+    pending: int = 0  # sheets where it is under review
     share_correct: float | None = None
     discrimination: float | None = None
     choices: dict[str, int] = field(default_factory=dict)  # choice text -> times marked
@@ -89,8 +97,13 @@ def analyse(sheets: Sequence[Sheet], layout: Json) -> list[ItemStats]:
         qid = q0["id"]
         keyed = _key_texts(q0)
         item = ItemStats(
-            qid, q0["kind"], q0.get("source", ""), float(q0["points"]), ", ".join(keyed), keyed=keyed
-        )
+            qid, q0["kind"], q0.get("source", ""), float(q0["points"]), ", ".join(keyed), keyed=keyed,
+            numbers=" \u00b7 ".join(f"{v}: Q{qs[qid]['number']}" for v, qs in by_version.items()
+                                    if qid in qs),
+            prompt=_short(str(q0.get("prompt", ""))),
+        )  # fmt: skip
+        if q0["kind"] in ("match", "order", "cloze") and len(by_version) > 1:
+            item.key = f"{item.key} (version {layout['versions'][0]['version']}'s letters)"
         if q0["kind"] in ("choice", "multi", "truefalse"):
             texts = list(q0["choices"].values()) if "choices" in q0 else ["True", "False"]
             item.choices = dict.fromkeys(texts, 0)
@@ -99,6 +112,7 @@ def analyse(sheets: Sequence[Sheet], layout: Json) -> list[ItemStats]:
             q = by_version[sheet.version][qid]
             got = sheet.points.get(q["number"])
             if got is None:
+                item.pending += 1
                 continue
             scores.append(got / item.points if item.points else 0.0)
             rests.append(sheet.score - got)
@@ -131,9 +145,11 @@ def _flags(item: ItemStats, question: Json, rests: list[float], picks: list[list
         if counts:
             best = max(counts, key=lambda t: (counts[t], t == key))
             if best != key and counts[best] > counts.get(key, 0):
+                chose = "all" if counts[best] == size else str(counts[best])
+                keyed = counts.get(key, 0)
                 flags.append(
-                    f"key may be wrong: {counts[best]} of the top {size} students chose \u201c{best}\u201d, "
-                    f"{counts.get(key, 0)} the key \u201c{key}\u201d"
+                    f"key may be wrong: {chose} of the {size} strongest students chose \u201c{best}\u201d, "
+                    f"{'none' if keyed == 0 else keyed} the key \u201c{key}\u201d"
                 )
     if item.discrimination is not None and item.discrimination < 0:
         flags.append(f"negative discrimination ({item.discrimination:.2f}): weaker students did better on it")
@@ -149,20 +165,34 @@ def _flags(item: ItemStats, question: Json, rests: list[float], picks: list[list
     return flags
 
 
+def _short(text: str) -> str:
+    """A prompt on one line, cut at a word near PROMPT_CHARS."""
+    flat = " ".join(text.split())
+    if len(flat) <= PROMPT_CHARS:
+        return flat
+    return flat[:PROMPT_CHARS].rsplit(" ", 1)[0] + " \u2026"
+
+
+def points_text(value: float) -> str:
+    """Points as a teacher writes them: "1 point", "2.5 points"."""
+    return f"{format_number(round(value, 2))} point{'' if value == 1 else 's'}"
+
+
 def students(sheets: Sequence[Sheet]) -> list[Json]:
-    """Each sheet's score, best first."""
+    """Each sheet's score, best first; a sheet with a problem says so in words."""
     rows = [
         {
             "student": s.student or "?",
-            "version": s.version,
-            "score": round(s.score, 2),
-            "max": round(s.max, 2),
+            "version": s.version + (f" (sheet {s.printed})" if s.printed else ""),
+            "score": f"{format_number(round(s.score, 2))}/{format_number(round(s.max, 2))}",
             "percent": 100 * s.score / s.max if s.max else 0.0,
             "pending": s.pending,
+            "problems": [r.reason for r in s.problems],
+            "where": f"{s.pages[0].file} page {s.pages[0].index}",
         }
         for s in sheets
     ]
-    return sorted(rows, key=lambda r: (-r["percent"], r["student"]))
+    return sorted(rows, key=lambda r: (not r["problems"], -r["percent"], r["student"]))
 
 
 @cache
@@ -170,15 +200,42 @@ def _template() -> str:
     return resources.files("quizgen.grading").joinpath("templates", "report.html.j2").read_text("utf-8")
 
 
-def render_report(sheets: Sequence[Sheet], layout: Json) -> str:
-    """The item analysis as one self-contained HTML page (Jinja2, autoescaped)."""
+def render_report(sheets: Sequence[Sheet], layout: Json, loose: Sequence[Review] = ()) -> str:
+    """The item analysis as one self-contained HTML page (Jinja2, autoescaped).
+
+    It opens with what is wrong before any figure: sheet problems (a blank sheet, a number
+    on two sheets, a missing page, a mixed-up version, an unreadable page) and the items
+    under review, so that no score is read as final while a doubt is open.
+    """
     import jinja2
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["points"] = points_text
     items = analyse(sheets, layout)
     rows = students(sheets)
     mean = sum(r["percent"] for r in rows) / len(rows) if rows else 0.0
+    owner = {(p.file, p.index): s for s in sheets for p in s.pages}
+    problems = [
+        {
+            "where": f"{r.file} page {r.index}",
+            "student": _who(owner.get((r.file, r.index))),
+            "reason": r.reason,
+        }
+        for r in sorted([r for s in sheets for r in s.problems] + list(loose), key=Review.sort_key)
+    ]
+    reviews = [
+        {"where": f"{r.file} page {r.index}", "student": _who(owner.get((r.file, r.index))),
+         "question": r.question, "reason": r.reason}
+        for r in sorted((r for s in sheets for r in s.reviews if r.question), key=Review.sort_key)
+    ]  # fmt: skip
     return env.from_string(_template()).render(
-        title=layout["title"], quiz=layout["quiz"], items=items, students=rows, mean=mean,
-        flagged=sum(1 for i in items if i.flags),
+        title=layout.get("title") or "Quiz", quiz=layout["quiz"], items=items, students=rows, mean=mean,
+        flagged=sum(1 for i in items if i.flags), problems=problems, reviews=reviews,
+        small=len(sheets) < SMALL_CLASS, small_class=SMALL_CLASS,
     )  # fmt: skip
+
+
+def _who(sheet: Sheet | None) -> str:
+    if sheet is None:
+        return "not read"
+    return f"student {sheet.student or '?'}, version {sheet.version}"

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizgen.bank.model import format_number
+from quizgen.bank.numbers import format_number
 from quizgen.grading.scan import PageScan, layout_page
 from quizgen.scoring import MULTI_RULES, MultiRule, ScoringRules, score_multi
 
@@ -30,12 +30,15 @@ class Review:
     index: int  # page of the scan file (1-based)
     question: int | None  # the question's number on the paper, None for the page itself
     reason: str
+    # What the doubt is about, for decisions: "question", or for the sheet itself "student"
+    # (its number), "duplicate", "blank", "version", "missing" (a page), "twice", "page".
+    kind: str = ""
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.index, self.question or 0, self.reason)
 
     def text(self) -> str:
-        where = f"{self.file} page {self.index}"
+        where = f"{shown_name(self.file)} page {self.index}"
         return (
             f"{where}: question {self.question}: {self.reason}"
             if self.question
@@ -44,6 +47,19 @@ class Review:
 
     def as_json(self) -> Json:
         return {"file": self.file, "page": self.index, "question": self.question, "reason": self.reason}
+
+    @property
+    def what(self) -> str:
+        """The kind, with question-level doubts as "question"."""
+        return "question" if self.question else (self.kind or "sheet")
+
+
+def shown_name(name: str) -> str:
+    """A file name as printed in one line of output: a newline or another control character in
+    it is escaped, so a scan's name can never start a line of its own (a forged `review:`)."""
+    from quizgen.diagnostics import terminal_safe
+
+    return terminal_safe(name)
 
 
 @dataclass
@@ -57,6 +73,8 @@ class Sheet:
     points: dict[int, float | None] = field(default_factory=dict)
     reviews: list[Review] = field(default_factory=list)
     max: float = 0.0
+    printed: str = ""  # the version printed on the sheet, when it is scored against another
+    decided: dict[int, str] = field(default_factory=dict)  # answers the teacher gave
 
     @property
     def score(self) -> float:
@@ -66,6 +84,16 @@ class Sheet:
     def pending(self) -> list[int]:
         """The questions under review."""
         return sorted(n for n, p in self.points.items() if p is None)
+
+    @property
+    def problems(self) -> list[Review]:
+        """What is wrong with the sheet as a whole (its number, a page, its version, blank)."""
+        return [r for r in self.reviews if r.question is None]
+
+    @property
+    def where(self) -> tuple[str, int]:
+        """(file, page) of the sheet's first page: how decisions name a sheet."""
+        return self.pages[0].file, self.pages[0].index
 
 
 def rules_of(layout: Json, multi: str | None = None) -> ScoringRules:
@@ -257,9 +285,25 @@ def score_answer(question: Json, answer: str, rules: ScoringRules) -> float:
 
 # -- assembling sheets --------------------------------------------------------------------------
 
+Where = tuple[str, int]  # (scan file, page of the file)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the teacher decided (see `quizgen.grading.decisions`), applied while assembling."""
+
+    students: Mapping[Where, str] = field(default_factory=dict)  # a page's student number
+    versions: Mapping[Where, str] = field(default_factory=dict)  # a sheet's key version
+    answers: Mapping[tuple[str, int, int], str] = field(default_factory=dict)  # (file, page, question)
+    accepted: frozenset[tuple[str, int, str]] = frozenset()  # (file, page, kind): "as read is right"
+
 
 def assemble(
-    scans: Iterable[PageScan], layout: Json, rules: ScoringRules | None = None, shortest: int | None = None
+    scans: Iterable[PageScan],
+    layout: Json,
+    rules: ScoringRules | None = None,
+    overrides: Overrides | None = None,
+    shortest: int | None = None,
 ) -> tuple[list[Sheet], list[Review]]:
     """Group the scanned pages into students' sheets and score them.
 
@@ -267,83 +311,127 @@ def assemble(
     allows fewer digits.
 
     Returns the sheets and the page-level reviews (unreadable pages). Question-level and
-    sheet-level reviews are on each sheet.
+    sheet-level reviews are on each sheet: an unclear number, a number on two sheets, a
+    missing page, a blank sheet, a sheet that fits another version's key much better.
     """
+    from quizgen.grading.problems import flag_blank, flag_mixups
+
     rules = rules or rules_of(layout)
-    versions = {v["version"]: v for v in layout["versions"]}
+    decided = overrides or Overrides()
     columns = int(layout.get("student_digits", 6))
     loose: list[Review] = []
     groups: dict[tuple[str, str], list[tuple[PageScan, str]]] = {}
     unnamed: list[tuple[PageScan, str]] = []
     for scan in scans:
         if not scan.ok:
-            loose.append(Review(scan.file, scan.index, None, scan.problem))
+            loose.append(Review(scan.file, scan.index, None, scan.problem, "page"))
             continue
         spec = layout_page(layout, scan.version, scan.page)
         assert spec is not None  # scan.read_page only passes pages the layout has
-        student, problem = read_student(scan, spec, columns, shortest)
+        given = decided.students.get((scan.file, scan.index))
+        student, problem = (given, "") if given else read_student(scan, spec, columns, shortest)
         if student:
             groups.setdefault((student, scan.version), []).append((scan, ""))
         else:
             unnamed.append((scan, problem))
-    sheets = [
-        _sheet(student, version, pages, versions[version], layout, rules)
-        for (student, version), pages in groups.items()
-    ]
-    sheets += [
-        _sheet("", scan.version, [(scan, problem)], versions[scan.version], layout, rules)
-        for scan, problem in unnamed
-    ]
-    _flag_duplicates(sheets)
+    sheets = [_sheet(student, pages, layout, rules, decided) for (student, _), pages in groups.items()]
+    sheets += [_sheet("", [(scan, problem)], layout, rules, decided) for scan, problem in unnamed]
+    _flag_duplicates(sheets, decided)
+    flag_blank(sheets, layout, decided)
+    flag_mixups(sheets, layout, rules, decided)
     sheets.sort(key=lambda s: (s.student == "", s.student, s.version, s.pages[0].file, s.pages[0].index))
     return sheets, sorted(loose, key=Review.sort_key)
 
 
+def questions_of(layout: Json, version: str) -> list[Json]:
+    """The questions of one version, in their order on the paper."""
+    found: list[Json] = next(v["questions"] for v in layout["versions"] if v["version"] == version)
+    return found
+
+
 def _sheet(
-    student: str,
-    version: str,
-    pages: list[tuple[PageScan, str]],
-    spec: Json,
-    layout: Json,
-    rules: ScoringRules,
+    student: str, pages: list[tuple[PageScan, str]], layout: Json, rules: ScoringRules, decided: Overrides
 ) -> Sheet:
-    sheet = Sheet(student, version, [scan for scan, _ in pages])
-    questions = spec["questions"]
-    sheet.max = sum(float(q["points"]) for q in questions)
+    printed = pages[0][0].version
+    key = decided.versions.get((pages[0][0].file, pages[0][0].index), printed)
+    sheet = Sheet(student, key, [scan for scan, _ in pages], printed=printed if key != printed else "")
+    questions = questions_of(layout, printed)
+    sheet.max = sum(float(q["points"]) for q in questions_of(layout, key))
     seen: dict[int, PageScan] = {}
+    read_on: dict[int, PageScan] = {}
     for scan, problem in pages:
         if problem:
-            sheet.reviews.append(Review(scan.file, scan.index, None, problem))
+            sheet.reviews.append(Review(scan.file, scan.index, None, problem, "student"))
         if scan.page in seen:
             first = seen[scan.page]
             sheet.reviews.append(
                 Review(scan.file, scan.index, None,
-                       f"page {scan.page} of this sheet scanned twice (also {first.file} "
-                       f"page {first.index}); only the first is read")
+                       f"page {scan.page} of this sheet scanned twice (also {shown_name(first.file)} "
+                       f"page {first.index}); only the first is read", "twice")
             )  # fmt: skip
             continue
         seen[scan.page] = scan
-        page_spec = layout_page(layout, version, scan.page)
+        page_spec = layout_page(layout, printed, scan.page)
         assert page_spec is not None
         for n, (answer, why) in read_answers(scan, page_spec, questions).items():
-            sheet.answers[n] = answer
-            if answer is None:
-                sheet.reviews.append(Review(scan.file, scan.index, n, why))
-    by_number = {q["number"]: q for q in questions}
-    for n, q in by_number.items():
-        answer = sheet.answers.get(n, None) if n in sheet.answers else None
-        sheet.points[n] = None if answer is None else score_answer(q, answer, rules)
-    missing = sorted(set(range(1, spec["pages"] + 1)) - set(seen))
-    if missing:
-        first = sheet.pages[0]
+            read_on[n] = scan
+            given = decided.answers.get((scan.file, scan.index, n))
+            if given is not None:
+                sheet.answers[n] = given
+                sheet.decided[n] = given
+            else:
+                sheet.answers[n] = answer
+                if answer is None:
+                    sheet.reviews.append(Review(scan.file, scan.index, n, why, "question"))
+    first = sheet.pages[0]
+    missing = sorted(set(range(1, _page_count(layout, printed) + 1)) - set(seen))
+    if missing and (first.file, first.index, "missing") in decided.accepted:
+        for q in questions:  # the teacher says the page is lost: its questions score nothing
+            sheet.answers.setdefault(q["number"], "")
+    elif missing:
         listed = ", ".join(str(p) for p in missing)
         sheet.reviews.append(
-            Review(first.file, first.index, None, f"page {listed} of this sheet was not scanned")
+            Review(first.file, first.index, None, f"page {listed} of this sheet was not scanned", "missing")
         )
+    _score(sheet, questions, questions_of(layout, key), rules, read_on)
     return sheet
 
 
-def _flag_duplicates(sheets: list[Sheet]) -> None:
+def _page_count(layout: Json, version: str) -> int:
+    return int(next(v["pages"] for v in layout["versions"] if v["version"] == version))
+
+
+def same_shape(a: Json, b: Json) -> bool:
+    """Whether an answer read for question `a` can be scored against question `b`'s key."""
+    return (a["field"], a["kind"], a.get("digits")) == (b["field"], b["kind"], b.get("digits"))
+
+
+def _score(
+    sheet: Sheet, printed: list[Json], key: list[Json], rules: ScoringRules, read_on: Mapping[int, PageScan]
+) -> None:
+    """Points for every question of the key version, from the answers read on the printed one."""
+    shape = {q["number"]: q for q in printed}
+    for q in key:
+        n = q["number"]
+        answer = sheet.answers.get(n)
+        if answer is not None and n not in sheet.decided and not same_shape(shape[n], q):
+            scan = read_on.get(n, sheet.pages[0])
+            sheet.reviews.append(
+                Review(scan.file, scan.index, n,
+                       f"question {n} is a {shape[n]['kind']} question on sheet {sheet.printed} "
+                       f"and a {q['kind']} question in version {sheet.version}: score it by hand", "question")
+            )  # fmt: skip
+            answer = sheet.answers[n] = None
+        try:
+            sheet.points[n] = None if answer is None else score_answer(q, answer, rules)
+        except ValueError:  # a decision made for another version's question ("B" for points)
+            scan = read_on.get(n, sheet.pages[0])
+            why = f"the decision {answer!r} is not an answer to question {n} of version {sheet.version}"
+            sheet.reviews.append(Review(scan.file, scan.index, n, f"{why}: decide it again", "question"))
+            sheet.answers[n] = sheet.points[n] = None
+
+
+def _flag_duplicates(sheets: list[Sheet], decided: Overrides) -> None:
     """A student number on two sheets is a mistake on one of them: flag both, keep both."""
     by_student: dict[str, list[Sheet]] = {}
     for sheet in sheets:
@@ -352,15 +440,20 @@ def _flag_duplicates(sheets: list[Sheet]) -> None:
     for student, same in by_student.items():
         if len(same) < 2:
             continue
-        where = "; ".join(f"{s.pages[0].file} page {s.pages[0].index} (version {s.version})" for s in same)
+        where = "; ".join(
+            f"{shown_name(s.pages[0].file)} page {s.pages[0].index} (version {s.version})" for s in same
+        )
         for sheet in same:
-            first = sheet.pages[0]
+            file, index = sheet.where
+            if (file, index, "duplicate") in decided.accepted:
+                continue
             sheet.reviews.append(
                 Review(
-                    first.file,
-                    first.index,
+                    file,
+                    index,
                     None,
                     f"student number {student} is on {len(same)} sheets: {where}",
+                    "duplicate",
                 )
             )
 
@@ -378,16 +471,21 @@ def question_columns(layout: Json) -> list[str]:
     return [q["id"] for q in first]
 
 
-def results_csv(sheets: Sequence[Sheet], layout: Json) -> str:
-    """One row per sheet: student, version, points per question, total, max, percent, review.
+def results_csv(sheets: Sequence[Sheet], layout: Json, loose: Sequence[Review] = ()) -> str:
+    """One row per sheet: student, version, file, page, points per question, total, max,
+    percent, review, problems; then one row per page that could not be read.
 
-    A question under review has an empty cell, and its number is in `review`.
+    A question under review has an empty cell, and its number is in `review`; `problems`
+    says in words what is wrong with the sheet itself. Every row names its file and page,
+    so a sheet without a readable number can still be found in the pile.
     """
     ids = question_columns(layout)
     versions = {v["version"]: {q["id"]: q["number"] for q in v["questions"]} for v in layout["versions"]}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "version", *ids, "total", "max", "percent", "review"])
+    writer.writerow(
+        ["student", "version", "file", "page", *ids, "total", "max", "percent", "review", "problems"]
+    )
     for sheet in sheets:
         numbers = versions[sheet.version]
         cells = []
@@ -396,17 +494,14 @@ def results_csv(sheets: Sequence[Sheet], layout: Json) -> str:
             cells.append("" if p is None else _fmt(p))
         percent = 100 * sheet.score / sheet.max if sheet.max else 0.0
         review = " ".join(str(n) for n in sheet.pending) or ("sheet" if sheet.reviews else "")
+        file, index = sheet.where
+        version = sheet.version + (f" (sheet {sheet.printed})" if sheet.printed else "")
         writer.writerow(
-            [
-                sheet.student,
-                sheet.version,
-                *cells,
-                _fmt(sheet.score),
-                _fmt(sheet.max),
-                f"{percent:.1f}",
-                review,
-            ]
-        )
+            [sheet.student or "?", version, file, index, *cells, _fmt(sheet.score), _fmt(sheet.max),
+             f"{percent:.1f}", review, "; ".join(r.reason for r in sheet.problems)]
+        )  # fmt: skip
+    for r in loose:
+        writer.writerow(["?", "", r.file, r.index, *([""] * len(ids)), "", "", "", "sheet", r.reason])
     return out.getvalue()
 
 
@@ -420,9 +515,12 @@ def sheets_json(sheets: Sequence[Sheet], loose: Sequence[Review]) -> Json:
                 "pages": [{"file": p.file, "page": p.index, "sheet_page": p.page} for p in s.pages],
                 "student": s.student,
                 "version": s.version,
+                "printed_version": s.printed or s.version,
                 "answers": {str(n): a for n, a in sorted(s.answers.items())},
                 "points": {str(n): p for n, p in sorted(s.points.items())},
-                "unsure": [r.as_json() for r in s.reviews],
+                "decided": {str(n): a for n, a in sorted(s.decided.items())},
+                "unsure": [r.as_json() for r in s.reviews if r.question is not None],
+                "problems": [r.as_json() | {"kind": r.what} for r in s.problems],
                 "score": round(s.score, 2),
                 "max": round(s.max, 2),
             }

@@ -27,7 +27,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from quizgen.bank.model import Choice, Multi, Numeric, TrueFalse, format_number
+from quizgen.bank.model import Choice, Multi, Numeric, TrueFalse
+from quizgen.bank.numbers import format_number
 from quizgen.scoring import ScoringRules
 from quizgen.select import Item, Quiz, Version, letter
 
@@ -155,6 +156,7 @@ def _question(item: Item, options: SheetOptions) -> Json:
         "field": _field(item, options),
         "source": f"{bank.path}:{pos.line}",
         "key": item.key,
+        "prompt": q.prompt,  # for the report: a teacher knows a question by its text
     }
     if isinstance(q, Choice):
         out["answer"] = letter(item.shown.index(q.answer))

@@ -52,6 +52,13 @@ class Writer(Protocol):
     def render(self, questions: Sequence[Pair], options: ExportOptions) -> bytes: ...
 
 
+def _lost(w: Writer, kept: Sequence[Pair], options: ExportOptions) -> list[Diagnostic]:
+    """What the format writes differently for the questions it keeps (a writer's optional
+    `lost(questions, options)`): one warning per property, naming every question."""
+    lost = getattr(w, "lost", None)
+    return list(lost(kept, options)) if lost is not None else []
+
+
 @dataclass(frozen=True)
 class Export:
     """The rendered file (None when no question could be carried) and what was left out."""
@@ -77,6 +84,7 @@ def export(questions: Sequence[Pair], fmt: str, options: ExportOptions = ExportO
         found += problems
         if not problems:
             kept.append((bank, q))
+    found += _lost(w, kept, options)
     data = w.render(kept, options) if kept else None
     return Export(data, sorted(found), len(kept))
 
@@ -85,4 +93,17 @@ def left_out(code: str, fmt: str, bank: Bank, q: Question, key: str, what: str, 
     """A per-format diagnostic at `key` of `q`: `what` the format cannot carry; `q` is left out."""
     pos = q.pos(key)
     message = f"{FORMAT_NAMES[fmt]} cannot carry {what}; question '{q.id}' is left out"
+    return diagnostic(code, str(bank.path), pos.line, pos.col, message, hint)
+
+
+def written_differently(
+    code: str, fmt: str, affected: Sequence[Pair], key: str, what: str, hint: str = ""
+) -> Diagnostic:
+    """One warning for a property the format cannot carry on questions it still writes:
+    at the first affected question, with the count and every affected question's id."""
+    bank, q = affected[0]
+    pos = q.pos(key)
+    ids = ", ".join(f"'{other.id}'" for _, other in affected)
+    count = f"{len(affected)} question" + ("s" if len(affected) != 1 else "")
+    message = f"{FORMAT_NAMES[fmt]} cannot carry {what}; {count} written without it: {ids}"
     return diagnostic(code, str(bank.path), pos.line, pos.col, message, hint)

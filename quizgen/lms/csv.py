@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv as std_csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 
 from quizgen.bank.model import Bank, Choice, Cloze, Numeric, Question, Short, TrueFalse
@@ -92,10 +93,24 @@ def check(bank: Bank, q: Question, options: ExportOptions) -> Iterator[Diagnosti
         )
 
 
+# What a spreadsheet runs: a cell starting (after any spaces) with `= + - @`, or with a tab
+# or a carriage return (OWASP, "CSV Injection": prefix such a cell with a single quote).
+_FORMULA_START = re.compile(r"^(?: *[=+\-@]|[\t\r])")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+
+
+def inert(cell: str) -> str:
+    """`cell` as a spreadsheet shows it and never runs it (E05): a `'` before a cell that
+    would start a formula, except a plain number (-3.5 stays a number)."""
+    if _FORMULA_START.match(cell) and not _PLAIN_NUMBER.match(cell.strip()):
+        return "'" + cell
+    return cell
+
+
 def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
     """The CSV: one `term<separator>definition` line per card, no header line."""
     out = io.StringIO()
     writer = std_csv.writer(out, delimiter=options.separator, lineterminator="\n")
     for _, q in questions:
-        writer.writerow(card(q))
+        writer.writerow([inert(cell) for cell in card(q)])
     return out.getvalue().encode("utf-8")

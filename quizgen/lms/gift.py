@@ -4,11 +4,16 @@ Text goes in as `[html]`: escaped HTML (so `<script>` is text), then GIFT's spec
 `~ = # { } :` and the backslash are escaped with a backslash. No line of a question
 is ever blank (a blank line ends a GIFT question): line breaks are `<br>`.
 
-What GIFT has no syntax for is reported and left out: ordering questions, images,
-and cloze texts with more than one blank (GIFT's "missing word" holds one). Moodle's
-own limits (grade list, three matching pairs) are checked as for Moodle XML.
-Moodle 4 reads the `// [id:...] [tag:...]` comment before each question as the
-question's idnumber and tags; older versions skip it as a comment.
+What GIFT has no syntax for is reported and left out: images, cloze texts with more
+than one blank (GIFT's "missing word" holds one), and a short answer holding `->`
+beside other accepted answers. What GIFT cannot carry on a question it still writes
+(points, an essay's lines, `shuffle: false`, an ordering question's general feedback) is
+one warning per property naming every question. Moodle's own limits (grade list, three
+matching pairs) are checked as for Moodle XML. Moodle 4 reads the `// [id:...] [tag:...]`
+comment before each question as the question's idnumber and tags.
+
+The rules cited are Moodle 5.1's reader, public/question/format/gift/format.php at
+f747c15c (abbreviated gift/format.php) and qtype_ordering's import_from_gift.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from quizgen.bank.model import (
 )
 from quizgen.bank.text import parse_cloze
 from quizgen.diagnostics import Diagnostic
-from quizgen.lms import ExportOptions, Pair, left_out
+from quizgen.lms import ExportOptions, Pair, left_out, written_differently
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.moodle import check_moodle_limits, multi_fractions, shortanswer
 from quizgen.lms.text import clean, html, moodle_category, number, question_ref, tags, text
@@ -55,15 +60,17 @@ def rich(value: str) -> str:
 
 def check(bank: Bank, q: Question, options: ExportOptions) -> Iterator[Diagnostic]:
     """What GIFT cannot carry, and what Moodle (GIFT's reader) refuses."""
-    if isinstance(q, Order):
+    answers = _short_answers(q) if isinstance(q, Short) else []
+    if len(answers) > 1 and any(_ARROW in text(a) for a in answers):
         yield left_out(
-            "QG200",
+            "QG208",
             FORMAT,
             bank,
             q,
-            "type",
-            "an ordering question (GIFT has no syntax for one)",
-            "export to Moodle XML, which has the ordering type, or leave order questions out with --types",
+            "answer",
+            "a short answer holding '->' beside other accepted answers (Moodle reads '=' with '->' "
+            "as a matching question, gift/format.php readquestion(), and GIFT has no escape for '->')",
+            "export to Moodle XML, or keep only the answer with '->' (one answer is written without '=')",
         )
     if q.image:
         yield left_out(
@@ -95,6 +102,34 @@ def _feedback(bank: Bank, q: Question, before: str = "") -> str:
     return f"####[html]{escape(fb)}" if fb else ""
 
 
+_ARROW = "->"
+
+
+def _short_answers(q: Short) -> list[str]:
+    return list(dict.fromkeys((q.answer, *q.accept)))
+
+
+def answer_text(value: str) -> str:
+    """A short answer as Moodle stores it from GIFT, whatever it starts with.
+
+    gift/format.php readquestion() (case 'shortanswer') takes a leading `%n%` as the
+    answer's grade, so every answer gets an explicit `%100%` first (as Moodle's own
+    writequestion() does); parse_text_with_format() then takes a leading `[word]` as a
+    text format and drops it, so an answer starting with `[` is preceded by `[moodle]`.
+    """
+    plain = escape(shortanswer(value))
+    return "%100%" + ("[moodle]" + plain if plain.startswith("[") else plain)
+
+
+def _short(answers: Sequence[str]) -> list[str]:
+    """The answer lines of a short answer. One answer holding `->` is written without `=`:
+    readquestion() reads `=` together with `->` as matching, and without `=` the answer
+    section is a short answer of one answer (its explode on `=` finds one)."""
+    if len(answers) == 1 and _ARROW in text(answers[0]):
+        return [answer_text(answers[0])]
+    return ["=" + answer_text(a) for a in answers]
+
+
 def _answers(bank: Bank, q: Question) -> list[str]:
     """The lines inside `{...}`, general feedback last."""
     if isinstance(q, Choice):
@@ -105,7 +140,7 @@ def _answers(bank: Bank, q: Question) -> list[str]:
     elif isinstance(q, TrueFalse):
         return ["T" if q.answer else "F", _feedback(bank, q)]
     elif isinstance(q, Short):
-        lines = ["=" + escape(shortanswer(a)) for a in dict.fromkeys((q.answer, *q.accept))]
+        lines = _short(_short_answers(q))
     elif isinstance(q, Numeric):
         return [f"#{number(q.answer)}:{number(q.tolerance)}", _feedback(bank, q)]
     elif isinstance(q, Match):
@@ -134,8 +169,26 @@ def _cloze(bank: Bank, q: Cloze) -> str:
     after = html(q.text[d.end :])
     if d.hint:
         after = f" ({html(d.hint)}){after}"
-    answer = "=" + escape(shortanswer(d.answer)) + _feedback(bank, q)
+    answer = "".join(_short([d.answer])) + _feedback(bank, q)
     return f"[html]{escape(before)}{{{answer}}}{escape(after)}"
+
+
+def _braces(value: str) -> str:
+    """HTML with its braces as entities: qtype_ordering's import_from_gift matches the raw
+    lines with `^([^{]*)\\s*\\{>...\\}\\s*$`, so no `{` may come before the answers and
+    no `}` inside them (ordering/questiontype.php import_from_gift)."""
+    return value.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _order(q: Order) -> str:
+    """`{>N ALL VERTICAL ABSOLUTE_POSITION SHOW` then one item a line, as Moodle 5.1's
+    qtype_ordering reads it: the items are stored as written (FORMAT_MOODLE, no GIFT
+    unescaping, trimmed, blank lines dropped), so each is escaped HTML on one line. The
+    options are those of the Moodle XML export."""
+    stem = _braces(html(q.prompt)).replace("\\", "&#92;")
+    items = [_braces(_NEWLINE.sub("<br>", html(item))) for item in q.items]
+    head = f"{{>{len(q.items)} ALL VERTICAL ABSOLUTE_POSITION SHOW"
+    return "[html]" + _NEWLINE.sub("<br>", stem) + head + "\n" + "\n".join(items) + "\n}"
 
 
 def question(bank: Bank, q: Question) -> str:
@@ -144,13 +197,65 @@ def question(bank: Bank, q: Question) -> str:
     head = f"// {meta}\n::{escape(clean(q.id))}::"
     if isinstance(q, Cloze):
         return head + _cloze(bank, q)
+    if isinstance(q, Order):
+        return head + _order(q)
     body = "\n".join(line for line in _answers(bank, q) if line)
-    return f"{head}{_stem(q)}{{\n{body}\n}}"
+    # No blank line inside the braces: a blank line ends a GIFT question (E03).
+    return f"{head}{_stem(q)}{{\n{body}\n}}" if body else f"{head}{_stem(q)}{{}}"
 
 
 def _meta(value: str) -> str:
-    """An id or tag inside `[id:...]`: no `]` or line break can end it early."""
-    return re.sub(r"[\]\s]", "_", clean(value))
+    """An id or tag inside `[id:...]`/`[tag:...]`: a `]` is written `\\]`, which
+    extract_idnumber_and_tags_from_comment() reads back as `]`; a line break or another
+    control character (which its pattern refuses) becomes a space."""
+    return re.sub(r"[\x00-\x1f\x7f]", " ", clean(value)).replace("]", "\\]").strip()
+
+
+ESSAY_LINES = 15  # gift/format.php readquestion(), case 'essay': responsefieldlines = 15
+
+
+def lost(questions: Sequence[Pair], options: ExportOptions) -> Iterator[Diagnostic]:
+    """What GIFT cannot say about questions it writes, one warning per property."""
+    points = [(b, q) for b, q in questions if q.points != 1]
+    if points:
+        yield written_differently(
+            "QG207",
+            FORMAT,
+            points,
+            "points",
+            "points (GIFT has no syntax for a question's mark; Moodle imports each with mark 1)",
+            "export to Moodle XML, which keeps the points, or set the marks in Moodle's quiz after import",
+        )
+    lines = [(b, q) for b, q in questions if isinstance(q, Open) and q.lines != ESSAY_LINES]
+    if lines:
+        yield written_differently(
+            "QG207",
+            FORMAT,
+            lines,
+            "lines",
+            f"an essay's lines (Moodle gives every GIFT essay {ESSAY_LINES} lines)",
+            "export to Moodle XML, which keeps the lines, or edit the essays in Moodle",
+        )
+    fixed = [(b, q) for b, q in questions if isinstance(q, (Choice, Multi)) and not q.shuffle]
+    if fixed:
+        yield written_differently(
+            "QG207",
+            FORMAT,
+            fixed,
+            "shuffle",
+            "'shuffle: false' (Moodle shuffles GIFT choices as its default says)",
+            "export to Moodle XML, which keeps the choices in order",
+        )
+    fed = [(b, q) for b, q in questions if isinstance(q, Order) and general_feedback(b, q)]
+    if fed:
+        yield written_differently(
+            "QG207",
+            FORMAT,
+            fed,
+            "explanation",
+            "an ordering question's general feedback (qtype_ordering's GIFT reader has no '####')",
+            "export to Moodle XML, which keeps the explanation and sources",
+        )
 
 
 def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:

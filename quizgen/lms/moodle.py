@@ -19,6 +19,7 @@ import html as std_html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
@@ -38,9 +39,10 @@ from quizgen.bank.model import (
 from quizgen.bank.text import parse_cloze
 from quizgen.diagnostics import Diagnostic
 from quizgen.errors import QuizgenError
-from quizgen.lms import ExportOptions, Pair, left_out
+from quizgen.lms import ExportOptions, Pair, left_out, written_differently
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.text import clean, html, moodle_category, number, percent, question_ref, tags, text
+from quizgen.lms.xml import serialize
 
 SUFFIX = ".xml"
 FORMAT = "moodle"
@@ -98,6 +100,18 @@ def multi_fractions(q: Multi) -> dict[str, str]:
 def check(bank: Bank, q: Question, options: ExportOptions) -> Iterator[Diagnostic]:
     """What Moodle XML cannot carry: Moodle's own limits, and an idnumber over its length."""
     yield from check_moodle_limits(FORMAT, bank, q)
+    gap = unwritable_gap(q) if isinstance(q, Cloze) else None
+    if gap is not None:
+        yield left_out(
+            "QG208",
+            FORMAT,
+            bank,
+            q,
+            "text",
+            f"the gap answer '{gap}' (Moodle's cloze parser ends an answer at '~', keeps any "
+            "backslash but those of \\} and \\#, and reads '&' before the end as an entity)",
+            "write the answer without '~' or '\\' (and not ending in '&'), or make it a short question",
+        )
     ref = question_ref(bank, q)
     if len(ref) > IDNUMBER_LENGTH:
         yield left_out(
@@ -111,17 +125,45 @@ def check(bank: Bank, q: Question, options: ExportOptions) -> Iterator[Diagnosti
         )
 
 
+def lost(questions: Sequence[Pair], options: ExportOptions) -> Iterator[Diagnostic]:
+    """What Moodle XML writes differently: a cloze whose points its whole-number gap
+    weights cannot add up to gets mark = its number of gaps."""
+    odd = [(b, q) for b, q in questions if isinstance(q, Cloze) and gap_weight(q) is None]
+    if odd:
+        yield written_differently(
+            "QG207",
+            FORMAT,
+            odd,
+            "points",
+            "a cloze's points that are not a whole multiple of its gaps (Moodle's mark for a cloze is "
+            "the sum of whole-number gap weights; each gap is written with weight 1)",
+            "give the cloze points that are a multiple of its number of gaps, or set the mark in the quiz",
+        )
+
+
 # -- text --------------------------------------------------------------------------------------
 
-# In a cloze answer these are Moodle's syntax; a backslash makes them literal. `*` is the
-# shortanswer wildcard, literal as `\*` too.
-_CLOZE_SPECIAL = re.compile(r'([\\}#~/"*])')
+# A gap's answer ends before `~ # }` not preceded by a backslash (multianswer/questiontype.php,
+# ANSWER_ALTERNATIVE_ANSWER_REGEX), and the parser then undoes only `\}` and `\#`: so those two
+# are escaped, and `*` (the shortanswer wildcard, whose compare reads `\*` as a star). Any
+# other backslash would stay in the stored answer; `~` and a backslash cannot be written.
+_CLOZE_SPECIAL = re.compile(r"([}#*])")
+_CLOZE_UNWRITABLE = ("~", "\\")
 
 
 def cloze_answer(answer: str) -> str:
     """A cloze answer: plain text, HTML-escaped (it sits in the question's HTML, where a
-    `<b>` would be a tag), with Moodle's embedded-answer specials escaped."""
+    `<b>` would be a tag), with the embedded-answer specials Moodle undoes escaped."""
     return _CLOZE_SPECIAL.sub(r"\\\1", std_html.escape(text(answer), quote=False))
+
+
+def unwritable_gap(q: Cloze) -> str | None:
+    """The first gap answer Moodle's multianswer parser cannot read back as written."""
+    for d in parse_cloze(q.text)[0]:
+        answer = text(d.answer)
+        if any(c in answer for c in _CLOZE_UNWRITABLE) or answer.endswith("&"):
+            return answer
+    return None
 
 
 def shortanswer(answer: str) -> str:
@@ -134,13 +176,29 @@ def no_gaps(html_text: str) -> str:
     return html_text.replace("{", "&#123;").replace("}", "&#125;")
 
 
+def gap_weight(q: Cloze) -> int | None:
+    """Each gap's weight so that the gaps add up to the bank's points, or None.
+
+    Moodle's multianswer import never reads `<defaultgrade>`: the question's mark is the
+    sum of its gaps' weights (multianswer/questiontype.php, qtype_multianswer_extract_question
+    sums each subquestion's defaultmark), and a weight is a whole number (its gap pattern
+    `\\{([0-9]*):`). So equal gaps carry the points exactly only when the points are a
+    whole multiple of the number of gaps."""
+    gaps = len(parse_cloze(q.text)[0])
+    points = Decimal(repr(float(q.points)))
+    if points > 0 and points % gaps == 0:
+        return int(points / gaps)
+    return None
+
+
 def cloze_html(q: Cloze) -> str:
-    """The cloze text as Moodle embedded answers: `{1:SHORTANSWER:=answer}`, hint after it."""
+    """The cloze text as Moodle embedded answers: `{w:SHORTANSWER:=answer}`, hint after it."""
     deletions, _ = parse_cloze(q.text)
+    weight = gap_weight(q) or 1
     out, pos = [], 0
     for d in deletions:
         out.append(no_gaps(html(q.text[pos : d.start])))
-        out.append(f"{{1:SHORTANSWER:={cloze_answer(d.answer)}}}")
+        out.append(f"{{{weight}:SHORTANSWER:={cloze_answer(d.answer)}}}")
         if d.hint:
             out.append(f" ({no_gaps(html(d.hint))})")
         pos = d.end
@@ -259,10 +317,14 @@ def _body(el: ET.Element, q: Question) -> None:
             unit = _sub(units, "unit")
             _sub(unit, "multiplier", "1")
             _sub(unit, "unit_name", text(q.unit))
-        # Units optional: "9000" and "9000 soldiers" both count; the unit is shown.
+        # "Units are optional" (docs/lms.md): numerical/questiontype.php's constants are
+        # UNITOPTIONAL = 0 (unitgradingtype) and UNITINPUT = 0 (showunits: the unit is typed
+        # in the answer box, "9000" and "9000 soldiers" both right); UNITNONE = 3 would be
+        # "units are not used at all", and a response with the unit would be refused.
+        # unitsleft 0: the unit goes after the number.
         _sub(el, "unitgradingtype", "0")
         _sub(el, "unitpenalty", "0.1000000")
-        _sub(el, "showunits", "3")
+        _sub(el, "showunits", "0" if q.unit else "3")
         _sub(el, "unitsleft", "0")
     elif isinstance(q, Match):
         _sub(el, "shuffleanswers", "true")
@@ -270,7 +332,9 @@ def _body(el: ET.Element, q: Question) -> None:
         for left, right in q.pairs:
             sub = _text(el, "subquestion", html(left))
             ans = _sub(sub, "answer")
-            _sub(ans, "text", text(right))
+            # Moodle shows a match answer through format_string(), which strips what looks
+            # like a tag and decodes entities: escaped, `<Austria>` and `&amp;` show as typed.
+            _sub(ans, "text", std_html.escape(text(right), quote=False))
     elif isinstance(q, Order):
         for tag, value in (
             ("layouttype", "VERTICAL"),
@@ -302,6 +366,25 @@ def _category(bank: Bank) -> ET.Element:
     return el
 
 
+# Moodle's writer puts a text in CDATA when htmlspecialchars() would change it (xml/format.php,
+# xml_escape()). Moodle's reader needs that: lib/classes/xml_parser.php characterdata() drops
+# every piece of character data that is only whitespace, and the XML parser hands each entity
+# (`&amp;`, `&lt;`) over as a piece of its own, so the space in `A &amp; &lt;B&gt;` is lost.
+_NEEDS_CDATA = re.compile("[&<>\"']")
+
+
+def cdata(value: str) -> str:
+    """`value` as one CDATA section; a `]]>` inside splits it in two, as Moodle's writer does."""
+    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _cdata_text(el: ET.Element) -> str | None:
+    """A `<text>` that htmlspecialchars() would change, as CDATA (see _NEEDS_CDATA)."""
+    if el.tag == "text" and el.text and _NEEDS_CDATA.search(el.text):
+        return cdata(el.text)
+    return None
+
+
 def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
     """The Moodle XML file: a category per bank, then that bank's questions."""
     root = ET.Element("quiz")
@@ -311,7 +394,4 @@ def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
             root.append(_category(bank))
             current = bank
         root.append(question_element(bank, q))
-    ET.indent(root)
-    # To a str first: ElementTree's byte writer resets its codec on every write (3x slower).
-    body: str = ET.tostring(root, encoding="unicode")
-    return ("<?xml version='1.0' encoding='UTF-8'?>\n" + body + "\n").encode("utf-8")
+    return serialize(root, _cdata_text)

@@ -13,6 +13,7 @@ export; the zip has fixed timestamps, so the same bank gives the same bytes.
 from __future__ import annotations
 
 import hashlib
+import html as std_html
 import io
 import xml.etree.ElementTree as ET
 import zipfile
@@ -33,12 +34,14 @@ from quizgen.bank.model import (
     Short,
     TrueFalse,
 )
+from quizgen.bank.numbers import number_range, plain_number
 from quizgen.bank.text import parse_cloze
 from quizgen.diagnostics import Diagnostic
 from quizgen.lms import ExportOptions, Pair, left_out
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.moodle import image_file
 from quizgen.lms.text import clean, html, number, question_ref, text
+from quizgen.lms.xml import serialize
 
 SUFFIX = ".zip"
 FORMAT = "qti"
@@ -209,8 +212,10 @@ def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Elemen
             either = ET.Element("or")
             either.append(_varequal("response1", number(q.answer)))
             within = _sub(either, "and")
-            _sub(within, "vargte", number(q.answer - q.tolerance), respident="response1")
-            _sub(within, "varlte", number(q.answer + q.tolerance), respident="response1")
+            # Exact bounds (E04): 0.7 +- 0.1 is [0.6, 0.8], not float's 0.7999999999999999.
+            low, high = number_range(q.answer, q.tolerance)
+            _sub(within, "vargte", plain_number(low), respident="response1")
+            _sub(within, "varlte", plain_number(high), respident="response1")
             _set_score(rp, [either], "100")
         else:
             cond = _sub(rp, "respcondition", **{"continue": "No"})
@@ -223,10 +228,14 @@ def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Elemen
             respident = f"response_{item_id}_l{i}"
             answer_ids.append(f"{item_id}_l{i}")
             pair = _sub(pres, "response_lid", ident=respident)
-            _mattext(pair, text(left), "text/plain")
+            # Every text escaped: the left side is HTML like every other Canvas text; Canvas
+            # un-escapes each right side (CGI.unescapeHTML in qti/associate_interaction.rb,
+            # ensure_correct_format), so `<Austria>` written as `&lt;Austria&gt;` arrives as typed.
+            _mattext(pair, html(left))
             options = _sub(pair, "render_choice")
             for side in sides:
-                _mattext(_sub(options, "response_label", ident=side_id[side]), text(side))
+                label = _sub(options, "response_label", ident=side_id[side])
+                _mattext(label, std_html.escape(text(side), quote=False), "text/plain")
             _set_score(rp, [_varequal(respident, side_id[match])], share, action="Add")
     elif isinstance(q, Cloze):
         deletions, _ = parse_cloze(q.text)
@@ -265,10 +274,7 @@ def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Elemen
 
 
 def _xml(root: ET.Element) -> bytes:
-    ET.indent(root)
-    # To a str first: ElementTree's byte writer resets its codec on every write (3x slower).
-    body: str = ET.tostring(root, encoding="unicode")
-    return ("<?xml version='1.0' encoding='UTF-8'?>\n" + body + "\n").encode("utf-8")
+    return serialize(root)
 
 
 def assessment_xml(

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from quizgen.bank.model import Bank, Question
+from quizgen.bank.numbers import plain_number
 from quizgen.bank.text import plain, to_html
 
 # What XML 1.0 cannot carry (and a lone surrogate, which UTF-8 cannot): dropped.
@@ -35,9 +36,7 @@ def text(text: str) -> str:
 
 def number(value: float) -> str:
     """A number written out in full, as the platforms read it: 9000, 2.5, 0.0000001."""
-    if float(value).is_integer():
-        return str(int(value))
-    return format(Decimal(repr(float(value))), "f")
+    return plain_number(value)
 
 
 def question_ref(bank: Bank, q: Question) -> str:

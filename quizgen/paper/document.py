@@ -34,7 +34,6 @@ The tree, field by field (R = runs; the key fields are only printed in the key):
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -52,8 +51,8 @@ from quizgen.bank.model import (
     Question,
     Short,
     TrueFalse,
-    format_number,
 )
+from quizgen.bank.numbers import format_number
 from quizgen.bank.text import (
     cloze_blanks,
     inner_quotes,
@@ -63,6 +62,7 @@ from quizgen.bank.text import (
     safe_link,
     without_instruction,
 )
+from quizgen.paper.grid import grid
 from quizgen.scoring import PARTIAL_KINDS, ScoringRules, rule_text, score_parts
 from quizgen.select import Item, Quiz, Version, answer_key, letter, positions
 
@@ -498,97 +498,3 @@ def scoring_lines(version: Version, rules: ScoringRules) -> list[str]:
             )
             lines.append(f"{_KIND_NAMES[kind]}: {rule_text(kind, rules, 2)} ({shown}).")
     return lines
-
-
-# -- the key grid ------------------------------------------------------------------------------
-
-# How many question columns a grid table gets: as many as fit across the page at the
-# width of the longest answer in the table, between 5 and 20.
-_GRID_CHARS = 110
-
-
-def grid(quiz: Quiz) -> list[Json]:
-    """The teacher's grid: rows = versions, columns = question numbers, cells = keys.
-
-    Split into several tables when there are too many questions for one row.
-    """
-    if not quiz.versions:
-        return []
-    count = len(quiz.versions[0].items)
-    tables: list[Json] = []
-    start = 0
-    for per in _table_sizes(quiz, count) if count else []:
-        numbers = list(range(start + 1, start + per + 1))
-        # A column's points go in its header when every version agrees, else in each cell.
-        points = []
-        for n in numbers:
-            values = {v.items[n - 1].points for v in quiz.versions}
-            points.append(_short_points(values.pop()) if len(values) == 1 else "")
-        grid_only = quiz.settings.key_layout == "grid"
-        rows = [
-            {
-                "letter": v.letter,
-                "cells": [_cell(v.items[n - 1], not points[i], grid_only) for i, n in enumerate(numbers)],
-            }
-            for v in quiz.versions
-        ]
-        tables.append({"numbers": numbers, "per": per, "points": points, "rows": rows})
-        start += len(numbers)
-    return tables
-
-
-# At most this many other accepted answers in a grid cell; the full key has them all.
-_ALSO_SHOWN = 3
-
-
-def _cell(item: Item, with_points: bool, grid_only: bool = False) -> Json:
-    q = item.question
-    key = "see model answers" if grid_only and isinstance(q, Open) else item.key  # no full key to point to
-    also = ""
-    if isinstance(q, Short) and q.accept:
-        shown = [plain(a) for a in q.accept[:_ALSO_SHOWN]]
-        more = len(q.accept) - len(shown)
-        also = "or " + ", ".join(shown) + (f" +{more} more" if more else "")
-    return {"key": key, "also": also, "points": _short_points(item.points) if with_points else ""}
-
-
-def _short_points(points: float) -> str:
-    """Points in a narrow grid column: "1 pt", "2 pts"."""
-    return f"{fmt_points(points)} pt{'' if points == 1 else 's'}"
-
-
-def _table_sizes(quiz: Quiz, count: int) -> list[int]:
-    """How many question columns each grid table gets: the fewest tables whose widest keys
-    fit across the page, with the questions shared evenly (sizes differ by one at most),
-    so the last table is never a lonely column."""
-    # Each question's widest key over the versions, once: trying every table count used to
-    # measure every key again for every try (70 s of a 10,000-question build).
-    widths = [max(_width(_cell_text(v.items[n])) for v in quiz.versions) for n in range(count)]
-    # No table takes more than 20 columns, so fewer than count / 20 tables never fit.
-    tables = max(1, -(-count // 20))
-    while True:
-        base, extra = divmod(count, tables)
-        sizes = [base + (i < extra) for i in range(tables)]
-        starts = itertools.accumulate(sizes[:-1], initial=0)
-        if all(_fits(widths, start, count) >= size for start, size in zip(starts, sizes, strict=True)):
-            return sizes
-        tables += 1
-
-
-def _fits(widths: list[int], start: int, count: int) -> int:
-    per = 20
-    while per > 5:
-        widest = max(widths[start : min(start + per, count)], default=1)
-        if per * (widest + 2) <= _GRID_CHARS:
-            break
-        per -= 1
-    return per
-
-
-def _cell_text(item: Item) -> str:
-    return item.key
-
-
-def _width(key: str) -> int:
-    # Long keys (a cloze's words) wrap inside their cells rather than make every column wide.
-    return min(len(key), 14)

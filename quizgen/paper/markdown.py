@@ -254,7 +254,7 @@ def render_key(doc: Json) -> str:
     n = len(versions)
     lines.append(
         f"Teacher\u2019s copy · {n} version{'' if n == 1 else 's'} ({letters}) · "
-        f"{doc['count']} questions · {doc['total_points']} points each."
+        f"{doc['count']} questions · {doc['total_points']} points per version."
     )
     lines += ["", "## Answer grid", ""]
     lines.append(

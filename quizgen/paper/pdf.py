@@ -77,31 +77,44 @@ def render(
     with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as tmp:
         root = Path(tmp)
         doc = document(quiz, paper=paper, image=ImageCopier(root))
-        # One after the other: Typst already lays out on every core, and compiling
-        # the quiz and key side by side measured slower on a 2-core machine.
-        done = []
-        for part in parts:
+
+        def one(part: str) -> bytes:
             try:
-                done.append(_render_part(doc, root, part, date))
+                return _render_part(doc, root, part, date)
             except RenderError as exc:
                 if not blame:
                     raise
                 raise RenderError(_blame(quiz, paper, str(exc), part)) from None
-        return done
+
+        if all(len(split(doc, part, ONE_COMPILE_MAX)) == 1 for part in parts):
+            # One compile each, one after the other: in one process Typst already lays out
+            # on every core, and side by side measured slower on a 2-core machine.
+            return [one(part) for part in parts]
+        # Pieces compile in child processes, one at a time within a part (each piece's page
+        # numbers follow from the one before); Typst keeps to about one core in a child,
+        # so the quiz's chain and the key's run side by side (measured 1.8x on 2 cores).
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+            return list(pool.map(one, parts))
 
 
-# Printed questions per Typst compile. Typst needs about 0.2 MB per printed question and
-# keeps it until its process ends, so a bigger document is laid out in pieces of this
-# many, each in a child process, and the pieces are joined (docs/print.md, "Big quizzes").
-# 1,600 lets a class set (30 versions of 50 questions) compile at once, which is 3x faster
-# than in pieces, and keeps a piece of a big build near 500 MB.
-PIECE_QUESTIONS = 1600
+# Printed questions in one Typst compile in this process. Typst needs about 0.2 MB per
+# printed question and keeps it until its process ends, so a bigger document is laid out
+# in pieces, each in a child process, and the pieces are joined (docs/print.md, "Big
+# quizzes"). 1,600 lets a class set (30 versions of 50 questions) compile at once.
+ONE_COMPILE_MAX = 1600
+# Printed questions per piece. Typst's time per question grows with the document: measured
+# on a 10,000-question bank, a piece of 1,600 took 1.48 s and one of 400 took 0.25 s (0.93
+# and 0.63 ms a question; at 100 the child's start-up dominates). A piece of 400 also keeps
+# a child near 100 MB, so the quiz's and the key's children can run at the same time.
+PIECE_QUESTIONS = 400
 
 
 def _render_part(doc: Json, root: Path, part: str, timestamp: int) -> bytes:
-    pieces = split(doc, part, PIECE_QUESTIONS)
-    if len(pieces) == 1:
+    if len(split(doc, part, ONE_COMPILE_MAX)) == 1:
         return _compile(json.dumps(doc, ensure_ascii=False), root, part, timestamp)
+    pieces = split(doc, part, PIECE_QUESTIONS)
     done: list[PdfReader] = []
     pages = 0  # of the current printed part: each has its own page numbers
     before = 0  # pages of the joined file so far: a double-sided part must start on an odd one

@@ -302,7 +302,7 @@ def test_fields_hold_question_answer_explanation_source_and_evidence(student: Co
         '<div class="qg-answer-text">Lithuania</div>\n<div class="qg-also">Also accepted: Lietuva</div>'
     )
     assert "qg-false" in fields(col, "all-types", "lukashenko-promise")["Answer"]
-    assert ">9000 soldiers<" in fields(col, "all-types", "soldiers-stationed")["Answer"]
+    assert ">9,000 soldiers<" in fields(col, "all-types", "soldiers-stationed")["Answer"]
     assert "Model answer" in fields(col, "all-types", "why-not-fight")["Answer"]
     assert fields(col, "specials", "cyrillic")["Source"] == ""  # that bank names no source
 
@@ -338,7 +338,7 @@ def test_every_card_back_shows_answer_explanation_source_and_evidence(student: C
 
     assert "He insists he will only concentrate on defence." in back("lukashenko-promise")
     assert "Also accepted: Lietuva" in back("exile-country")
-    row = r'Ivan Tertel</td><td class="qg-arrow">\u2192</td><td><span class="qg-key">\w\.</span> head of'
+    row = r'Ivan Tertel</td><td class="qg-arrow">\u2192</td><td><span class="qg-key">\w\.</span>\u00a0head of'
     assert re.search(row, back("who-is-who"))
     order = re.findall(r'<span class="qg-key">(\d)\.</span><span class="qg-text">([^<]*)<', back("timeline"))
     assert order == [

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from anki.collection import Collection
 
+from quizgen.anki.fields import short_label
 from tests.anki.test_anki import build, import_into, visible
 from tests.conftest import QUESTIONS
 
@@ -41,18 +42,69 @@ def test_no_instruction_is_shown_twice(student: Collection, kind: str, said: str
         assert front.lower().count(said) == 1, front
 
 
-@pytest.mark.parametrize(
-    ("kind", "label"), [("short", "Answer in a word or two"), ("cloze", "Fill in the blank")]
-)
+@pytest.mark.parametrize(("kind", "label"), [("short", "Answer in "), ("cloze", "Fill in the blank")])
 def test_short_and_cloze_fronts_have_their_label(student: Collection, kind: str, label: str) -> None:
     for front, _ in fronts_and_backs(student, kind):
         assert front.startswith(label), front
+
+
+def test_a_short_front_says_how_long_the_answer_is_once(student: Collection) -> None:
+    """C11: "ANSWER IN A WORD OR TWO" stood above "... operations? Answer in one word."."""
+    fronts = [front for front, _ in fronts_and_backs(student, "short")]
+    told = [f for f in fronts if "one word" in f.lower()]
+    assert told, "the banks no longer have a short prompt that says 'one word'"
+    for front in fronts:
+        assert front.lower().count("word") == 1, front
+    assert all(f.startswith("Answer in one word ") for f in told), told
+
+
+@pytest.mark.parametrize(
+    ("prompt", "label", "shown"),
+    [
+        ("Which? Answer in one word.", "Answer in one word", "Which?"),
+        ("Which city (one word) lies west?", "Answer in one word", "Which city lies west?"),
+        ("Name the city. (two words)", "Answer in two words", "Name the city."),
+        ("Which one? Give one word only.", "Give one word only", "Which one?"),
+        ("Who?  In a word or two.", "Answer in a word or two", "Who?"),
+        ("Who? Answer with a single word!", "Answer with a single word", "Who?"),
+        ("What is described in one word", "Answer in a word or two", "What is described in one word"),
+        ("Answer in one word.", "Answer in a word or two", "Answer in one word."),
+        ("Which city?", "Answer in a word or two", "Which city?"),
+    ],
+)
+def test_the_short_label_agrees_with_the_prompt(prompt: str, label: str, shown: str) -> None:
+    assert short_label(prompt) == (label, shown)
+
+
+def test_a_match_back_keeps_each_number_with_its_first_word(student: Collection) -> None:
+    """C13: on a phone "1." stood above "Poland": a no-break space ties them (the layout test
+    measures it at 390 px)."""
+    cards = [student.get_card(cid) for cid in student.find_cards("tag:quizgen::type::match")]
+    for card in cards:
+        cells = re.findall(r'<td>(<span class="qg-key">[^<]*</span>.)', card.answer())
+        assert cells and all(cell.endswith("\u00a0") for cell in cells), card.answer()
+
+
+def test_an_order_back_labels_the_front_letters(student: Collection) -> None:
+    """C14: each row ended in a bold letter (B, C, D, A) that read like an answer."""
+    cards = [student.get_card(cid) for cid in student.find_cards("tag:quizgen::type::order")]
+    assert len(cards) >= 4
+    for card in cards:
+        back = card.answer().split('<hr id="answer">')[-1]
+        rows = re.findall(r"<li>.*?</li>", back)
+        assert rows and all(
+            re.search(r'<span class="qg-was">was\u00a0[A-Z]</span></li>$', r) for r in rows
+        ), back
+        front_letters = sorted(re.findall(r"was\u00a0([A-Z])<", back))
+        assert front_letters == [chr(65 + i) for i in range(len(rows))]  # every front letter once
 
 
 def test_numbers_read_as_written(student: Collection) -> None:
     backs = " ".join(back for _, back in fronts_and_backs(student, "numeric"))
     assert "2022" in backs and "2,022" not in backs  # a year
     assert "Accepted: 9\u201311 months" in backs and "\u00b1" not in backs  # a range, not "± 1 months"
+    # C12: "9000 soldiers" stood above the explanation's "9,000": a count with a unit is grouped.
+    assert "9,000 soldiers" in backs and "9000" not in backs
 
 
 def test_a_letter_never_reads_as_a_word(student: Collection) -> None:

@@ -418,7 +418,9 @@ def test_position_of_a_key_not_written_is_the_object(all_types: Path) -> None:
 
 def test_good_banks_read_clean() -> None:
     checked = load_ok(*sorted(GOOD.glob("*.yaml")))
-    assert [d.code for d in checked.diagnostics] == []
+    # What the reader and the checks of form find; the item-writing warnings (QG1xx) about
+    # how well each key is quoted are the subject of tests/bank/checks/test_lint.py.
+    assert [d.code for d in checked.diagnostics if not d.code.startswith("QG1")] == []
 
 
 def test_an_indentation_slip_and_an_open_quote_name_their_cause() -> None:

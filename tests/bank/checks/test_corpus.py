@@ -163,6 +163,22 @@ CORPUS: dict[str, list[str]] = {
         "(48 characters, the longest wrong one 22)"
     ],
     "key-longest-bank.yaml": ["5:3 QG102 the right answer is the longest choice in 6 of 6 choice questions"],
+    "key-shortest-bank.yaml": [
+        "5:3 QG114 the right answer is the shortest choice in 5 of 6 choice questions"
+    ],
+    "true-distractor.yaml": [
+        "11:9 QG111 the wrong answer 'He designed the towers and then fell ill' is what the evidence says"
+    ],
+    "multi-keys-first.yaml": ["5:3 QG112 the right answers are the first choices in 3 of 3 multi questions"],
+    "key-positions.yaml": [
+        "5:3 QG113 the right answers of the 7 choice questions step one letter down from one question "
+        "to the next (A, B, C, D, A, ...)"
+    ],
+    "accepted-unknown.yaml": [
+        "10:7 QG033 accepted code QG999 does not exist",
+        "11:7 QG033 QG020 is an error and cannot be accepted",
+    ],
+    "accepted-stale.yaml": ["11:7 QG034 QG100 is accepted here but not raised"],
     "key-verbatim.yaml": [
         "10:9 QG103 the right answer copies the article ('a potential game changer ...') "
         "and no wrong one does"
@@ -228,9 +244,13 @@ def test_broken_bank_with_articles_gives_exactly_these_diagnostics(name: str, ex
     assert diagnostics_of(BAD / name, articles) == wanted
 
 
+# Checks of a key against its own quotes need no article: these say the same without one.
+QUOTES_ONLY = {"part-not-supported.yaml"}
+
+
 def test_without_articles_provenance_banks_are_clean() -> None:
     for name in WITH_ARTICLES:
-        assert diagnostics_of(BAD / name) == [], name
+        assert diagnostics_of(BAD / name) == (WITH_ARTICLES[name] if name in QUOTES_ONLY else []), name
 
 
 def test_duplicate_bank_ids_across_files() -> None:
@@ -267,6 +287,8 @@ def test_each_corpus_file_starts_with_a_comment_naming_its_failure(path: Path) -
 # Codes no file of the corpus can trigger, each with the reason.
 UNTRIGGERABLE: dict[str, str] = {
     "QG006": "a corpus file can always be read; test_read.py covers it with a folder named *.yaml",
+    "QG007": "a folder's FIFO or dangling link is no corpus file; tests/test_inputs.py makes them",
+    "QG035": "project settings apply to a whole folder; tests/bank/checks/test_accepted.py writes them",
 }
 
 

@@ -16,8 +16,8 @@ from tests.bank.checks import bank_text, seen, write
 from tests.conftest import ARTICLES, requires_articles
 
 SOURCE = (
-    "bank: lint\ntitle: Lint\ndeck: Lint tests\nsource:\n  title: New war front\n"
-    "  file: 2022-10-putin-deploys-troops-in-belarus.txt\nquestions:\n"
+    "bank: lint\ntitle: Lint\ndeck: Lint tests\nsource:\n  {title: New war front, published: 2022-10,\n"
+    "  file: 2022-10-putin-deploys-troops-in-belarus.txt}\nquestions:\n"
 )
 FIRST = 8  # with SOURCE, the first question starts on line 8
 
@@ -150,7 +150,7 @@ def test_an_order_item_and_a_multi_answer_without_a_quote(tmp_path: Path) -> Non
     found = [p for p, _ in lint(tmp_path, order, multi)]
     assert found == [
         f"{FIRST + 4}:9 QG100 item 1 'The 2020 presidential election' is not supported by any evidence quote",
-        f"{FIRST + 18}:52 QG100 answer 'Lukashenko disgraces her country' "
+        f"{FIRST + 18}:52 QG100 the right answer 'Lukashenko disgraces her country' "
         "is not supported by any evidence quote",
     ]
 
@@ -186,9 +186,12 @@ def test_a_cloze_deletion_in_a_block_text_is_found_on_its_line(tmp_path: Path) -
     ]
 
 
-def test_parts_are_not_checked_without_articles(tmp_path: Path) -> None:
+def test_parts_are_checked_without_articles_too(tmp_path: Path) -> None:
+    """A key is compared with the question's own quotes: the article is not needed for that."""
     order = GOOD[5].replace("      - winner of the 2020 presidential election\n", "")
-    assert lint(tmp_path, order, articles=None) == []
+    assert [p for p, _ in lint(tmp_path, order, articles=None)] == [
+        f"{FIRST + 4}:9 QG100 item 1 'The 2020 presidential election' is not supported by any evidence quote"
+    ]
 
 
 # -- choices ------------------------------------------------------------------------------------
@@ -241,11 +244,19 @@ BANK_OF_SIX = [
 ]
 
 
+# Where each key stands: no pattern in file order (QG113 is not what these tests are about).
+_AT = [0, 2, 2, 1, 0, 1]
+
+
 def _six(rows: list[tuple[str, str, str]]) -> list[str]:
-    return [
-        f"id: q{n}\ntype: choice\nprompt: Question {n}?\nchoices: [{k}, {a}, {b}]\nanswer: {k}"
-        for n, (k, a, b) in enumerate(rows)
-    ]
+    out = []
+    for n, (k, a, b) in enumerate(rows):
+        choices = [a, b]
+        choices.insert(_AT[n % 6], k)
+        out.append(
+            f"id: q{n}\ntype: choice\nprompt: Question {n}?\nchoices: [{', '.join(choices)}]\nanswer: {k}"
+        )
+    return out
 
 
 def test_the_key_is_the_longest_in_more_than_a_third_of_a_banks_choice_questions(tmp_path: Path) -> None:
@@ -292,8 +303,10 @@ def test_a_key_that_alone_copies_the_evidence(tmp_path: Path) -> None:
 
 
 def test_a_paraphrased_key_or_distractors_in_the_articles_words_are_fine(tmp_path: Path) -> None:
+    # The article's words in another order and form: QG100 (lemmas) is satisfied, QG103 (runs
+    # of the article's wording) is not tripped. Names and small words never make a copied run.
     paraphrased = GAME_CHANGER.replace(
-        "A potential game changer in the air war", "A turning point against air raids"
+        "A potential game changer in the air war", "In the air war, potentially the game changer"
     )
     echoed = GAME_CHANGER.replace(
         "A trigger for a wider escalation of the war", "Missiles that would be a deterrent"
@@ -388,7 +401,8 @@ def test_an_absolute_word_in_a_key_too_is_fine(tmp_path: Path) -> None:
 def test_an_absolute_word_that_the_evidence_says_is_a_quoted_claim(tmp_path: Path) -> None:
     """A wrong answer may report what someone said in the source's own words."""
     quoted = STANCE + 'evidence: "it was all about protecting Belarus, and he will always follow Moscow"\n'
-    assert lint(tmp_path, quoted, articles=None) == []
+    # The quote makes that wrong answer true: QG111's, not QG107's.
+    assert [p.split()[1] for p, _ in lint(tmp_path, quoted, articles=None)] == ["QG111", "QG100"]
 
 
 @pytest.mark.parametrize(
@@ -429,7 +443,8 @@ def test_a_stem_giving_away_another_answer_is_reported_once_at_the_stem(tmp_path
     ][::-1]
 
 
-def test_giveaways_across_the_banks_of_one_deck_only(tmp_path: Path) -> None:
+def test_giveaways_across_every_bank_checked_together(tmp_path: Path) -> None:
+    """Banks of one deck tree are studied together, and banks checked together can share a quiz."""
     giver = "id: giver\ntype: truefalse\nprompt: Tichanovskaya lives in Lithuania.\nanswer: true"
     first = write(tmp_path, bank_text(EXILE, header=SOURCE.replace("bank: lint", "bank: a")), "a.yaml")
     second = write(tmp_path, bank_text(giver, header=SOURCE.replace("bank: lint", "bank: b")), "b.yaml")
@@ -437,7 +452,10 @@ def test_giveaways_across_the_banks_of_one_deck_only(tmp_path: Path) -> None:
         f"{FIRST + 2}:13 QG108 this gives away the answer of question 'exile' of {first}: 'Lithuania'"
     ]
     elsewhere = write(tmp_path, bank_text(giver, header=SOURCE.replace("Lint tests", "Other deck")), "c.yaml")
-    assert seen([first, elsewhere]) == []
+    assert [p for p, _ in seen([first, elsewhere])] == [
+        f"{FIRST + 2}:13 QG108 this gives away the answer of question 'exile' of {first}: 'Lithuania'"
+    ]
+    assert seen(elsewhere) == []
 
 
 @pytest.mark.parametrize(

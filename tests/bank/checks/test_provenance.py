@@ -27,7 +27,8 @@ MISSING_HINT = "check the file name or the --articles folder"
 
 
 def question(evidence: str, qid: str = "q") -> str:
-    return f"id: {qid}\ntype: short\nprompt: Who spoke?\nanswer: Smeyan\nevidence: {evidence}"
+    # An open question: its quotes are checked against the article, and it has no key to check.
+    return f"id: {qid}\ntype: open\nprompt: Who spoke?\nanswer: Smeyan\nevidence: {evidence}"
 
 
 @pytest.fixture
@@ -175,12 +176,40 @@ def test_strict_makes_the_missing_article_an_error(tmp_path: Path, articles: Pat
 
 def test_strict_makes_the_missing_article_fail_the_command(tmp_path: Path, articles: Path) -> None:
     path = bank(tmp_path, question("anything"), file="gone.txt")
+    found = write(
+        path.parent,
+        bank_text(
+            question("'Thousands of Russian soldiers'"),
+            header=HEADER.format(file="front.txt").replace("bank: provenance", "bank: found"),
+        ),
+        "found.yaml",
+    )
     runner = CliRunner()
-    lenient = runner.invoke(app, ["check", str(path), "--articles", str(articles)])
-    strict = runner.invoke(app, ["check", str(path), "--articles", str(articles), "--strict"])
+    lenient = runner.invoke(app, ["check", str(path), str(found), "--articles", str(articles)])
+    strict = runner.invoke(app, ["check", str(path), str(found), "--articles", str(articles), "--strict"])
     assert (lenient.exit_code, strict.exit_code) == (0, 1)
     assert f"{path}:5:9: warning: article 'gone.txt' not found in {articles}" in lenient.stdout
     assert f"{path}:5:9: error: article 'gone.txt' not found in {articles}" in strict.stdout
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_articles_at_a_folder_without_any_of_the_banks_articles_is_a_usage_error(
+    tmp_path: Path, articles: Path, command: str
+) -> None:
+    """Item 6 of issue 22: a wrong --articles folder is an error (exit 2), naming where it looked."""
+    path = bank(tmp_path, question("anything"), file="gone.txt")
+    extra = ["--out", str(tmp_path / "out")] if command == "build" else []
+    result = CliRunner().invoke(app, [command, str(path), "--articles", str(articles), *extra])
+    assert result.exit_code == 2
+    assert f"--articles: none of the banks' articles (gone.txt) is in {articles.resolve()}" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_articles_at_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
+    path = bank(tmp_path, question("anything"))
+    result = CliRunner().invoke(app, ["check", str(path), "--articles", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert f"--articles: no such folder: {tmp_path / 'nowhere'}" in result.stderr
 
 
 def test_an_article_outside_the_folder_is_not_read(tmp_path: Path, articles: Path) -> None:

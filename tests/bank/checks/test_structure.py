@@ -159,7 +159,7 @@ def test_missing_bank_key(tmp_path: Path, header: str, expected: tuple[str, str]
             "author: me",
             "author",
             "allowed here: id, type, prompt, explanation, evidence, difficulty, points, tags, "
-            "image, answer, accept",
+            "image, accepted, answer, accept",
         ),
     ],
     ids=lambda value: value.split(":")[0] if ": " in value else None,
@@ -201,7 +201,7 @@ def test_a_singular_choice_key_suggests_choices(tmp_path: Path) -> None:
             [
                 (
                     "3:1 QG011 unknown key 'author' in the bank",
-                    "allowed here: bank, title, source, deck, tags, questions",
+                    "allowed here: bank, title, source, deck, tags, accepted, questions",
                 )
             ],
         ),

@@ -19,7 +19,7 @@ from quizgen.cli import app
 from quizgen.diagnostics import _UNSAFE, Diagnostic, Severity, terminal_safe
 from tests.conftest import GOOD
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
 runner = CliRunner()
 

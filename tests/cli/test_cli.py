@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -64,6 +65,43 @@ def test_help_lists_every_command_with_an_example() -> None:
 def test_help_shows_no_programmer_types(command: str) -> None:
     _, out = run(command, "--help")
     assert not re.search(r"<(int|float|str|text|path)( range)?>|\[Path\]|<list", out), out
+
+
+def test_the_saved_help_is_what_typer_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`quizgen --help` is answered from quizgen/cli/help.txt without importing Typer; this
+    fails when a command's summary or the app's help changes and the text is not saved again:
+    COLUMNS=80 python -c "from quizgen.cli import load_app; load_app()(['--help'])" > quizgen/cli/help.txt
+    """
+    from quizgen.cli import saved_help
+
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out = run("--help")
+    assert code == 0 and saved_help() == out
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], []])
+def test_help_without_typer_prints_typers_text(args: list[str]) -> None:
+    code = (
+        "import sys; sys.argv = ['quizgen', *sys.argv[1:]]\n"
+        "from quizgen.cli import main, saved_help; main()\n"
+        "assert 'typer' not in sys.modules and 'click' not in sys.modules, 'typer imported'\n"
+    )
+    env = {**os.environ, "COLUMNS": "100"}
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("Usage: quizgen [OPTIONS] COMMAND [ARGS]...")
+    assert "Commands:\n  check " in done.stdout
+
+
+def test_a_narrow_terminal_gets_the_help_wrapped_by_click() -> None:
+    from quizgen.cli import saved_help
+
+    env = {**os.environ, "COLUMNS": "60"}
+    args = [sys.executable, "-m", "quizgen", "--help"]
+    done = subprocess.run(args, capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and "Commands:" in done.stdout
+    assert done.stdout != saved_help()  # Click wrapped it to 60 columns itself
+    assert max(len(line) for line in done.stdout.split("\n\n")[1].splitlines()) <= 60
 
 
 def test_help_does_not_import_the_heavy_libraries() -> None:
