@@ -145,3 +145,61 @@ def measure_grade_errors(pages: int) -> Measurement:
             "clear_marks_read": clear_right,
         },
     )
+
+
+def measure_pupil_marks(pages: int) -> Measurement:
+    """Read `pages` sheets filled as real pupils fill them (tests/grading/pupils.py) after a
+    scanner (blur, noise, JPEG 85): pages a minute on one core, clear marks sent to review,
+    and confident errors (the goal is 0)."""
+    import numpy as np
+
+    from quizgen.grading import scan, score
+    from tests.grading import pupils, synth
+
+    with tempfile.TemporaryDirectory() as tmp:
+        layout, pdf = _print_sheets(Path(tmp))
+    raster = synth.rasterise(pdf, 150)
+    questions = errors = reviews = clear = clear_reviewed = 0
+    reading = 0.0
+    for k in range(pages):
+        rng = np.random.default_rng(2000 + k)
+        index = k % len(layout["pages"])
+        image = raster[index].copy()
+        styles = pupils.SINGLE_STYLES[k % 10 :] + pupils.SINGLE_STYLES[: k % 10]
+        ink = (30, 120, 150)[k % 3]  # pen, pencil, light pencil
+        expected = pupils.fill_sheet(layout, image, index, styles, f"{k:06d}", seed=k, ink=ink)
+        image = synth.jpeg(
+            synth.noise(synth.blur(synth.rotate(image, float(rng.uniform(-2, 2))), 0.7), rng, 5), 85
+        )
+        start = time.perf_counter()
+        read = scan.read_page(image, layout, "scan.png", 1)
+        spec = layout["pages"][index]
+        qs = pupils.questions_of(layout, spec["version"])
+        answers = score.read_answers(read, spec, qs) if read.ok else {n: (None, "") for n in expected}
+        reading += time.perf_counter() - start
+        for n, (style, ok) in expected.items():
+            answer = answers[n][0]
+            questions += 1
+            reviews += answer is None
+            errors += answer is not None and answer not in ok
+            if style in ("pen", "pencil", "erased+pen", "multi", "digits", "score"):
+                clear += 1
+                clear_reviewed += answer is None
+    return Measurement(
+        "grade-pupils",
+        f"reading {pages} scanner pages of real pupils' marks",
+        pages,
+        reading,
+        [reading],
+        includes="tests/grading/pupils.py's marks (pen, pencil, light pencil, loops, dots, ticks, crosses, "
+        "partial fills, erased residue) at 150 dpi, rotated up to 2 degrees, blurred, noisy, JPEG 85; "
+        "time of scan.read_page + score.read_answers only, one core",
+        extra={
+            "pages_per_minute": pages * 60 / reading if reading else 0.0,
+            "questions": questions,
+            "confident_errors": errors,
+            "reviews": reviews,
+            "clear_marks": clear,
+            "clear_marks_to_review_percent": 100 * clear_reviewed / clear if clear else 0.0,
+        },
+    )

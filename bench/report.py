@@ -116,6 +116,16 @@ def evaluate(measurements: list[Measurement]) -> list[Target]:
         elif m.key == "grade-errors":
             wrong = m.extra["confident_errors"]
             targets.append(Target("confident bubble errors", m.size, "0", float(wrong), wrong == 0))
+        elif m.key == "grade-pupils":
+            x = m.extra
+            rate, wrong, clear = (
+                x["pages_per_minute"],
+                x["confident_errors"],
+                x["clear_marks_to_review_percent"],
+            )
+            targets.append(Target("pages read per minute, one core", m.size, ">= 600", rate, rate >= 600))
+            targets.append(Target("confident errors on pupils' marks", m.size, "0", float(wrong), wrong == 0))
+            targets.append(Target("clear marks sent to review, %", m.size, "<= 2", clear, clear <= 2))
         elif m.key == "help":
             ratio = m.ratio if m.ratio is not None else float("inf")
             targets.append(
@@ -328,6 +338,18 @@ def table(measurements: list[Measurement], targets: list[Target]) -> str:
                 "—",
                 "—",
                 target_for("confident bubble errors", m.size),
+            )
+        elif m.key == "grade-pupils":
+            x = m.extra
+            add(
+                f"pupils' marks on scanner pages: {x['pages_per_minute']:.0f} pages a minute (one core), "
+                f"{x['confident_errors']} confident errors in {x['questions']} questions, "
+                f"{x['clear_marks_to_review_percent']:.1f} % of {x['clear_marks']} clear marks to review",
+                m.size,
+                fmt_seconds(m.seconds),
+                "—",
+                "—",
+                target_for("confident errors on pupils' marks", m.size),
             )
     header = ["measurement", "size", "time", "baseline", "ratio", "target", "ok"]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["--:"] * 4 + ["---", ":-:"]) + "|"]

@@ -46,7 +46,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import BankInfo, write_bank
-from bench.grading import measure_grade_errors, measure_grade_speed
+from bench.grading import measure_grade_errors, measure_grade_speed, measure_pupil_marks
 from bench.measure import (
     Measurement,
     measure_apkg,
@@ -203,6 +203,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         m = measure_grade_errors(args.grade_pages)
         measurements.append(m)
         say(f"grade errors: {m.extra['confident_errors']} of {m.extra['questions']} questions")
+        m = measure_pupil_marks(args.grade_pages)
+        measurements.append(m)
+        say(
+            f"pupils' marks: {m.extra['pages_per_minute']:.0f} pages a minute, "
+            f"{m.extra['clear_marks_to_review_percent']:.1f} % clear marks to review, "
+            f"{m.extra['confident_errors']} confident errors"
+        )
     finally:
         if args.keep:
             say(f"kept {work}")

@@ -30,6 +30,7 @@ MEASUREMENTS = {
     "export",
     "grade",
     "grade-errors",
+    "grade-pupils",
     "build",
     "check_banks",
 }

@@ -11,7 +11,11 @@ For each scanned page (a page of a scanner's PDF, or a photo):
 3. measure each bubble's fill against the page's own levels: the paper's brightness around
    it (so a shadow across the page does not read as ink) and the ink of the corner markers
    (so a grey scan or a pale photo is scaled to its own black);
-4. call each bubble marked, empty or unsure. Unsure is never rounded either way.
+4. find each row of bubbles by its printed outlines (`marks.register`): a fold, a bow or a
+   sheet printed for another paper size is seen there, read where found or refused;
+5. call each bubble marked, empty or unsure against the sheet's own ink level, and note ink
+   that is not a fill (a loop round it, a small mark in it: `marks.extra_ink`). Unsure is
+   never rounded either way.
 
 Numbers here are in pixels of the straightened page, SCALE pixels per PDF point.
 """
@@ -50,6 +54,23 @@ BUBBLE_EMPTY = 0.18
 TICK_MARKED = 0.13
 TICK_EMPTY = 0.055
 INNER = 0.72  # the part of a bubble measured, as a share of its size (leaves out the outline)
+# Adaptive level: a sheet's own ink is the median fill of its bubbles reading at least
+# LEVEL_FLOOR (when it has LEVEL_MARKS of them); a bubble is then marked from
+# LEVEL_SHARE of that level, never below LEVEL_FLOOR nor above BUBBLE_MARKED. A pen sheet
+# (level ~0.8) keeps 0.38; a light pencil hand (level ~0.45) is read from 0.26, which
+# erased residue (<= 0.10) and an empty bubble (<= 0.03) stay far below.
+LEVEL_FLOOR = 0.26
+LEVEL_MARKS = 4
+LEVEL_SHARE = 0.6
+# A fill covers the bubble: at least this share of its inner part is dark (> 0.5). A dot,
+# a tick or a half fill with a high mean is a mark to look at, not a fill.
+COVER_MARKED = 0.7  # of pixels darker than marks.COVER_INK
+# A bubble covered all over (a pencil fill on a pen sheet) is a fill from LEVEL_FLOOR
+# whatever the sheet's level: dots, ticks and crosses (fill 0.11-0.33) cover at most 0.64.
+COVER_FILL = 0.85
+# Bounds on what is decoded: a scan is at most MAX_PIXELS (A4 at 600 dpi is 35 Mpx), so a
+# decompression bomb or a huge PDF page is refused before it takes memory.
+MAX_PIXELS = 60_000_000
 
 
 @dataclass(frozen=True)
@@ -62,6 +83,9 @@ class PageScan:
     page: int = 0
     fills: tuple[float, ...] = ()
     states: tuple[State, ...] = ()
+    marks: tuple[str, ...] = ()  # per bubble: "" or "loop", "small" (ink not a fill), "off" (not found)
+    written: tuple[int, ...] = ()  # student-number columns (0-based) with a digit written in their box
+    level: float = 0.0  # the sheet's own ink: median fill of its confident marks (0 if too few)
     problem: str = ""  # why the page could not be read; empty when it was
     image: Any = field(default=None, compare=False, repr=False)  # the straightened page, for review
 
@@ -92,6 +116,15 @@ def load_pages(
         try:
             for i in range(len(pdf)) if only is None else [only - 1]:
                 page = pdf[i]
+                w, h = page.get_size()
+                if w * h * (dpi / 72) ** 2 > MAX_PIXELS:
+                    yield (
+                        i + 1,
+                        None,
+                        _too_big(f"{w / 72 * 25.4:.0f} x {h / 72 * 25.4:.0f} mm", w * h * (dpi / 72) ** 2),
+                    )
+                    page.close()
+                    continue
                 bitmap = page.render(scale=dpi / 72, grayscale=True)
                 arr = bitmap.to_numpy()
                 yield i + 1, np.ascontiguousarray(arr[..., 0] if arr.ndim == 3 else arr), ""
@@ -102,11 +135,60 @@ def load_pages(
     import cv2
 
     data = np.fromfile(str(path), dtype=np.uint8)
-    img = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE) if data.size else None
-    if img is None:
+    size = image_size(data.tobytes()[:65536])
+    if size and size[0] * size[1] > MAX_PIXELS:
+        yield 1, None, _too_big(f"{size[0]} x {size[1]} pixels", size[0] * size[1])
+        return
+    try:
+        if suffix in (".tif", ".tiff"):
+            # every page of a multi-page TIFF (a sheet feeder's file)
+            ok, frames = cv2.imdecodemulti(data, cv2.IMREAD_GRAYSCALE) if data.size else (False, [])
+            images = list(frames) if ok else []
+        else:
+            one = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE) if data.size else None
+            images = [] if one is None else [one]
+    except cv2.error:
+        images = []  # OpenCV refuses what is beyond its own bounds
+    if not images:
         yield 1, None, "not an image or PDF quizgen can read"
-    else:
-        yield 1, img, ""
+    for i, img in enumerate(images):
+        if only is None or only == i + 1:
+            yield i + 1, img, ""
+
+
+def _too_big(what: str, pixels: float) -> str:
+    return (
+        f"the page is {what} ({pixels / 1e6:.0f} megapixels to read); quizgen reads scans up to "
+        f"{MAX_PIXELS // 1_000_000} megapixels (an A4 page at 600 dpi is 35): scan at 300 dpi"
+    )
+
+
+def image_size(head: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG, JPEG, BMP or WEBP header, without decoding; None if unknown."""
+    import struct
+
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and len(head) >= 24:
+        w, h = struct.unpack(">II", head[16:24])
+        return int(w), int(h)
+    if head[:2] == b"BM" and len(head) >= 26:
+        w, h = struct.unpack("<ii", head[18:26])
+        return abs(int(w)), abs(int(h))
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and head[12:16] == b"VP8X" and len(head) >= 30:
+        w = int.from_bytes(head[24:27], "little") + 1
+        h = int.from_bytes(head[27:30], "little") + 1
+        return w, h
+    if head[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(head):
+            if head[i] != 0xFF:
+                return None
+            marker = head[i + 1]
+            length = int.from_bytes(head[i + 2 : i + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                h, w = struct.unpack(">HH", head[i + 5 : i + 9])
+                return int(w), int(h)
+            i += 2 + length
+    return None
 
 
 # -- finding the page ---------------------------------------------------------------------------
@@ -138,6 +220,13 @@ def find_homography(gray: Image, layout: Json) -> tuple[Any, str]:
     corners, ids, _ = _DETECTOR[0].detectMarkers(small)
     boxes = {m["id"]: m["box"] for m in layout["markers"]}
     src, dst, found = [], [], set()
+    seen = [int(m) for m in ([] if ids is None else ids.ravel()) if int(m) in boxes]
+    twice = sorted({m for m in seen if seen.count(m) > 1})
+    if twice:
+        return None, (
+            f"corner marker {twice[0]} is on this page {seen.count(twice[0])} times: two sheets in one "
+            "image? Scan each sheet on its own"
+        )
     for quad, marker in zip(corners, [] if ids is None else ids.ravel(), strict=False):
         marker = int(marker)
         if marker not in boxes or marker in found:
@@ -299,11 +388,28 @@ def is_tick_box(b: Json) -> bool:
     return b["field"] in ("score", "cancel")
 
 
-def classify(fills: Sequence[float], bubbles: Sequence[Json]) -> tuple[list[float], list[State]]:
-    """(fill above the page's empty level, state) of each bubble.
+def ink_level(net: Sequence[float], bubbles: Sequence[Json]) -> float:
+    """The sheet's own ink: the median net fill of its round bubbles that read as ink."""
+    import numpy as np
+
+    inked = [f for f, b in zip(net, bubbles, strict=True) if not is_tick_box(b) and f >= LEVEL_FLOOR]
+    return round(float(np.median(inked)), 3) if len(inked) >= LEVEL_MARKS else 0.0
+
+
+def marked_level(level: float) -> float:
+    """Where a bubble starts to read as marked on a sheet whose own ink is `level`."""
+    return BUBBLE_MARKED if not level else min(BUBBLE_MARKED, max(LEVEL_FLOOR, LEVEL_SHARE * level))
+
+
+def classify(
+    fills: Sequence[float], bubbles: Sequence[Json], cover: Sequence[float] | None = None
+) -> tuple[list[float], list[State], float]:
+    """(fill above the page's empty level, state) of each bubble, and the sheet's ink level.
 
     The empty level is the median fill of the page's bubbles (most bubbles are empty), or
     a low percentile of its tick boxes, so the printed letters and outlines count as paper.
+    A round bubble is marked from the sheet's own level (`marked_level`) when its ink also
+    covers it (`cover`, the share of its inner part that is dark).
     """
     import numpy as np
 
@@ -311,15 +417,23 @@ def classify(fills: Sequence[float], bubbles: Sequence[Json]) -> tuple[list[floa
     rounds = [f for f, b in zip(fills, bubbles, strict=True) if not is_tick_box(b)]
     base_round = min(0.3, float(np.median(rounds))) if rounds else 0.0
     base_tick = min(0.1, float(np.percentile(ticks, 20))) if ticks else 0.0
-    net: list[float] = []
+    net = [
+        round(f - (base_tick if is_tick_box(b) else base_round), 3)
+        for f, b in zip(fills, bubbles, strict=True)
+    ]
+    level = ink_level(net, bubbles)
+    bubble_marked = marked_level(level)
     states: list[State] = []
-    for f, b in zip(fills, bubbles, strict=True):
+    for i, (value, b) in enumerate(zip(net, bubbles, strict=True)):
         tick = is_tick_box(b)
-        value = f - (base_tick if tick else base_round)
-        marked, empty = (TICK_MARKED, TICK_EMPTY) if tick else (BUBBLE_MARKED, BUBBLE_EMPTY)
-        net.append(round(value, 3))
-        states.append("marked" if value >= marked else "empty" if value < empty else "unsure")
-    return net, states
+        marked, empty = (TICK_MARKED, TICK_EMPTY) if tick else (bubble_marked, BUBBLE_EMPTY)
+        covered = tick or cover is None or cover[i] >= COVER_MARKED
+        filled = not tick and cover is not None and cover[i] >= COVER_FILL and value >= LEVEL_FLOOR
+        if (value >= marked and covered) or filled:
+            states.append("marked")
+        else:
+            states.append("empty" if value < empty else "unsure")
+    return net, states, level
 
 
 def layout_page(layout: Json, version: str, page: int) -> Json | None:
@@ -353,9 +467,32 @@ def read_page(gray: Image, layout: Json, file: str, index: int, keep_image: bool
     spec = layout_page(layout, version, number)
     if spec is None:
         return PageScan(file, index, version, number, problem=f"version {version} has no page {number}")
-    fills = measure(darkness(page, layout), spec["bubbles"])
-    net, states = classify(fills, spec["bubbles"])
-    return PageScan(file, index, version, number, tuple(net), tuple(states), image=image)
+    from quizgen.grading import marks
+
+    bubbles = spec["bubbles"]
+    dark = darkness(page, layout)
+    shifts, rows, off = marks.register(dark, bubbles)
+    if rows and off > marks.PAGE_OFF_SHARE * rows:
+        why = (
+            f"the printed bubbles are not where this layout puts them ({off} of {rows} rows not found): "
+            "a sheet printed on another paper size or with other options, or a page that is not flat? "
+            "Grade it with the layout it was printed with, or scan it flat"
+        )
+        return PageScan(file, index, version, number, problem=why, image=image)
+    boxes = [marks.moved(b["box"], s) for b, s in zip(bubbles, shifts, strict=True)]
+    placed = [{**b, "box": box} for b, box in zip(bubbles, boxes, strict=True)]
+    fills = measure(dark, placed)
+    _, first, _ = classify(fills, bubbles)
+    extra, cover = marks.extra_ink(dark, boxes, bubbles, first)
+    net, states, level = classify(fills, bubbles, cover)
+    notes = tuple(
+        "off" if s is None and not is_tick_box(b) else "" if state == "marked" else e
+        for b, s, e, state in zip(bubbles, shifts, extra, states, strict=True)
+    )
+    written = tuple(sorted(marks.written_digits(dark, bubbles)))
+    return PageScan(
+        file, index, version, number, tuple(net), tuple(states), notes, written, level, image=image
+    )
 
 
 def read_file(path: Path, layout: Json, keep_images: bool = False, only: int | None = None) -> list[PageScan]:

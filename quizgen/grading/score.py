@@ -109,31 +109,63 @@ def rules_of(layout: Json, multi: str | None = None) -> ScoringRules:
 # -- reading a page's marks --------------------------------------------------------------------
 
 
-def _indexed(spec: Json, scan: PageScan) -> list[tuple[Json, str, float]]:
-    return list(zip(spec["bubbles"], scan.states, scan.fills, strict=True))
+Mark = tuple[Json, str, float, str]  # (bubble, state, fill, note: "", "loop", "small", "off")
 
 
-def _digits(cells: Sequence[tuple[int, Json, str, float]], columns: int) -> tuple[str | None, str]:
+def _indexed(spec: Json, scan: PageScan) -> list[Mark]:
+    notes = scan.marks or ("",) * len(scan.states)
+    return list(zip(spec["bubbles"], scan.states, scan.fills, notes, strict=True))
+
+
+def _and(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def doubts(marks: Sequence[Mark], where: str = "") -> list[str]:
+    """What a person should look at in a row of bubbles, in words: "a loop around C",
+    "a small mark in B", "a light or partial mark in A (fill 0.25)"; [] when every bubble
+    is a clear fill or clearly empty."""
+    out = []
+    if any(note == "off" for _, _, _, note in marks):
+        out.append("the bubbles are not where the layout puts them (a fold or a bow in the page?)")
+        return out
+    for b, state, fill, note in marks:
+        value = f"{where}{b['value']}"
+        if note == "loop":
+            out.append(f"a loop around {value}")
+        elif note == "small":
+            out.append(f"a small mark in {value}")
+        elif state == "unsure":
+            out.append(f"a light or partial mark in {value} (fill {fill:.2f})")
+    return out
+
+
+def _digits(cells: Sequence[Mark], columns: int) -> tuple[str | None, str]:
     """The digits of a grid (student number, numeric answer): (text or None, problem)."""
-    by_column: dict[int, list[tuple[Json, str, float]]] = {c: [] for c in range(columns)}
-    for _, b, state, fill in cells:
-        by_column[b["column"]].append((b, state, fill))
+    by_column: dict[int, list[Mark]] = {c: [] for c in range(columns)}
+    for m in cells:
+        by_column[m[0]["column"]].append(m)
     read: list[str] = []
     for column in range(columns):
         bubbles = by_column[column]
-        unsure = [b["value"] for b, s, _ in bubbles if s == "unsure"]
-        marked = [b["value"] for b, s, _ in bubbles if s == "marked"]
-        if unsure:
-            return None, f"unsure mark in column {column + 1} ({', '.join(unsure)})"
+        marked = [b["value"] for b, s, _, _ in bubbles if s == "marked"]
+        doubt = doubts([m for m in bubbles if m[1] != "marked"])
+        if doubt or (marked and any(m[3] == "off" for m in bubbles)):
+            return None, f"column {column + 1}: {'; '.join(doubt)}"
         if len(marked) > 1:
-            return None, f"{len(marked)} digits marked in column {column + 1} ({', '.join(marked)})"
+            return None, f"column {column + 1}: {len(marked)} digits marked ({_and(marked)})"
         read.append(marked[0] if marked else " ")
     return "".join(read), ""
 
 
-def read_student(scan: PageScan, spec: Json, columns: int) -> tuple[str, str]:
-    """(student number, problem) of a page; blank columns are allowed before or after the digits."""
-    cells = [(i, b, s, f) for i, (b, s, f) in enumerate(_indexed(spec, scan)) if b["field"] == "student"]
+def read_student(scan: PageScan, spec: Json, columns: int, shortest: int | None = None) -> tuple[str, str]:
+    """(student number, problem) of a page.
+
+    A number must fill the grid unless `shortest` allows fewer digits; then blank columns
+    are allowed before or after the digits. A column whose write-in box holds a digit but
+    has no bubble filled is a problem either way.
+    """
+    cells = [m for m in _indexed(spec, scan) if m[0]["field"] == "student"]
     text, problem = _digits(cells, columns)
     if text is None:
         return "", f"student number: {problem}"
@@ -141,29 +173,52 @@ def read_student(scan: PageScan, spec: Json, columns: int) -> tuple[str, str]:
         return "", "no student number marked"
     if " " in text.strip():
         return "", f"student number has a gap: '{text.replace(' ', '_')}'"
-    return text.strip(), ""
+    unbubbled = [c + 1 for c in scan.written if c < len(text) and text[c] == " "]
+    if unbubbled:
+        listed = ", ".join(str(c) for c in unbubbled)
+        return "", (
+            f"student number '{text.replace(' ', '_')}': a digit is written in column {listed} "
+            "but no bubble is filled"
+        )
+    digits = text.strip()
+    if len(digits) < (columns if shortest is None else shortest):
+        return "", (
+            f"student number '{text.replace(' ', '_')}' has {len(digits)} of {columns} digits: "
+            "a column left unbubbled? (--student-digits allows shorter numbers)"
+        )
+    return digits, ""
 
 
-def _single(question: Json, marks: list[tuple[Json, str, float]]) -> tuple[str | None, str]:
-    unsure = [f"{b['value']} (fill {f:.2f})" for b, s, f in marks if s == "unsure"]
-    if unsure:
-        return None, f"unsure mark on {', '.join(unsure)}"
-    marked = [b["value"] for b, s, _ in marks if s == "marked"]
+def _single(question: Json, marks: list[Mark]) -> tuple[str | None, str]:
+    marked = [b["value"] for b, s, _, _ in marks if s == "marked"]
+    score = question["field"] == "score"
+    doubt = (
+        doubts([m for m in marks if m[1] != "marked"])
+        if not score
+        else [
+            f"a light or partial tick in {b['value']} (fill {f:.2f})" for b, s, f, _ in marks if s == "unsure"
+        ]
+    )
+    if any(m[3] == "off" for m in marks):
+        return None, doubts(marks)[0]
+    if doubt:
+        also = f" (and a fill in {_and(marked)})" if marked else ""
+        return None, "; ".join(doubt) + also
     kind = question["kind"]
     if kind == "multi":
         return "".join(marked), ""
     if len(marked) > 1:
-        what = "score boxes ticked" if question["field"] == "score" else "answers marked"
-        return None, f"{len(marked)} {what} ({', '.join(marked)}) where one is expected"
-    if question["field"] == "score" and not marked:
+        if score:
+            return None, f"{len(marked)} score boxes ticked ({_and(marked)}) where one is expected"
+        return None, f"{len(marked)} marks: {_and(marked)} (one answer is expected)"
+    if score and not marked:
         return None, "no score box ticked: score the written answer"
     return (marked[0] if marked else ""), ""
 
 
-def _numeric(question: Json, marks: list[tuple[Json, str, float]]) -> tuple[str | None, str]:
+def _numeric(question: Json, marks: list[Mark]) -> tuple[str | None, str]:
     before, after = question["digits"]
-    cells = [(0, b, s, f) for b, s, f in marks]
-    text, problem = _digits(cells, before + after)
+    text, problem = _digits(marks, before + after)
     if text is None:
         return None, problem
     whole, frac = text[:before].strip(), text[before:].strip()
@@ -183,18 +238,20 @@ def read_answers(scan: PageScan, spec: Json, questions: Sequence[Json]) -> dict[
     """(answer, problem) of each question on the page; the answer is None when it needs review.
 
     Answers are the marked values joined in printed order ("B", "AC", "T", "" for none),
-    a ticked score ("2"), or a number read from a digit grid ("12.5").
+    a ticked score ("2"), or a number read from a digit grid ("12.5"). Any ink in a row
+    that is not a clear fill (a loop, a small mark, a light or partial mark) sends the
+    question to review with what was seen, never to blank.
     """
-    on_page: dict[int, list[tuple[Json, str, float]]] = {}
+    on_page: dict[int, list[Mark]] = {}
     cancel: dict[int, tuple[str, float]] = {}
-    for b, s, f in _indexed(spec, scan):
+    for b, s, f, note in _indexed(spec, scan):
         n = b["question"]
         if n is None:
             continue
         if b["field"] == "cancel":
             cancel[n] = (s, f)
         else:
-            on_page.setdefault(n, []).append((b, s, f))
+            on_page.setdefault(n, []).append((b, s, f, note))
     by_number = {q["number"]: q for q in questions}
     out: dict[int, tuple[str | None, str]] = {}
     for n, marks in on_page.items():
@@ -250,8 +307,12 @@ def assemble(
     layout: Json,
     rules: ScoringRules | None = None,
     overrides: Overrides | None = None,
+    shortest: int | None = None,
 ) -> tuple[list[Sheet], list[Review]]:
     """Group the scanned pages into students' sheets and score them.
+
+    A student number must fill its grid unless `shortest` (the CLI's `--student-digits`)
+    allows fewer digits.
 
     Returns the sheets and the page-level reviews (unreadable pages). Question-level and
     sheet-level reviews are on each sheet: an unclear number, a number on two sheets, a
@@ -272,7 +333,7 @@ def assemble(
         spec = layout_page(layout, scan.version, scan.page)
         assert spec is not None  # scan.read_page only passes pages the layout has
         given = decided.students.get((scan.file, scan.index))
-        student, problem = (given, "") if given else read_student(scan, spec, columns)
+        student, problem = (given, "") if given else read_student(scan, spec, columns, shortest)
         if student:
             groups.setdefault((student, scan.version), []).append((scan, ""))
         else:

@@ -112,7 +112,7 @@ def test_grade_lists_what_needs_review_and_exits_1(printed: Path, tmp_path: Path
     assert code == 1
     reviews = [line for line in output.splitlines() if line.startswith("review: ")]
     assert any(
-        "a.png page 1: question" in r and "answers marked" in r and "where one is expected" in r
+        "a.png page 1: question" in r and "2 marks: " in r and "(one answer is expected)" in r
         for r in reviews
     )
     both = f"{tmp_path / 'a.png'} page 1 (version A); {tmp_path / 'b.png'} page 1 (version B)"
@@ -258,13 +258,12 @@ def test_sheet_problems_are_in_the_terminal_csv_json_pictures_and_report(
         f"problem: {at['twice-1.png']} page 1: student number 100004 is on 2 sheets: {both}",
         f"problem: {at['twice-2.png']} page 1: student number 100004 is on 2 sheets: {both}",
     ]
-    n, marked = info["double"]["number"], ", ".join(sorted([info["double"]["answer"], info["other"]]))
+    n, marked = info["double"]["number"], " and ".join(sorted([info["double"]["answer"], info["other"]]))
     written = [q["number"] for q in layout["versions"][0]["questions"] if q["field"] == "score"]
     assert [line for line in lines if line.startswith("review: ")] == [
         *(f"review: {at['blank.png']} page 1: question {w}: no score box ticked: score the written answer"
           for w in written),
-        f"review: {at['twice-2.png']} page 1: question {n}: 2 answers marked ({marked}) "
-        "where one is expected",
+        f"review: {at['twice-2.png']} page 1: question {n}: 2 marks: {marked} (one answer is expected)",
     ]  # fmt: skip
     items = plural(len(written) + 1, "item")
     assert f"5 pages read into 5 sheets; 4 sheet problems, {items} to review" in output

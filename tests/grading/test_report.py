@@ -161,7 +161,7 @@ def test_the_report_opens_with_what_is_not_final(printed: Printed) -> None:
     assert "c.png page 1 (not read): cannot read the QR code" in text
     assert "a.png page 1 (student 000001, version A): student number 000001 is on 2 sheets" in text
     assert (
-        f"a.png page 1 (student 000001, version A), question {c['number']}: unsure mark on {c['answer']}"
-        in text
+        f"a.png page 1 (student 000001, version A), question {c['number']}: "
+        f"a light or partial mark in {c['answer']}" in text
     )
     assert "scored on 1 sheet (1 under review)" in text

@@ -111,8 +111,8 @@ def test_doubts_become_reviews_and_score_nothing(printed: Printed) -> None:
     (sheet,), _ = assemble([page(printed, "A", "000042", marks)], printed.layout)
     reasons = {r.question: r.reason for r in sheet.reviews}
     assert reasons == {
-        c1["number"]: f"unsure mark on {c1['answer']} (fill 0.30)",
-        c2["number"]: f"2 answers marked ({', '.join(sorted([c2['answer'], other]))}) where one is expected",
+        c1["number"]: f"a light or partial mark in {c1['answer']} (fill 0.30)",
+        c2["number"]: f"2 marks: {' and '.join(sorted([c2['answer'], other]))} (one answer is expected)",
         c3["number"]: "the cancel box is ticked: read the answer circled on the quiz paper",
         essay["number"]: "no score box ticked: score the written answer",
     }
