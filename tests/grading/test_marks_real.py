@@ -179,7 +179,8 @@ def test_a_letter_sheet_is_refused_by_the_a4_layout(printed: Printed) -> None:
     draw(letter, image, 0, ("pen",), student="444444")
     page, _ = read(printed.layout, image)
     assert not page.ok
-    assert page.problem.startswith("the printed bubbles are not where this layout puts them (")
+    # The QR code names the paper (QG2), so the sheet is refused before any bubble is read.
+    assert page.problem.startswith("this sheet was printed on Letter paper; the layout is for A4 paper")
     assert read(letter, image)[0].ok  # and its own layout reads it
 
 
