@@ -91,6 +91,17 @@ def grade(
             help="Score with corrected keys from a CSV (question, key[, tolerance]); the sheets stay valid.",
         ),
     ] = None,
+    student_digits: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--student-digits",
+            metavar="N",
+            min=1,
+            max=12,
+            help="Student numbers may be shorter than the grid, with at least N digits "
+            "(default: a number fills the grid; a shorter one is listed for review).",
+        ),
+    ] = None,
     jobs: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(
@@ -154,14 +165,21 @@ def grade(
             say(f"key: {change}", err=True)
     workers = jobs or min(os.cpu_count() or 1, 4)
     chosen = multi.value if multi else None
-    graded = grading.grade(found.files, data, multi=chosen, keep_images=review is not None, workers=workers)
+    graded = grading.grade(
+        found.files,
+        data,
+        multi=chosen,
+        keep_images=review is not None,
+        workers=workers,
+        shortest=student_digits,
+    )
     graded.skipped = found.skipped
     decided: list[dict[str, object]] = []
     if decisions is not None:
         from quizgen.grading.decisions import read_decisions
 
         applied = run_writer(lambda: read_decisions(decisions, graded, data))
-        graded = grading.regrade(graded, data, applied.overrides, chosen)
+        graded = grading.regrade(graded, data, applied.overrides, chosen, student_digits)
         decided = applied.rows
         for note in applied.ignored:
             say(f"decisions: {note}", err=True, fg=typer.colors.YELLOW)

@@ -66,16 +66,24 @@ def grade(
     keep_images: bool = False,
     workers: int = 1,
     overrides: Overrides | None = None,
+    shortest: int | None = None,
 ) -> Graded:
-    """Read every page of `files` and score the sheets."""
+    """Read every page of `files` and score the sheets. A student number shorter than its grid
+    is a problem unless `shortest` digits are allowed (`grade --student-digits`)."""
     scans = read_scans(files, layout, keep_images=keep_images, workers=workers)
-    sheets, loose = assemble(scans, layout, rules_of(layout, multi), overrides)
+    sheets, loose = assemble(scans, layout, rules_of(layout, multi), overrides, shortest=shortest)
     return Graded(sheets, loose, scans)
 
 
-def regrade(graded: Graded, layout: Json, overrides: Overrides, multi: str | None = None) -> Graded:
+def regrade(
+    graded: Graded,
+    layout: Json,
+    overrides: Overrides,
+    multi: str | None = None,
+    shortest: int | None = None,
+) -> Graded:
     """The same scans scored again with the teacher's decisions (or a corrected key)."""
-    sheets, loose = assemble(graded.scans, layout, rules_of(layout, multi), overrides)
+    sheets, loose = assemble(graded.scans, layout, rules_of(layout, multi), overrides, shortest=shortest)
     return Graded(sheets, loose, graded.scans, graded.skipped)
 
 

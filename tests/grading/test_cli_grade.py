@@ -564,3 +564,20 @@ def test_a_key_file_corrects_keys_by_their_text(
         f"quizgen: error: {keys}:3: no question 'grading/nowhere' on these sheets",
         f"quizgen: error: {keys}:4: grading/essay is scored by the teacher (open): it has no key to change",
     ]
+
+
+def test_a_shorter_student_number_is_listed_unless_student_digits_allows_it(
+    printed: Path, tmp_path: Path
+) -> None:
+    """A column left unbubbled at either end is flagged (issue 20): a 6-digit number read as a
+    5-digit one is a wrong student; `--student-digits 5` says such numbers are real."""
+    layout = json.loads((printed / "quiz-layout.json").read_text())
+    (image,) = fill_all(printed, layout, ["_23456"])
+    cv2.imwrite(str(tmp_path / "s.png"), image)
+    args = ["grade", str(tmp_path / "s.png"), "-l", str(printed / "quiz-layout.json")]
+    code, output = run(*args, "-o", str(tmp_path / "r.csv"))
+    assert code == 1
+    assert "has 5 of 6 digits: a column left unbubbled?" in output
+    code, output = run(*args, "-o", str(tmp_path / "r2.csv"), "--student-digits", "5")
+    assert code == 0, output
+    assert [r["student"] for r in csv.DictReader((tmp_path / "r2.csv").open())] == ["23456"]
