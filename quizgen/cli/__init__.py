@@ -54,6 +54,19 @@ def saved_help() -> str | None:
         return None
 
 
+def save_help() -> None:
+    """Save Typer's 80-column `quizgen --help` as help.txt (after a command's summary changes)."""
+    import contextlib
+    import io
+
+    os.environ["COLUMNS"] = str(_HELP_WIDTH)
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text), contextlib.suppress(SystemExit):
+        load_app()(["--help"], prog_name="quizgen")
+    with open(os.path.join(os.path.dirname(__file__), "help.txt"), "w", encoding="utf-8") as file:
+        file.write(text.getvalue())
+
+
 def _columns() -> int:
     """The terminal's width as shutil.get_terminal_size() (which Click asks) gives it."""
     try:

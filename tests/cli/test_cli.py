@@ -70,7 +70,7 @@ def test_help_shows_no_programmer_types(command: str) -> None:
 def test_the_saved_help_is_what_typer_prints(monkeypatch: pytest.MonkeyPatch) -> None:
     """`quizgen --help` is answered from quizgen/cli/help.txt without importing Typer; this
     fails when a command's summary or the app's help changes and the text is not saved again:
-    COLUMNS=80 python -c "from quizgen.cli import load_app; load_app()(['--help'])" > quizgen/cli/help.txt
+    python -c "from quizgen.cli import save_help; save_help()"
     """
     from quizgen.cli import saved_help
 
