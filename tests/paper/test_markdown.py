@@ -171,3 +171,33 @@ def test_any_text_survives(prompt: str, choice: str) -> None:
     printed = quiz.versions[0].items[0].shown
     assert items == [shown(f"{letter}. {plain(c)}") for letter, c in zip("ABC", printed, strict=True)]
     assert tags(page) <= {"h1", "h2", "p", "strong", "em", "code", "ul", "li", "br"}
+
+
+def test_long_runs_of_line_breaks_and_spaces_cost_linear_time(write_bank: Callable[..., Path]) -> None:
+    """C04: 9,600 line breaks in a prompt took 7-11 s in Markdown (regexes that ran over line
+    breaks from every line start, and one anchored at the end). Doubling the run must not
+    much more than double the time, and the text must still render as lines."""
+    import time
+
+    from quizgen.paper import markdown
+    from quizgen.select import QuizSettings, build_quiz, select
+    from tests.conftest import load_ok
+
+    def seconds(n: int, filler: str) -> float:
+        prompt = "a" + filler * n + "end?"
+        text = (
+            "bank: c04\ntitle: C04\nquestions:\n  - id: q\n    type: short\n"
+            f'    prompt: "{prompt}"\n    answer: a\n'
+        )
+        bank = write_bank(text, f"c04-{n}.yaml")
+        quiz = build_quiz(select(load_ok(bank).banks), QuizSettings(title="t"))
+        start = time.perf_counter()
+        files = markdown.render_files(quiz, bank.with_suffix(".md"))
+        took = time.perf_counter() - start
+        assert "end?" in next(iter(files.values())).decode()
+        return took
+
+    for filler, size in (("\\n", 1), ("\\n ", 2), ("\\n# ", 3), ("\\n1. ", 4)):
+        n = 9_600 // size  # the longest run a text may hold (QG076: 10,000 characters)
+        small, big = seconds(n // 4, filler), seconds(n, filler)
+        assert big < 1.0 and big < 8 * small + 0.05, (filler, small, big)
