@@ -89,6 +89,9 @@ class QuizSettings:
     # Pad each version (and each part of the key) to an even number of pages, so that
     # printed double-sided no sheet carries two versions.
     duplex: bool = False
+    # Printed with answer sheets (`quiz --sheets`): the paper tells pupils to mark the sheet,
+    # and which questions they answer where. None: no sheets. "grids": numeric on the sheet too.
+    sheets: str | None = None
     scoring: ScoringRules = field(default_factory=ScoringRules)
 
 

@@ -165,6 +165,7 @@ def quiz(
         shuffle=shuffle,
         key_layout="grid" if layout is KeyLayout.grid else "full",
         duplex=duplex,
+        sheets=("grids" if numeric_grids else "bubbles") if sheets else None,
     )
     writer = quiz_writer(fmt)
     out = output or Path(f"quiz{writer.SUFFIX}")

@@ -87,6 +87,9 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "open": ("Extended response", "Answer in full sentences in the space given."),
 }
 
+# A part answered on the answer sheet: its paper says so, not "circle" or "tick" (S1).
+SHEET_INSTRUCTION = "Fill the bubble of your answer on your answer sheet."
+
 # Under a question, when there are no section headings to say it (an unshuffled quiz
 # keeps the bank's order, so kinds are mixed). "Select all that apply" is always said:
 # a pupil who circles one letter on a multi question loses marks for nothing.
@@ -145,13 +148,13 @@ def document(quiz: Quiz, *, paper: str = "a4", image: ImageRef | None = None) ->
     settings = quiz.settings
     headings = settings.shuffle  # select.py groups by kind only when it shuffles
     labels = source_labels(quiz.banks)
-    context = _Context(headings, image, labels, settings.scoring)
+    context = _Context(headings, image, labels, settings.scoring, on_the_sheet(settings.sheets))
     versions = [_version(v.letter, v.items, context) for v in quiz.versions]
     first = quiz.versions[0] if quiz.versions else None
     kinds = {item.question.kind for item in first.items} if first else set()
     instructions = settings.instructions
     if instructions is None:
-        instructions = default_instructions(kinds)
+        instructions = default_instructions(kinds, settings.sheets)
     return {
         "title": settings.title,
         "paper": paper,
@@ -188,8 +191,23 @@ def model_answers(quiz: Quiz) -> list[Json]:
     ]
 
 
-def default_instructions(kinds: set[str] | frozenset[str]) -> str:
-    """What to do on this paper, in the words of its own marks: circle, tick, write in the box."""
+# The kinds a pupil answers by filling bubbles on the answer sheet (quizgen/grading/sheet.py);
+# every other kind is answered on the paper and scored by the teacher in the sheet's boxes.
+_ON_THE_SHEET = frozenset({"choice", "multi", "truefalse"})
+
+
+def on_the_sheet(sheets: str | None) -> frozenset[str]:
+    """The kinds a pupil answers on the answer sheet: none without sheets."""
+    if sheets is None:
+        return frozenset()
+    return _ON_THE_SHEET | ({"numeric"} if sheets == "grids" else frozenset())
+
+
+def default_instructions(kinds: set[str] | frozenset[str], sheets: str | None = None) -> str:
+    """What to do on this paper, in the words of its own marks: circle, tick, write in the box;
+    with answer sheets (S1), what goes on the sheet and what stays on the paper."""
+    if sheets is not None:
+        return _sheet_instructions(kinds, on_the_sheet(sheets))
     said = ["Answer every question."]
     if "choice" in kinds and "multi" in kinds:
         said.append("Circle one letter, or every correct letter where a question says select all that apply.")
@@ -208,6 +226,23 @@ def default_instructions(kinds: set[str] | frozenset[str]) -> str:
         )
     elif "open" in kinds:
         said.append("Answer in full sentences in the space given.")
+    said.append("Points are shown beside each question.")
+    return " ".join(said)
+
+
+def _sheet_instructions(kinds: set[str] | frozenset[str], on_sheet: frozenset[str] | set[str]) -> str:
+    said = [
+        "Answer every question. Use the answer sheet with the same version letter as this paper.",
+    ]
+    if kinds & on_sheet:
+        said.append(
+            "For questions with lettered answers, True or False"
+            + (" or a number" if "numeric" in on_sheet and "numeric" in kinds else "")
+            + ", fill the bubble of your answer on the answer sheet, completely, with a dark pen or pencil;"
+            " do not mark this paper for them."
+        )
+    if kinds - on_sheet:
+        said.append("Write every other answer on this paper; your teacher scores it on your sheet.")
     said.append("Points are shown beside each question.")
     return " ".join(said)
 
@@ -253,9 +288,15 @@ class _Context:
     """What every question of a document is printed with."""
 
     def __init__(
-        self, headings: bool, image: ImageRef | None, labels: dict[str, str], rules: ScoringRules
+        self,
+        headings: bool,
+        image: ImageRef | None,
+        labels: dict[str, str],
+        rules: ScoringRules,
+        on_sheet: frozenset[str] = frozenset(),
     ) -> None:
         self.headings = headings
+        self.on_sheet = on_sheet  # kinds answered on the answer sheet (quiz --sheets)
         self.image = image
         self.labels = labels
         self.rules = rules
@@ -268,6 +309,8 @@ def _version(tag: str, items: Sequence[Item], context: _Context) -> Json:
         kind = item.question.kind
         if not sections or (headings and sections[-1]["kind"] != kind):
             heading, instruction = SECTIONS[kind] if headings else ("", "")
+            if headings and kind in context.on_sheet:
+                instruction = SHEET_INSTRUCTION
             sections.append(
                 {"kind": kind, "heading": heading, "instruction": instruction, "questions": [], "points": 0.0}
             )

@@ -546,3 +546,23 @@ def test_double_sided_parts_start_on_a_fresh_sheet_across_pieces(
         firsts = [n for n, text in enumerate(texts, start=1) if re.search(r"· page 1\b", text)]
         assert len(firsts) >= 2 and all(n % 2 == 1 for n in firsts), firsts  # never on the back of a sheet
         assert len(texts) % 2 == 0
+
+
+def test_with_sheets_the_paper_says_to_mark_the_answer_sheet(all_types: Path, tmp_path: Path) -> None:
+    """S1: with --sheets the quiz paper said 'Circle one letter...', the sheet 'fill the bubble'.
+    Now the paper sends pupils to the sheet of their version for what the sheet reads."""
+    from typer.testing import CliRunner
+
+    from quizgen.cli import app
+
+    texts = {}
+    for name, extra in (("plain", []), ("sheets", ["--sheets"])):
+        out = tmp_path / name / "q.pdf"
+        result = CliRunner().invoke(app, ["quiz", str(all_types), "-o", str(out), "--no-key", *extra])
+        assert result.exit_code == 0, result.output
+        texts[name] = " ".join(" ".join(page_texts(out.read_bytes())).split())
+    assert "Circle" in texts["plain"] and "answer sheet" not in texts["plain"]
+    assert "Use the answer sheet with the same version letter as this paper" in texts["sheets"]
+    assert "fill the bubble of your answer on the answer sheet" in texts["sheets"]
+    assert "Write every other answer on this paper" in texts["sheets"]
+    assert "Circle" not in texts["sheets"]
