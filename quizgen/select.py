@@ -229,7 +229,8 @@ def answer_key(q: Question, shown: Sequence[str]) -> str:
         return f"{value} {q.unit}".strip()
     if isinstance(q, Cloze):
         deletions, _ = parse_cloze(q.text)
-        return "; ".join(f"{d.number}. {plain(d.answer)}" for d in deletions)
+        # A no-break space ties each blank's number to its answer in a narrow grid cell (P14).
+        return "; ".join(f"{d.number}.\u00a0{plain(d.answer)}" for d in deletions)
     if isinstance(q, Match):
         at = positions(shown)  # a dict, not shown.index: linear in the number of pairs
         return ", ".join(f"{i + 1}\u2013{letter(at[right])}" for i, (_, right) in enumerate(q.pairs))

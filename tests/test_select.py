@@ -224,7 +224,7 @@ def test_answer_key_by_kind(all_types: Path) -> None:
     assert keys["truefalse"] == "False"
     assert keys["short"] == "Lithuania"
     assert keys["numeric"] == "9,000 soldiers"  # a quantity with a unit reads like the article
-    assert keys["cloze"] == "1. Gomel; 2. Ukraine"
+    assert keys["cloze"] == "1.\u00a0Gomel; 2.\u00a0Ukraine"  # each number tied to its answer (P14)
     assert keys["open"] == "see full key"
     for item in quiz.versions[0].items:
         assert item.key == expected_key(item.question, item.shown)

@@ -221,6 +221,28 @@ def inner_quotes(text: str) -> str:
     return "".join(out)
 
 
+def smart_quotes(text: str, before: str = "") -> str:
+    """Straight quotes and apostrophes as a typesetter prints them (P22): `"liberate"` gets
+    curly double quotes, and the apostrophe of `Lukashenko's` a right single quote.
+
+    A quote opens at the start or after a space, bracket or dash, else it closes (an
+    apostrophe is a closing single quote). `before` is the text just before `text` (the
+    previous run of a styled line), so a quote right after a bold word still closes.
+    """
+    if '"' not in text and "'" not in text:
+        return text
+    out = []
+    prev = before[-1:] or " "
+    for ch in text:
+        if ch in "\"'":
+            opens = prev in _OPENS_AFTER or prev in "\u201c\u2018"
+            pair = "\u201c\u201d" if ch == '"' else "\u2018\u2019"
+            ch = pair[0] if opens else pair[1]
+        out.append(ch)
+        prev = ch
+    return "".join(out)
+
+
 # What a prompt may repeat of the instruction printed above it (a part's heading, a card's
 # label): "True or false: the authors argue ..." under "True or false".
 # Every run of spaces is matched possessively (`\s*+`, `\s++`): two quantifiers that can

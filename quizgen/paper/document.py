@@ -14,12 +14,14 @@ The tree, field by field (R = runs; the key fields are only printed in the key):
     title, paper, instructions (R), headings (bool: sections have headings),
     count, total_points, key_layout ("full" | "grid"), duplex (bool),
     sources: [{label, title, as_of}]     # only when several banks are pooled
-    scoring: [str, ...]                  # the marking rules of the kinds on the paper
+    source: {title, as_of, url} | None   # the one bank's article, when there is one bank
+    scoring: [{kinds, rule, scales: [str]}]   # the "How to mark" table: rules of the kinds on the paper
     versions: [{letter, total_points,
                 sections: [{number, kind, heading, instruction, points_label,
                             questions: [Q, ...]}]}],
     grid: [{numbers: [1, ...], per, points: [label | "", ...],
             rows: [{letter, cells: [{key, also, points}, ...]}]}]
+    accepted: [{numbers: "A 31, B 28", answer, also: [str]}]   # short answers with many alternatives
     model_answers: [{numbers: "A 20, B 19", text (R)}]   # grid-only keys: open questions
 
     Q = {number, kind, id, bank, about, ref, points, points_label, prompt (R), note, image,
@@ -60,9 +62,10 @@ from quizgen.bank.text import (
     plain,
     runs,
     safe_link,
+    smart_quotes,
     without_instruction,
 )
-from quizgen.paper.grid import grid
+from quizgen.paper.grid import accepted, grid, where_printed
 from quizgen.scoring import PARTIAL_KINDS, ScoringRules, rule_text, score_parts
 from quizgen.select import Item, Quiz, Version, answer_key, letter, positions
 
@@ -133,8 +136,13 @@ def as_of(published: str) -> str:
 
 
 def rich(text: str) -> list[list[str]]:
-    """Bank text as JSON runs."""
-    return [[style, body] for style, body in runs(text)]
+    """Bank text as JSON runs, its straight quotes curly as the template's own (P22); code as written."""
+    out: list[list[str]] = []
+    before = ""
+    for style, body in runs(text):
+        out.append([style, body if style == "code" else smart_quotes(body, before)])
+        before = body
+    return out
 
 
 def document(quiz: Quiz, *, paper: str = "a4", image: ImageRef | None = None) -> Json:
@@ -156,7 +164,7 @@ def document(quiz: Quiz, *, paper: str = "a4", image: ImageRef | None = None) ->
     if instructions is None:
         instructions = default_instructions(kinds, settings.sheets)
     return {
-        "title": settings.title,
+        "title": smart_quotes(settings.title),
         "paper": paper,
         "instructions": rich(instructions),
         "headings": headings,
@@ -165,29 +173,27 @@ def document(quiz: Quiz, *, paper: str = "a4", image: ImageRef | None = None) ->
         "key_layout": settings.key_layout,
         "duplex": settings.duplex,
         "sources": _sources(quiz.banks, labels),
-        "scoring": scoring_lines(first, settings.scoring) if first else [],
+        # One bank's article is named once at the head of the key, not under every question.
+        "source": _source(quiz.banks[0]) if len(quiz.banks) == 1 else None,
+        "scoring": scoring_rows(first, settings.scoring) if first else [],
         "versions": versions,
         "grid": grid(quiz),
+        "accepted": accepted(quiz),
         "model_answers": model_answers(quiz) if settings.key_layout == "grid" else [],
     }
 
 
+_NO_MODEL_ANSWER = "none given; mark on merit."
+
+
 def model_answers(quiz: Quiz) -> list[Json]:
     """The open questions' model answers, for a grid-only key (the grid says "see model answers")."""
-    where: dict[tuple[int, str], list[str]] = {}
-    found: dict[tuple[int, str], Open] = {}
-    for version in quiz.versions:
-        for item in version.items:
-            if isinstance(item.question, Open):
-                key = (id(item.bank), item.question.id)
-                found[key] = item.question
-                where.setdefault(key, []).append(f"{version.letter} {item.number}")
     return [
         {
-            "numbers": ", ".join(where[key]),
-            "text": rich(q.answer) if q.answer else [["i", "none given; mark on merit."]],
+            "numbers": numbers,
+            "text": rich(q.answer) if isinstance(q, Open) and q.answer else [["i", _NO_MODEL_ANSWER]],
         }
-        for key, q in found.items()
+        for q, numbers in where_printed(quiz, lambda q: isinstance(q, Open))
     ]
 
 
@@ -277,7 +283,7 @@ def _sources(banks: Sequence[Bank], labels: dict[str, str]) -> list[Json]:
     return [
         {
             "label": labels[b.id],
-            "title": b.source.title if b.source else b.title,
+            "title": smart_quotes(b.source.title if b.source else b.title),
             "as_of": as_of(b.source.published) if b.source and b.source.published else "",
         }
         for b in listed
@@ -361,14 +367,14 @@ def question(
         "prompt": rich(prompt),
         "note": note,
         "image": image(bank.folder / q.image) if image and q.image else None,
-        "key": item.key,
+        "key": smart_quotes(item.key),
         "answer": _answer(q, item.shown),
         "accept": [rich(a) for a in q.accept] if isinstance(q, Short) else [],
         "marking": marking(q, item.points, rules),
         "explanation": rich(q.explanation),
         "source": _source(bank),
         # Printed inside curly double quotes: its own quotation marks become single ones.
-        "evidence": [inner_quotes(e) for e in q.evidence],
+        "evidence": [smart_quotes(inner_quotes(e)) for e in q.evidence],
     }
     out.update(_body(q, item.shown))
     return out
@@ -462,7 +468,7 @@ def _source(bank: Bank) -> Json | None:
     s = bank.source
     # `url` is only ever a web link (safe_link); anything else is left out of every writer.
     url = safe_link(s.url) or ""
-    return {"title": s.title, "as_of": as_of(s.published) if s.published else "", "url": url}
+    return {"title": smart_quotes(s.title), "as_of": as_of(s.published) if s.published else "", "url": url}
 
 
 # -- marking -----------------------------------------------------------------------------------
@@ -482,24 +488,22 @@ def parts_of(q: Question) -> int:
 
 
 def marking(q: Question, points: float, rules: ScoringRules) -> str:
-    """How this question is marked, for the full key: '' when it is all or nothing."""
+    """How a part-scored question is marked, for its line in the full key: '' when the
+    "How to mark" table already says it all (a rule without a scale)."""
     parts = parts_of(q)
     if q.kind in PARTIAL_KINDS and parts > 1:
-        return f"{rule_text(q.kind, rules, parts)} ({_scale(parts, points, rules)})"
-    if q.kind in ("multi", "open"):
-        return rule_text(q.kind, rules)
+        return _scale(parts, points, rules)
     return ""
 
 
 def _scale(parts: int, points: float, rules: ScoringRules) -> str:
-    """'4 right: 2, 2-3 right: 1, 0-1 right: 0' (en dashes), from the scoring functions themselves."""
+    """'4 right -> 2, 2-3 -> 1, 0-1 -> 0' (arrows, en dashes), from the scoring functions themselves."""
     by_score: dict[float, list[int]] = {}
     for right in range(parts, -1, -1):
         by_score.setdefault(score_parts(right, parts, points, rules), []).append(right)
-    spans = (str(r[0]) if len(r) == 1 else f"{r[-1]}\u2013{r[0]}" for r in by_score.values())
-    return ", ".join(
-        f"{span} right: {fmt_points(score)}" for span, score in zip(spans, by_score, strict=True)
-    )
+    spans = [str(r[0]) if len(r) == 1 else f"{r[-1]}\u2013{r[0]}" for r in by_score.values()]
+    steps = [f"{span} \u2192 {fmt_points(score)}" for span, score in zip(spans, by_score, strict=True)]
+    return ", ".join([steps[0].replace(" \u2192", " right \u2192", 1), *steps[1:]])
 
 
 _KIND_NAMES = {
@@ -515,10 +519,13 @@ _KIND_NAMES = {
 }
 
 
-def scoring_lines(version: Version, rules: ScoringRules) -> list[str]:
-    """The marking rules of the kinds on the paper, in the order of the parts, for the key:
-    one line for the all-or-nothing kinds, one per kind with its rule, and the scale of
-    every (parts, points) a part-scored question has here, from the scoring functions."""
+def scoring_rows(version: Version, rules: ScoringRules) -> list[Json]:
+    """The "How to mark" table of the key (P19): one row for the all-or-nothing kinds on the
+    paper, one per other kind with its rule, and for part-scored kinds every scale (parts,
+    points) a question has here, from the scoring functions. Rows follow the paper's parts.
+
+    Row = {kinds, rule, scales: ["4 pairs, 2 points: 4 right -> 2, 2-3 -> 1, 0-1 -> 0", ...]}
+    """
     from quizgen.select import SECTION_ORDER
 
     present = {item.question.kind for item in version.items}
@@ -527,17 +534,18 @@ def scoring_lines(version: Version, rules: ScoringRules) -> list[str]:
         parts = parts_of(item.question)
         if item.question.kind in PARTIAL_KINDS and parts > 1:
             scales.setdefault(item.question.kind, {})[(parts, item.points)] = None
-    lines = []
+    rows: list[Json] = []
     whole = [k for k in SECTION_ORDER if k in present and k not in ("multi", "open") and k not in scales]
     if whole:
-        lines.append(", ".join(_KIND_NAMES[k] for k in whole) + ": " + rule_text(whole[0], rules) + ".")
+        kinds = ", ".join(_KIND_NAMES[k] for k in whole)
+        rows.append({"kinds": kinds, "rule": rule_text(whole[0], rules), "scales": []})
     for kind in SECTION_ORDER:
         if kind in ("multi", "open") and kind in present:
-            lines.append(f"{_KIND_NAMES[kind]}: {rule_text(kind, rules)}.")
+            rows.append({"kinds": _KIND_NAMES[kind], "rule": rule_text(kind, rules), "scales": []})
         elif kind in scales:
-            shown = "; ".join(
-                f"{points_label(points)}, {parts} {_PART_WORDS[kind][1]}: {_scale(parts, points, rules)}"
+            shown = [
+                f"{parts} {_PART_WORDS[kind][1]}, {points_label(points)}: {_scale(parts, points, rules)}"
                 for parts, points in sorted(scales[kind])
-            )
-            lines.append(f"{_KIND_NAMES[kind]}: {rule_text(kind, rules, 2)} ({shown}).")
-    return lines
+            ]
+            rows.append({"kinds": _KIND_NAMES[kind], "rule": rule_text(kind, rules, 2), "scales": shown})
+    return rows

@@ -4,11 +4,12 @@ split into as many tables as the page needs, the questions shared out evenly."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
-from quizgen.bank.model import Open, Short
+from quizgen.bank.model import Open, Question, Short
 from quizgen.bank.numbers import format_number
-from quizgen.bank.text import plain
+from quizgen.bank.text import plain, smart_quotes
 from quizgen.select import Item, Quiz
 
 Json = dict[str, Any]
@@ -48,8 +49,10 @@ def grid(quiz: Quiz) -> list[Json]:
     return tables
 
 
-# At most this many other accepted answers in a grid cell; the full key has them all.
-_ALSO_SHOWN = 3
+# At most this many other accepted answers in a grid cell; a question with more has all of
+# them listed under the grid (`accepted`), on the same page as the grid, so a marker never
+# has to turn to the full key, and a grid-only key still holds every answer (P7, P15).
+ALSO_SHOWN = 3
 
 
 def _cell(item: Item, with_points: bool, grid_only: bool = False) -> Json:
@@ -57,10 +60,41 @@ def _cell(item: Item, with_points: bool, grid_only: bool = False) -> Json:
     key = "see model answers" if grid_only and isinstance(q, Open) else item.key  # no full key to point to
     also = ""
     if isinstance(q, Short) and q.accept:
-        shown = [plain(a) for a in q.accept[:_ALSO_SHOWN]]
-        more = len(q.accept) - len(shown)
-        also = "or " + ", ".join(shown) + (f" +{more} more" if more else "")
-    return {"key": key, "also": also, "points": _short_points(item.points) if with_points else ""}
+        if len(q.accept) > ALSO_SHOWN:
+            also = f"or {len(q.accept)} others, listed below"
+        else:
+            also = "or " + ", ".join(plain(a) for a in q.accept)
+    return {
+        "key": smart_quotes(key),
+        "also": smart_quotes(also),
+        "points": _short_points(item.points) if with_points else "",
+    }
+
+
+def where_printed(quiz: Quiz, keep: Callable[[Question], bool]) -> list[tuple[Question, str]]:
+    """Each question `keep` takes, once, with its number on every version: "A 31, B 28"."""
+    where: dict[tuple[int, str], list[str]] = {}
+    found: dict[tuple[int, str], Question] = {}
+    for version in quiz.versions:
+        for item in version.items:
+            if keep(item.question):
+                key = (id(item.bank), item.question.id)
+                found[key] = item.question
+                where.setdefault(key, []).append(f"{version.letter}\u00a0{item.number}")
+    return [(q, ", ".join(where[key])) for key, q in found.items()]
+
+
+def accepted(quiz: Quiz) -> list[Json]:
+    """Every accepted answer of the short questions whose grid cells cannot hold them all."""
+    return [
+        {
+            "numbers": numbers,
+            "answer": smart_quotes(plain(q.answer)),
+            "also": [smart_quotes(plain(a)) for a in q.accept],
+        }
+        for q, numbers in where_printed(quiz, lambda q: isinstance(q, Short) and len(q.accept) > ALSO_SHOWN)
+        if isinstance(q, Short)
+    ]
 
 
 def _short_points(points: float) -> str:
@@ -112,4 +146,4 @@ def _cell_text(item: Item) -> str:
 
 def _width(key: str) -> int:
     # Long keys (a cloze's words) wrap inside their cells rather than make every column wide.
-    return min(len(key), 14)
+    return min(len(key), 12)

@@ -268,12 +268,21 @@ def render_key(doc: Json) -> str:
         f"Teacher\u2019s copy · {n} version{'' if n == 1 else 's'} ({letters}) · "
         f"{doc['count']} questions · {doc['total_points']} points per version."
     )
+    if doc.get("source"):
+        lines += ["", f"Source: {_source_title(doc['source'])}."]
     lines += ["", "## Answer grid", ""]
     lines.append(
         "Row: the version on the paper. Column: the question number and its points. "
         "For order questions, the numbers to write in the boxes from top to bottom. "
         "Other accepted answers are under the answer."
     )
+    if doc["scoring"]:
+        lines += ["", "| How to mark | Rule | Points for the number right |", "|---|---|---|"]
+        lines += [
+            f"| {_cell(escape(r['kinds']))} | {_cell(escape(r['rule']))} | "
+            f"{_cell(escape('; '.join(r['scales'])))} |"
+            for r in doc["scoring"]
+        ]
     for table in doc["grid"]:
         heads = [
             f"{n} ({p})" if p else str(n) for n, p in zip(table["numbers"], table["points"], strict=True)
@@ -283,9 +292,12 @@ def render_key(doc: Json) -> str:
         for row in table["rows"]:
             cells = " | ".join(_grid_cell(c) for c in row["cells"])
             lines.append(f"| **{row['letter']}** | {cells} |")
-    if doc["scoring"]:
-        lines += ["", "**How to mark**", ""]
-        lines += [f"- {escape(line)}" for line in doc["scoring"]]
+    if doc["accepted"]:
+        lines += ["", "**Accepted answers**", ""]
+        lines += [
+            f"- **{escape(a['numbers'])}** {escape(a['answer'])}; *also:* {escape(', '.join(a['also']))}"
+            for a in doc["accepted"]
+        ]
     if doc["model_answers"]:
         lines += ["", "## Model answers", ""]
         lines += [f"- **{m['numbers']}:** {rich(m['text'])}" for m in doc["model_answers"]]
@@ -294,20 +306,21 @@ def render_key(doc: Json) -> str:
         for section in ver["sections"]:
             for q in section["questions"]:
                 lines.append("")
-                lines += _key_question(q)
+                lines += _key_question(q, bool(doc.get("source")))
     return "\n".join(lines) + "\n"
 
 
 def _grid_cell(cell: Json) -> str:
+    # No `<br>` (some platforms print it as text, P24): the alternatives follow in italics.
     text = _cell(escape(cell["key"]))
     if cell["also"]:
-        text += f"<br>{_cell(escape(cell['also']))}"
+        text += f" *{_cell(escape(cell['also']))}*"
     if cell["points"]:
         text += f" ({escape(cell['points'])})"
     return text
 
 
-def _key_question(q: Json) -> list[str]:
+def _key_question(q: Json, named_once: bool = False) -> list[str]:
     kind = q["kind"]
     prompt = rich(q["prompt"])
     if kind == "cloze":
@@ -323,8 +336,10 @@ def _key_question(q: Json) -> list[str]:
         else:
             label = f"**{answer[0]['label']}** — " if answer[0]["label"] else ""
             text = label + rich(answer[0]["text"])
-        accepted = "; ".join(rich(a) for a in q["accept"])
-        out.append(f"- **Answer:** {text}" + (f" (also accepted: {accepted})" if accepted else ""))
+        out.append(f"- **Answer:** {text}")
+        if q["accept"]:
+            # On a line of its own, labelled: rendered, it never reads as part of the answer (P24).
+            out.append("- *Also accepted:* " + "; ".join(rich(a) for a in q["accept"]))
     else:
         what = f" (boxes, top to bottom: **{escape(q['key'])}**)" if kind == "order" else ""
         out.append(f"- **Answer:** **{escape(q['key'])}**" if not what else f"- **Answer**{what}:")
@@ -333,21 +348,24 @@ def _key_question(q: Json) -> list[str]:
         out.append(f"- *Marking:* {escape(q['marking'])}.")
     if q["explanation"]:
         out.append(f"- *Why:* {rich(q['explanation'])}")
-    source = _source(q)
+    source = _source(q, named_once)
     if source:
-        out.append(f"- *Source:* {source}")
+        out.append(f"- *{'Evidence' if named_once else 'Source'}:* {source}")
     return out
 
 
-def _source(q: Json) -> str:
+def _source_title(src: Json) -> str:
+    title = escape(src["title"])
+    url = safe_link(src["url"])  # the document holds only web links; check again where it is made
+    shown = f"[{title}](<{url}>)" if url else f"“{title}”"
+    return shown + (f", as of {escape(src['as_of'])}" if src["as_of"] else "")
+
+
+def _source(q: Json, named_once: bool) -> str:
+    """Under a question: its evidence, and its article unless the key names the one article at its head."""
     bits: list[str] = []
-    src = q["source"]
-    if src:
-        title = escape(src["title"])
-        url = safe_link(src["url"])  # the document holds only web links; check again where it is made
-        bits.append(f"[{title}](<{url}>)" if url else f"“{title}”")
-        if src["as_of"]:
-            bits.append(f"as of {escape(src['as_of'])}")
+    if q["source"] and not named_once:
+        bits.append(_source_title(q["source"]))
     bits += [f"“{escape(e)}”" for e in q["evidence"]]
     return " · ".join(bits)
 

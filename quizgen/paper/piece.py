@@ -37,9 +37,10 @@ def compile_pdf(
 ) -> bytes:
     """Lay out `data` (the document's JSON) with the template `source`, in this process, dated `timestamp`.
 
-    `tags` adds the PDF structure tags screen readers use. Pieces go without: joining
-    PDFs keeps their pages but not their tag trees, and cloning those trees was most of
-    the time (and memory) of joining.
+    `tags` makes a tagged PDF that meets PDF/UA-1 (Typst checks the rules as it writes:
+    a title, the language, headings from level 1, alt text on pictures), the structure a
+    screen reader follows. Pieces go without: joining PDFs keeps their pages but not their
+    tag trees, and cloning those trees was most of the time (and memory) of joining.
     """
     import typst
 
@@ -53,6 +54,7 @@ def compile_pdf(
             ignore_system_fonts=True,
             timestamp=timestamp,
             pdf_tags=tags,
+            pdf_standards=["ua-1"] if tags else [],
         )
     except typst.TypstError as exc:
         raise CompileFailed(describe(exc)) from None

@@ -61,3 +61,10 @@ def elements(page: str, tag: str) -> list[str]:
 def tags(page: str) -> set[str]:
     """Every tag the page uses."""
     return set(_parse(page, lambda *_: False).tags)
+
+
+def seen(text: str) -> str:
+    """Bank text as a reader sees it printed: marks gone, straight quotes curly (P22)."""
+    from quizgen.paper.document import rich
+
+    return "".join(body for _, body in rich(text))

@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizgen.bank.model import Bank, Choice, Question
-from quizgen.bank.text import plain
+from quizgen.bank.text import plain, smart_quotes
 from quizgen.paper import html
 from quizgen.paper.document import document, key_path
 from quizgen.select import QuizSettings, build_quiz, select
 from tests.conftest import GOOD, QUESTIONS, load_ok
-from tests.paper import tags, texts
+from tests.paper import seen, tags, texts
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def samples(tmp_path: Path) -> tuple[str, str]:
 
 def test_bank_text_is_escaped_never_markup(samples: tuple[str, str]) -> None:
     for page in samples:
-        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+        assert "&lt;script&gt;alert(\u2018x\u2019)&lt;/script&gt;" in page
         assert "<script" not in page.lower()
         assert "Samples &lt;b&gt;" in page  # the title too
         assert "&amp;amp;" in page  # "&amp;" written in a bank shows as "&amp;"
@@ -96,11 +96,17 @@ def test_grid_cells_are_the_keys(tmp_path: Path) -> None:
         cells.setdefault(tag, []).extend(re.findall(r"<td>(.*?)</td>", row))
     for version in quiz.versions:
         keys = [re.sub(r"<span.*", "", cell) for cell in cells[version.letter]]
-        assert keys == [html_escape(item.key) for item in version.items]
+        assert keys == [html_escape(smart_quotes(item.key)) for item in version.items]
         for cell, item in zip(cells[version.letter], version.items, strict=True):
             accepted = getattr(item.question, "accept", ())
-            if accepted:  # a marker sees the other answers that count, not only the first
-                assert f'<span class="also">or {html_escape(accepted[0])}' in cell
+            if 0 < len(accepted) <= 3:  # a marker sees the other answers that count, not only the first
+                assert f'<span class="also">or {html_escape(seen(accepted[0]))}' in cell
+            elif accepted:  # too many for a cell: all of them listed under the grid (P7, P15)
+                assert f'<span class="also">or {len(accepted)} others, listed below' in cell
+                number = rf"{version.letter}\xa0{item.number}\b"
+                listed = re.search(rf"<strong>[^<]*{number}[^<]*</strong> \u2013 (.*?)</p>", page)
+                assert listed, item.question.id
+                assert all(html_escape(seen(a)) in listed.group(1) for a in accepted)
 
 
 def test_grid_heads_carry_points_and_the_key_its_marking_rules(tmp_path: Path) -> None:
@@ -110,9 +116,11 @@ def test_grid_heads_carry_points_and_the_key_its_marking_rules(tmp_path: Path) -
     heads = re.findall(r"<th>(\d+)<span class=\"pts\">(.*?)</span></th>", page)
     assert len(heads) == len(quiz.versions[0].items)  # every question's points agree across versions here
     assert {pts for _, pts in heads} == {"1 pt", "2 pts"}
-    assert "How to mark" in page
-    assert "Matching: a share of the points per correct pair, rounded down to whole points" in page
-    assert "Marking: a share of the points per correct pair" in page  # and in the full key
+    assert "How to mark" in page  # a table: the kind, its rule, its scales (P19)
+    rule = "a share of the points per correct pair, rounded down to whole points"
+    assert f'<th scope="row">Matching</th><td>{rule}</td>' in page
+    assert re.search(r"<td>\d pairs, 2 points: \d right → 2, ", page)
+    assert re.search(r"Marking: \d right → 2, ", page)  # and the scale beside each answer in the full key
 
 
 def html_escape(text: str) -> str:
@@ -178,10 +186,10 @@ def test_any_text_appears_escaped(prompt: str, choice: str) -> None:
     choices = (choice, choice + " (2)", "other")
     quiz = build_quiz(select([one_question(prompt, choices)]), QuizSettings(seed="p"))
     page = html.render(document(quiz), "quiz")
-    assert texts(page, "prompt") == [plain(prompt)]
+    assert texts(page, "prompt") == [seen(prompt)]
     printed = texts(page, "option")  # each: the letter in its bubble, then the choice
     assert [t[0] for t in printed] == ["A", "B", "C"]
-    assert sorted(t[1:] for t in printed) == sorted(plain(c) for c in choices)
+    assert sorted(t[1:] for t in printed) == sorted(seen(c) for c in choices)
     # Whatever the text, the page holds only the template's own elements.
     assert tags(page) <= TEMPLATE_TAGS
 

@@ -65,7 +65,7 @@ def test_a_url_that_is_not_a_web_link_is_never_a_link(
 ) -> None:
     html_links, md_links, md_key = keys(write_bank, url, tmp_path)
     assert html_links == [] and md_links == []
-    assert "- *Source:* “The article” · as of October 2022" in md_key
+    assert "Source: “The article”, as of October 2022." in md_key  # named once, at the head
 
 
 def test_a_web_link_stays_a_link_in_both_keys(write_bank: Callable[[str], Path], tmp_path: Path) -> None:

@@ -19,12 +19,13 @@ from pypdf import PageObject, PdfReader
 from pypdf.generic import DictionaryObject
 
 from quizgen.bank.model import Choice, Cloze, Match, Multi, Order, Question, TrueFalse
-from quizgen.bank.text import cloze_blanks, plain, without_instruction
+from quizgen.bank.text import cloze_blanks, without_instruction
 from quizgen.errors import RenderError
 from quizgen.paper import pdf
 from quizgen.paper.document import key_path
 from quizgen.select import Filter, Quiz, QuizSettings, build_quiz, select
 from tests.conftest import GOOD, QUESTIONS, load_ok
+from tests.paper import seen
 
 FOOTER = re.compile(r"Version ([A-Z]+) · page (\d+) of (\d+)")
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -108,10 +109,10 @@ def samples(tmp_path_factory: pytest.TempPathFactory, epoch: None) -> Printed:
 def signature(q: Question) -> str:
     """The printed text that identifies a question: its prompt, or a cloze's longest stretch of text."""
     if isinstance(q, Cloze) and not q.prompt:
-        return max((plain(text) for text, n in cloze_blanks(q.text) if n is None), key=len)
+        return max((seen(text) for text, n in cloze_blanks(q.text) if n is None), key=len)
     if isinstance(q, TrueFalse):  # under the part's "True or false" heading, the prompt does not repeat it
-        return plain(without_instruction(q.kind, q.prompt))
-    return plain(q.prompt)
+        return seen(without_instruction(q.kind, q.prompt))
+    return seen(q.prompt)
 
 
 def positions(version_text: str, quiz: Quiz) -> list[tuple[int, Question]]:
@@ -135,14 +136,14 @@ def printed_letters(version_text: str, quiz: Quiz) -> dict[int, str]:
             answers[number] = "True" if q.answer else "False"
         if not isinstance(q, Choice):
             continue
-        seen = {}
+        found = {}
         for choice in q.choices:
-            at = region.find(squash(plain(choice)))
+            at = region.find(squash(seen(choice)))
             assert at > 0, (q.id, choice)
-            seen[choice] = (at, region[at - 1])  # the letter printed just before the text
-        in_order = [letter for _, letter in sorted(seen.values())]
+            found[choice] = (at, region[at - 1])  # the letter printed just before the text
+        in_order = [letter for _, letter in sorted(found.values())]
         assert in_order == list(LETTERS[: len(q.choices)]), (q.id, in_order)
-        answers[number] = seen[q.answer][1]
+        answers[number] = found[q.answer][1]
     return answers
 
 
@@ -211,7 +212,7 @@ def test_a_question_is_never_split_across_pages(real: Printed) -> None:
             elif isinstance(q, Match):
                 parts += [text for pair in q.pairs for text in pair]
             (page,) = [page for page in flat if squash(signature(q)) in page]
-            assert all(squash(plain(part)) in page for part in parts), (tag, q.id)
+            assert all(squash(seen(part)) in page for part in parts), (tag, q.id)
 
 
 # -- the key matches the paper -----------------------------------------------------------------------
@@ -286,7 +287,7 @@ def test_typst_and_html_specials_print_literally(samples: Printed) -> None:
     text = "\n".join(samples.pages)
     assert "Which line is printed literally? # $ @ < > [ ] * _ \\ ` = + / ~ // /* */" in text
     assert "#set page(fill: red) $x^2$ @ref <label>" in text
-    assert "<script>alert('x')</script> & &amp;" in text
+    assert "<script>alert(\u2018x\u2019)</script> & &amp;" in text
     assert "[link](http://x) _under_ ~tilde~" in text
     assert "A #hash and a $dollar:" in text
     key = "\n".join(samples.key_pages)

@@ -20,6 +20,7 @@ from quizgen.paper.document import document, key_path
 from quizgen.paper.grid import grid
 from quizgen.select import Filter, QuizSettings, build_quiz, default_title, select
 from tests.conftest import QUESTIONS, load_ok
+from tests.paper import seen as printed
 from tests.paper.test_markdown import elements, to_html
 
 KEY_FOOTER = re.compile(r"Answer key · (grid|Version ([A-Z]+)) · page (\d+) of (\d+)")
@@ -143,7 +144,8 @@ def test_duplex_pads_every_version_and_key_part_to_even_pages(
         part_of: list[str | None] = []
         for text in texts:
             found = footer.search(text)
-            assert found or not text.strip(), text[:80]  # a padding page is blank
+            # A padding page says so, and nothing else (P23).
+            assert found or text.strip() == "This page is intentionally left blank.", text[:80]
             part_of.append(found.group(1) if found else None)
         for sheet in range(0, len(texts), 2):  # front and back of one sheet: one part at most
             parts = {p for p in part_of[sheet : sheet + 2] if p}
@@ -157,7 +159,7 @@ def test_every_key_page_names_its_part_and_counts_its_own_pages(
     _, key_pages, _ = pooled
     seen: dict[str, list[tuple[int, int]]] = {}
     for text in key_pages:
-        if not text.strip():
+        if text.strip() == "This page is intentionally left blank.":
             continue
         found = KEY_FOOTER.search(text)
         assert found, text[-100:]
@@ -180,16 +182,22 @@ def test_the_key_gives_points_alternatives_and_how_to_mark(
     grid_page = key_pages[0]
     assert re.search(r"Ver\. 1 1 pt 2 1 pt", grid_page)
     assert "How to mark" in grid_page
-    assert "Select all that apply: full points only when exactly the keyed choices are marked." in grid_page
+    flat = re.sub(r"\s+", " ", grid_page)
+    assert "Select all that apply full points only when exactly the keyed choices are marked" in flat
     kinds = {item.question.kind for version in quiz.versions for item in version.items}  # type: ignore[attr-defined]
-    matching = "Matching: a share of the points per correct pair, rounded down to whole points"
-    assert (matching in re.sub(r"\s+", " ", grid_page)) == ("match" in kinds)
+    matching = "Matching a share of the points per correct pair, rounded down to whole points"
+    assert (matching in flat) == ("match" in kinds)
     for version in quiz.versions:  # type: ignore[attr-defined]
         for item in version.items:
             accepted = getattr(item.question, "accept", ())
-            if accepted:
-                assert f"or {accepted[0]}" in grid_page
-    assert "Marking: a share of the points per correct" in " ".join(key_pages)
+            if 0 < len(accepted) <= 3:
+                assert f"or {printed(accepted[0])}" in flat
+            elif accepted:  # every one of them under the grid, on its page (P7, P15)
+                assert f"or {len(accepted)} others, listed below" in flat
+                listed = re.search(rf"{version.letter} {item.number}\b[^\u2013]*\u2013 (.*?)\.(?: |$)", flat)
+                assert listed and all(printed(a) in listed.group(1) for a in accepted), item.question.id
+    if kinds & {"match", "order", "cloze"}:
+        assert re.search(r"Marking: \d+ right → \d", " ".join(key_pages))
 
 
 def test_a_grid_only_key_is_the_one_page_a_marker_needs(tmp_path: Path) -> None:
