@@ -320,7 +320,9 @@ def test_every_kind_is_laid_out(samples: Printed) -> None:
     assert squash("Select all that apply.") in squash(text)
     assert "True" in text and "False" in text
     assert "Answer:" in text and "soldiers" in text  # numeric: the unit beside the line
-    assert "(1)" in text and "(2)" in text and "(country)" in text  # cloze blanks and hint
+    assert "(1)" in text and "(2)" in text  # cloze blanks
+    # The hint is printed small under its blank, without brackets, so the sentence reads on (P21).
+    assert "country" in text and "(country)" not in text
     assert "A. " in text and "1. Ivan Tertel" in text  # match: letters right, numbers left
     assert "Part 1" in text and "True or false" in text
 

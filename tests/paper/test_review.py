@@ -55,21 +55,62 @@ questions:
 """
 
 
+def words_at(path: Path) -> list[tuple[str, float, float, float, float]]:
+    """Every word of the first page with its box (left, bottom, right, top), in PDF points."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path)
+    text = document[0].get_textpage()
+    chars = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
+    words: list[tuple[str, float, float, float, float]] = []
+    current = ""
+    box: list[float] = []
+    for char, (left, bottom, right, top) in [*chars, (" ", (0, 0, 0, 0))]:
+        if char.isspace():
+            if current:
+                words.append((current, *box))  # type: ignore[arg-type]
+            current, box = "", []
+            continue
+        box = (
+            [left, bottom, right, top]
+            if not box
+            else [min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top)]
+        )
+        current += char
+    document.close()
+    return words
+
+
 def test_a_blanks_number_and_hint_stay_on_the_line_of_its_blank(
     write_bank: Callable[..., Path], tmp_path: Path
 ) -> None:
-    """Review 1: "(1)" ended a line and its blank started the next."""
+    """Review 1: "(1)" ended a line and its blank started the next.
+
+    P21: the hint is printed small under its own blank, not in brackets after it: each hint's
+    words lie below the line of its blank's number, within the blank's width.
+    """
     bank = load_ok(write_bank(CLOZE_BANK)).banks
+    hints = ["year", "name", "country", "city", "city", "what", "where", "year", "year"]
     for width in range(3):  # three titles: other line breaks
         settings = QuizSettings(title="Blanks" + " x" * width, seed=str(width))
         out = tmp_path / f"q{width}.pdf"
         pdf.write(build_quiz(select(bank), settings), out)
         text = pages(out)[0]
-        for n, hint in enumerate(
-            ["year", "name", "country", "city", "city", "what", "where", "year", "year"], 1
-        ):
+        words = words_at(out)
+        for n, hint in enumerate(hints, 1):
             line = next(line for line in text.splitlines() if f"({n})" in line)
-            assert f"({hint})" in line.split(f"({n})", 1)[1], (n, line)
+            assert f"({hint})" not in line, (n, line)
+            number = next(w for w in words if w[0].startswith(f"({n})"))
+            _, _, bottom, right, _ = number
+            blank_end = right + 3.2 / 2.54 * 72 + 4  # the blank's line is 3.2 cm long
+            under = [
+                w
+                for w in words
+                if w[0] == hint
+                and right - 2 <= (w[1] + w[3]) / 2 <= blank_end
+                and bottom - 14 <= w[4] <= bottom + 1
+            ]
+            assert under, (n, hint, number)
 
 
 def test_a_year_is_printed_as_written(write_bank: Callable[..., Path], tmp_path: Path) -> None:
