@@ -92,6 +92,8 @@ class QuizSettings:
     # Printed with answer sheets (`quiz --sheets`): the paper tells pupils to mark the sheet,
     # and which questions they answer where. None: no sheets. "grids": numeric on the sheet too.
     sheets: str | None = None
+    # Large print for pupils who need it: 18 pt body text, wider spacing (docs/print.md).
+    large_print: bool = False
     scoring: ScoringRules = field(default_factory=ScoringRules)
 
 

@@ -110,6 +110,14 @@ def quiz(
             "--duplex", help="Pad each version and each part of the key to an even number of pages (PDF)."
         ),
     ] = False,
+    large_print: Annotated[
+        bool,
+        typer.Option(
+            "--large-print",
+            help="The pupils' paper in large print: 18 pt text, wider spacing (PDF and HTML; the key "
+            "stays as it is). Pupils answer on the paper, so not with --sheets.",
+        ),
+    ] = False,
     sheets: Annotated[
         bool,
         typer.Option(
@@ -139,6 +147,15 @@ def quiz(
     if output is not None and fmt is None:
         fail_usage(f"cannot tell the format of '{output.name}'; use --format pdf|html|md")
     fmt = fmt or "pdf"
+    if large_print and sheets:
+        # The sheet's bubbles are sized for the scanner, not for the reader; a pupil who needs
+        # large print answers on the large-print paper and is marked by hand (docs/grading.md).
+        fail_usage(
+            "--large-print and --sheets together: the answer sheets have no large-print form; "
+            "print the large-print papers in a run of their own, without --sheets"
+        )
+    if large_print and fmt == "md":
+        fail_usage("--large-print sets the size of printed text: use it with --format pdf or html")
     now = read_clock()
     checked = load_or_exit(paths, articles, strict, quiet)
 
@@ -165,6 +182,7 @@ def quiz(
         shuffle=shuffle,
         key_layout="grid" if layout is KeyLayout.grid else "full",
         duplex=duplex,
+        large_print=large_print,
         sheets=("grids" if numeric_grids else "bubbles") if sheets else None,
     )
     writer = quiz_writer(fmt)

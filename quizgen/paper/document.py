@@ -12,7 +12,7 @@ what keeps bank text out of markup: the template builds content from the runs.
 The tree, field by field (R = runs; the key fields are only printed in the key):
 
     title, paper, instructions (R), headings (bool: sections have headings),
-    count, total_points, key_layout ("full" | "grid"), duplex (bool),
+    count, total_points, key_layout ("full" | "grid"), duplex (bool), large_print (bool),
     sources: [{label, title, as_of}]     # only when several banks are pooled
     source: {title, as_of, url} | None   # the one bank's article, when there is one bank
     scoring: [{kinds, rule, scales: [str]}]   # the "How to mark" table: rules of the kinds on the paper
@@ -172,6 +172,7 @@ def document(quiz: Quiz, *, paper: str = "a4", image: ImageRef | None = None) ->
         "total_points": fmt_points(first.total_points) if first else "0",
         "key_layout": settings.key_layout,
         "duplex": settings.duplex,
+        "large_print": settings.large_print,
         "sources": _sources(quiz.banks, labels),
         # One bank's article is named once at the head of the key, not under every question.
         "source": _source(quiz.banks[0]) if len(quiz.banks) == 1 else None,
