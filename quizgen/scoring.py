@@ -72,5 +72,5 @@ def rule_text(kind: str, rules: ScoringRules, parts: int = 1) -> str:
         part = {"match": "pair", "order": "item in its place", "cloze": "blank"}[kind]
         return f"a share of the points per correct {part}, rounded down to {step}"
     if kind == "open":
-        return "the marker's judgement, up to the points shown"
+        return "the marker\u2019s judgement, up to the points shown"
     return "full points or none"

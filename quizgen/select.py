@@ -83,8 +83,8 @@ class QuizSettings:
     seed: str = "0"
     versions: int = 1
     shuffle: bool = True
-    # "full": the grid and every version's full key; "grid": only the grid and the
-    # scoring rules, the one page a marker needs.
+    # "full": the grid and every version's full key; "grid": the grid, the scoring rules and
+    # the accepted and model answers, what a marker needs without the full keys.
     key_layout: str = "full"
     # Pad each version (and each part of the key) to an even number of pages, so that
     # printed double-sided no sheet carries two versions.

@@ -100,7 +100,7 @@ def quiz(
         typer.Option(
             "--key",
             help="The answer key: full (grid, marking rules, every version's full key), "
-            "grid (the one page a marker needs) or none.",
+            "grid (the grid, how to mark, accepted and model answers: what a marker needs) or none.",
         ),
     ] = KeyLayout.full,
     no_key: Annotated[bool, typer.Option("--no-key", help="Write no key (same as --key none).")] = False,

@@ -281,6 +281,26 @@ def test_evidence_quotes_inside_quotes_become_single(tmp_path: Path) -> None:
     assert not any('"' in e for e in evidence)
 
 
+@pytest.mark.parametrize("suffix", [".pdf", ".html", ".md"])
+def test_no_straight_quote_stands_beside_the_curly_ones(tmp_path: Path, suffix: str) -> None:
+    """P22: the banks' straight apostrophes and quotes were printed beside the template's curly
+    ones. In every format, quiz and key, of the three banks: none is left in running text."""
+    from quizgen.paper.formats import quiz_writer
+
+    out = tmp_path / f"quiz{suffix}"
+    quiz_writer(suffix[1:]).write(build_quiz(select(BANKS), QuizSettings(seed="quotes")), out)
+    for path in (out, key_path(out)):
+        if suffix == ".pdf":
+            text = "\n".join(pages(path))
+        else:
+            text = path.read_text(encoding="utf-8")
+            if suffix == ".html":  # the text a reader sees, not the markup's attribute quotes
+                text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", text, flags=re.S)
+        straight = re.findall(r"\w'\w|\s'\w|\w'\s|\"\w|\w\"", text)
+        assert straight == [], (path.name, straight[:5])
+        assert "\u2019" in text
+
+
 def test_true_or_false_is_not_said_twice_under_its_heading(tmp_path: Path) -> None:
     """Review 13: "True or false: ..." right under "Part 1 True or false"."""
     out = tmp_path / "q.pdf"
