@@ -15,7 +15,7 @@ from quizgen.cli import app
 from quizgen.paper import pdf
 from quizgen.paper.document import document, key_path
 from quizgen.select import QuizSettings, build_quiz, select
-from tests.conftest import QUESTIONS, load_ok
+from tests.conftest import GOOD, QUESTIONS, load_ok
 
 BANKS = sorted(QUESTIONS.glob("*.yaml"))
 
@@ -105,12 +105,17 @@ def test_full_keys_are_at_most_a_fifth_longer_than_their_quiz(papers: dict[str, 
         assert key <= 1.2 * quiz, (name, quiz, key)
 
 
-def test_every_version_says_where_it_ends(papers: dict[str, Path]) -> None:
-    """P23: a pupil turning the last page over to look for more questions reads that there are none."""
-    for path in papers.values():
+def test_every_version_says_where_it_ends(papers: dict[str, Path], tmp_path: Path) -> None:
+    """P23: a pupil turning the last page over to look for more questions reads that there are
+    none, on the page of the last question, never on a page of its own (in large print the bank
+    of every kind put it alone on page 6)."""
+    big = tmp_path / "large.pdf"
+    pdf.write(build_quiz(select(load_ok(GOOD).banks), QuizSettings(large_print=True)), big, key=False)
+    for path in [*papers.values(), big]:
         pages = [page.extract_text() for page in PdfReader(path).pages]
         assert "End of Version A" in pages[-1]
         assert sum("End of Version A" in text for text in pages) == 1
+        assert re.search(r"^\d+\. ", pages[-1], re.M), pages[-1]
 
 
 @pytest.fixture(scope="module")
