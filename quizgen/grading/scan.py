@@ -287,7 +287,7 @@ def _match_qr(page: Image, layout: Json) -> str:
     """The payload of the quiz's QR code whose modules best match the page, if one clearly does."""
     import numpy as np
 
-    from quizgen.grading.sheet import qr_modules
+    from quizgen.grading.sheetpdf import qr_modules
 
     x0, y0, x1, _ = layout["qr_box"]
     scores = []

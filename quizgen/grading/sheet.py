@@ -5,9 +5,9 @@ version's questions with their keys, and every page's bubbles as boxes in PDF po
 the page's top-left corner. The same data is written as `<name>-layout.json` (documented
 in docs/grading.md) and is all that `quizgen grade` needs: it never reads the banks.
 
-`drawing(layout)` adds what is printed but not read back (labels, instructions, the
-corner markers' and QR code's modules), and `render` hands it to Typst as JSON through
-`sys_inputs`, so the template only places boxes at the positions computed here.
+quizgen.grading.sheetpdf draws the PDF from it, adding what is printed but not read
+back (labels, instructions, the corner markers' and QR code's modules): the template
+only places boxes at the positions computed here.
 
 Corner markers are ArUco markers (OpenCV's 4x4 dictionary, ids 0-3 clockwise from the
 top left): each one names its corner, so a page scanned upside down or photographed at
@@ -22,8 +22,6 @@ import json
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from quizgen.bank.model import Choice, Multi, Numeric, TrueFalse
@@ -44,9 +42,6 @@ from quizgen.grading.identity import (
 )
 from quizgen.grading.identity import (
     Identity as Identity,
-)
-from quizgen.grading.identity import (
-    has_grids,
 )
 from quizgen.grading.identity import (
     identity_mismatch as identity_mismatch,
@@ -98,26 +93,6 @@ GRID_COLUMNS = 6  # digit columns of every numeric grid, whatever its key
 MAX_GRID_COLUMNS = 7  # what fits a question column beside the sign column and the cancel box
 WRITE_IN = 16.0  # the row of write-in boxes above a digit grid's bubbles
 
-HOW_TO_MARK = (
-    "Fill the bubble of your answer completely with a dark pen or pencil. "
-    "Do not tick or cross the bubbles, and write nothing between them."
-)
-HOW_TO_CANCEL = (
-    "Erase the mark cleanly. With a pen, or if it will not erase: tick the "
-    "question's cancel box at the end of its row and circle your final answer on the quiz paper. "
-    "Your teacher then reads that question from the quiz paper."
-)
-HOW_TO_NUMBER = (
-    "Write your number in the boxes, starting at the left box, one digit a box. "
-    "Then fill the one bubble under each box that matches its digit."
-)
-HOW_TO_GRID = (
-    "Numbers: write one character a box, starting at the left box, a minus sign in the first "
-    "box if the number is negative; then fill the matching bubble under each box."
-)
-TEACHER_NOTE = (
-    "For the teacher: the score boxes (0, 1, 2, ...) of the written answers. Pupils write nothing in them."
-)
 STUDENT_PITCH = 15.0  # rows of the student-number grid: 4 pt (1.4 mm) between bubbles
 
 
@@ -422,149 +397,11 @@ def layout(quiz: Quiz, options: SheetOptions = SheetOptions()) -> Json:
     return data
 
 
-# -- drawing ------------------------------------------------------------------------------------
-
-
-def _modules(matrix: Any) -> list[list[int]]:
-    """[x, y, run] for each horizontal run of dark modules: few squares to draw."""
-    runs = []
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < len(row):
-            if row[x]:
-                start = x
-                while x < len(row) and row[x]:
-                    x += 1
-                runs.append([start, y, x - start])
-            else:
-                x += 1
-    return runs
-
-
-@cache
-def marker_modules(marker_id: int) -> tuple[int, list[list[int]]]:
-    """(side in modules, dark runs) of an ArUco marker with its one-module black border."""
-    import cv2
-
-    dictionary = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, ARUCO_DICTIONARY))
-    img = cv2.aruco.generateImageMarker(dictionary, marker_id, 6)
-    return 6, _modules(img < 128)
-
-
-def qr_modules(text: str) -> tuple[int, list[list[int]]]:
-    """(side in modules, dark runs) of the QR code of `text`, quiet zone left to the page."""
-    import cv2
-
-    params = cv2.QRCodeEncoder.Params()
-    params.correction_level = cv2.QRCodeEncoder_CORRECT_LEVEL_M
-    img = cv2.QRCodeEncoder.create(params).encode(text)
-    return int(img.shape[0]), _modules(img < 128)
-
-
-def drawing(data: Json) -> Json:
-    """What Typst draws: the layout plus labels, instructions and module runs."""
-    pages = []
-    versions = {v["version"]: v for v in data["versions"]}
-    for page in data["pages"]:
-        version = versions[page["version"]]
-        numbers = {q["number"]: q for q in version["questions"]}
-        side, runs = qr_modules(page["qr"])
-        labels = []
-        for row in page["rows"]:
-            q = numbers[row["question"]]
-            x0, y0 = row["box"][0], row["box"][1]
-            labels.append(
-                {"x": x0, "y": y0 + (ROW - 9) / 2 - 1, "w": NUMBER_WIDTH - 5, "text": f"{q['number']}"}
-            )
-        pages.append(
-            {
-                "blank": False,
-                "page": page["page"],
-                "pages": page["pages"],
-                "version": page["version"],
-                "size": page["size"],
-                "qr": {"box": data["qr_box"], "side": side, "runs": runs},
-                "labels": labels,
-                "bubbles": page["bubbles"],
-                "grids": [
-                    _grid_frame(numbers[row["question"]], row["box"])
-                    for row in page["rows"]
-                    if numbers[row["question"]].get("grid")
-                ],
-            }
-        )
-    if data.get("duplex"):
-        pages = _padded(pages)
-    return {
-        "title": data["title"],
-        "quiz": data["quiz"],
-        "how_to_number": HOW_TO_NUMBER,
-        "how_to_grid": HOW_TO_GRID if has_grids(data) else "",
-        "paper": data["paper"],
-        "student_digits": data["student_digits"],
-        "how_to_mark": HOW_TO_MARK,
-        "how_to_cancel": HOW_TO_CANCEL,
-        "teacher_note": TEACHER_NOTE,
-        "markers": [
-            {"box": m["box"], "side": marker_modules(m["id"])[0], "runs": marker_modules(m["id"])[1]}
-            for m in data["markers"]
-        ],
-        "pages": pages,
-    }
-
-
-def _padded(pages: list[Json]) -> list[Json]:
-    """`pages` with a blank back after each version whose sheets have an odd page count, so
-    printed double-sided no sheet carries two versions."""
-    out: list[Json] = []
-    for page in pages:
-        out.append(page)
-        if page["page"] == page["pages"] and page["pages"] % 2:
-            out.append({"blank": True, "version": page["version"], "size": page["size"]})
-    return out
-
-
-def _grid_frame(q: Json, box: Sequence[float]) -> Json:
-    """Where a digit grid's write-in boxes go: one above each column, the sign's first."""
-    return {"x": box[0] + NUMBER_WIDTH, "y": box[1] + 1, "columns": 1 + q["grid"]["columns"], "pitch": PITCH}
-
-
-def _describe(exc: Exception) -> str:
-    message = str(getattr(exc, "message", "") or exc).strip()
-    hints = [h for h in getattr(exc, "hints", None) or [] if h]
-    return message + "".join(f"\n    hint: {h}" for h in hints)
-
-
-@cache
-def template() -> bytes:
-    """The Typst source of the answer sheet."""
-    return resources.files("quizgen.grading").joinpath("templates", "sheet.typ").read_bytes()
-
-
 def render(data: Json, timestamp: int) -> bytes:
-    """The PDF of the sheets of a layout (every version, every page), dated `timestamp`
-    (the quiz's own date, from quizgen.clock, so an unchanged quiz prints the same bytes)."""
-    import tempfile
+    """The PDF of the sheets of a layout (quizgen.grading.sheetpdf draws it)."""
+    from quizgen.grading.sheetpdf import render as render_pdf
 
-    import typst
-
-    from quizgen.errors import RenderError
-
-    with tempfile.TemporaryDirectory(prefix="quizgen-sheet-") as tmp:
-        try:
-            out = typst.compile(  # type: ignore[call-overload]
-                template(),
-                format="pdf",
-                root=tmp,
-                sys_inputs={"sheet": json.dumps(drawing(data), ensure_ascii=False)},
-                ignore_system_fonts=True,
-                timestamp=timestamp,
-            )
-        except typst.TypstError as exc:
-            raise RenderError(f"cannot print the answer sheets: {_describe(exc)}") from None
-    if not isinstance(out, bytes):  # pragma: no cover
-        raise RenderError("Typst returned no PDF")
-    return out
+    return render_pdf(data, timestamp)
 
 
 def sheet_paths(out: Any) -> tuple[Any, Any]:
