@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +94,15 @@ MAX_GRID_COLUMNS = 7  # what fits a question column beside the sign column and t
 WRITE_IN = 16.0  # the row of write-in boxes above a digit grid's bubbles
 
 STUDENT_PITCH = 15.0  # rows of the student-number grid: 4 pt (1.4 mm) between bubbles
+CANCEL_GAP = 8.0  # from a row's last bubble to its cancel box: twice the gap between bubbles (S4)
+# The teacher's area (S3): a framed box headed "For the teacher", holding the score boxes of
+# the written answers, apart from the bubbles pupils fill.
+SCORE_ROW = 24.0  # a row of score boxes: an 8 pt label above each box, then the box
+SCORE_LABEL = 10.0  # from a score row's top to its boxes (the labels stand in it)
+SCORE_PITCH = 18.0  # from one score box to the next: room for a label such as "1.5"
+AREA_PAD = 6.0  # inside the frame, left and right of the rows
+AREA_HEAD = 16.0  # the heading band at the top of the frame
+AREA_GAP = 14.0  # between the last bubble row and the frame
 
 
 @dataclass(frozen=True)
@@ -209,10 +218,33 @@ class _Block:
     per_row: int
     grid: tuple[int, bool] | None = None  # (digit columns, a point row) of a numeric grid
 
+    @property
+    def scored(self) -> bool:
+        """Whether the teacher scores it in score boxes (it goes in the teacher's area)."""
+        return bool(self.question["field"] == "score")
 
-def _blocks(questions: Sequence[Json], per_row: int) -> list[_Block]:
+    @property
+    def height(self) -> float:
+        if self.grid is not None:
+            return WRITE_IN + 2 + (10 + self.grid[1]) * DIGIT_PITCH + 2
+        return self.rows * (SCORE_ROW if self.scored else ROW)
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A block where it goes: its page, the top left of its first row, and its width."""
+
+    page: int
+    block: _Block
+    x: float
+    y: float
+    width: float
+
+
+def _blocks(questions: Sequence[Json], size: tuple[float, float]) -> list[_Block]:
     blocks = []
     for q in questions:
+        per_row = _per_row(size, q["field"] == "score")
         if q.get("grid"):
             blocks.append(_Block(q, 1, (), per_row, (q["grid"]["columns"], q["grid"]["point"])))
             continue
@@ -242,7 +274,9 @@ def _column_width(size: tuple[float, float]) -> float:
     return cols[1] - cols[0] - COLUMN_GAP
 
 
-def _per_row(size: tuple[float, float]) -> int:
+def _per_row(size: tuple[float, float], scored: bool = False) -> int:
+    if scored:  # number, then score boxes, inside the teacher's frame
+        return int((_column_width(size) - 2 * AREA_PAD - NUMBER_WIDTH) // SCORE_PITCH)
     # number, bubbles, then the cancel box after a small gap
     return int((_column_width(size) - NUMBER_WIDTH - TICK - 8) // PITCH)
 
@@ -266,24 +300,67 @@ def _header_bubbles(page: int, size: tuple[float, float], digits: int) -> list[J
     return bubbles
 
 
-def _place(blocks: list[_Block], size: tuple[float, float]) -> Iterator[tuple[int, _Block, float, float]]:
-    """(page, block, x, y) for each block: down each column, then the next column, page after page."""
-    top, bottom = _header_bottom(size) + 10, size[1] - MARGIN - MARKER - 8
-    columns = _columns(size)
-    page, col, y = 1, 0, top
-    for block in blocks:
-        height = block.rows * ROW if block.grid is None else _grid_height(block.grid)
-        if y + height > bottom and y > top:
-            col += 1
-            y = top
-            if col == len(columns):
-                page, col = page + 1, 0
-        yield page, block, columns[col], y
-        y += height + (4 if block.grid is not None else 0)
+class _Flow:
+    """Where the next block goes: down each column, then the next column, page after page."""
+
+    def __init__(self, size: tuple[float, float]) -> None:
+        self.top, self.bottom = _header_bottom(size) + 10, size[1] - MARGIN - MARKER - 8
+        self.columns, self.width = _columns(size), _column_width(size)
+        self.page, self.col, self.y = 1, 0, self.top
+
+    @property
+    def x(self) -> float:
+        return self.columns[self.col]
+
+    def fits(self, height: float) -> bool:
+        return self.y + height <= self.bottom
+
+    def next_column(self) -> None:
+        self.col, self.y = self.col + 1, self.top
+        if self.col == len(self.columns):
+            self.page, self.col = self.page + 1, 0
 
 
-def _grid_height(grid: tuple[int, bool]) -> float:
-    return WRITE_IN + 2 + (10 + grid[1]) * DIGIT_PITCH + 2
+def _place(
+    blocks: list[_Block], size: tuple[float, float]
+) -> tuple[list[_Placed], list[tuple[int, list[float]]]]:
+    """Where each block goes, and the frames of the teacher's area as (page, box).
+
+    The bubble rows come first, in their order. The score boxes follow in the teacher's
+    area: one frame under the last bubble row if it fits there whole, else at the top of
+    the next column; a frame taller than a column continues in the next one.
+    """
+    flow = _Flow(size)
+    placed: list[_Placed] = []
+    for block in (b for b in blocks if not b.scored):
+        if not flow.fits(block.height) and flow.y > flow.top:
+            flow.next_column()
+        placed.append(_Placed(flow.page, block, flow.x, flow.y, flow.width))
+        flow.y += block.height + (4 if block.grid is not None else 0)
+    scored = [b for b in blocks if b.scored]
+    if not scored:
+        return placed, []
+    gap = AREA_GAP if flow.y > flow.top else 0.0
+    whole = AREA_HEAD + 2 + sum(b.height for b in scored) + 2
+    if not flow.fits(gap + whole) and (
+        whole <= flow.bottom - flow.top or not flow.fits(gap + AREA_HEAD + 2 + scored[0].height + 2)
+    ):
+        flow.next_column()
+        gap = 0.0
+    flow.y += gap
+    frames: list[tuple[int, list[float]]] = []
+    start = flow.y
+    flow.y += AREA_HEAD + 2
+    for block in scored:
+        if not flow.fits(block.height + 2) and flow.y > start + AREA_HEAD + 2:
+            frames.append((flow.page, _box(flow.x, start, flow.width, flow.y + 2 - start)))
+            flow.next_column()
+            start = flow.y
+            flow.y += AREA_HEAD + 2
+        placed.append(_Placed(flow.page, block, flow.x + AREA_PAD, flow.y, flow.width - 2 * AREA_PAD))
+        flow.y += block.height
+    frames.append((flow.page, _box(flow.x, start, flow.width, flow.y + 2 - start)))
+    return placed, frames
 
 
 def _block_bubbles(page: int, block: _Block, x: float, y: float) -> list[Json]:
@@ -300,22 +377,27 @@ def _block_bubbles(page: int, block: _Block, x: float, y: float) -> list[Json]:
                     {"page": page, "question": q["number"], "field": "answer", "column": col,
                      "value": value, "box": _box(cx, y + WRITE_IN + 2 + row * DIGIT_PITCH, BUBBLE, BUBBLE)}
                 )  # fmt: skip
+    elif block.scored:
+        for i, value in enumerate(block.values):
+            row, at = divmod(i, block.per_row)
+            bx = x + NUMBER_WIDTH + at * SCORE_PITCH + (SCORE_PITCH - TICK) / 2
+            out.append(
+                {"page": page, "question": q["number"], "field": field, "value": value,
+                 "box": _box(bx, y + row * SCORE_ROW + SCORE_LABEL, TICK, TICK)}
+            )  # fmt: skip
     else:
         for i, value in enumerate(block.values):
             row, at = divmod(i, block.per_row)
             bx = x + NUMBER_WIDTH + at * PITCH + (PITCH - BUBBLE) / 2
-            by = y + row * ROW + (ROW - BUBBLE) / 2
-            side = BUBBLE if field == "answer" else TICK
-            off = (BUBBLE - side) / 2
             out.append(
                 {"page": page, "question": q["number"], "field": field, "value": value,
-                 "box": _box(bx + off, by + off, side, side)}
+                 "box": _box(bx, y + row * ROW + (ROW - BUBBLE) / 2, BUBBLE, BUBBLE)}
             )  # fmt: skip
     if field == "answer":
-        # The cancel box ends the question's first row (after the last bubble that fits).
-        cx = x + NUMBER_WIDTH + block.per_row * PITCH + 6
-        if block.grid is not None:
-            cx = x + NUMBER_WIDTH + (block.grid[0] + 1) * PITCH + 6
+        # The cancel box ends the question's first row, just after its last bubble (S4): a
+        # box in a column of its own, far from a short row, is easily taken for a neighbour's.
+        shown = block.grid[0] + 1 if block.grid is not None else min(len(block.values), block.per_row)
+        cx = x + NUMBER_WIDTH + shown * PITCH - (PITCH - BUBBLE) / 2 + CANCEL_GAP
         out.append(
             {"page": page, "question": q["number"], "field": "cancel", "value": "X",
              "box": _box(cx, y + (ROW - TICK) / 2, TICK, TICK)}
@@ -328,19 +410,21 @@ def version_pages(
 ) -> tuple[Json, list[Json]]:
     """One version's questions and its pages with their bubbles (a pure function)."""
     questions = [_question(item, options, columns) for item in version.items]
-    placed = list(_place(_blocks(questions, _per_row(size)), size))
-    pages = max([p for p, *_ in placed], default=1)
+    placed, frames = _place(_blocks(questions, size), size)
+    pages = max([p.page for p in placed], default=1)
     page_list: list[Json] = []
     for page in range(1, pages + 1):
         bubbles = _header_bubbles(page, size, options.student_digits)
         rows = []
-        for p, block, x, y in placed:
-            if p == page:
-                bubbles.extend(_block_bubbles(page, block, x, y))
-                rows.append({"question": block.question["number"], "box": _box(x, y, _column_width(size), 0)})
+        for p in (p for p in placed if p.page == page):
+            bubbles.extend(_block_bubbles(page, p.block, p.x, p.y))
+            rows.append(
+                {"question": p.block.question["number"], "box": _box(p.x, p.y, p.width, p.block.height)}
+            )
         page_list.append(
             {"version": version.letter, "page": page, "pages": pages, "size": [size[0], size[1]],
-             "rows": rows, "bubbles": bubbles}
+             "rows": rows, "bubbles": bubbles,
+             "areas": [{"kind": "teacher", "box": box} for at, box in frames if at == page]}
         )  # fmt: skip
     return {"version": version.letter, "pages": pages, "questions": questions}, page_list
 

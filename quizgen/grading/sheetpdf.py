@@ -15,7 +15,9 @@ from importlib import resources
 from typing import Any
 
 from quizgen.grading.identity import has_grids
-from quizgen.grading.sheet import ARUCO_DICTIONARY, NUMBER_WIDTH, PITCH, ROW
+from quizgen.grading.sheet import AREA_HEAD, ARUCO_DICTIONARY, NUMBER_WIDTH, PITCH
+
+WRITE_IN_BOX = 14.0  # height of a digit grid's write-in box, as sheet.typ draws it
 
 Json = dict[str, Any]
 
@@ -24,8 +26,8 @@ HOW_TO_MARK = (
     "Do not tick or cross the bubbles, and write nothing between them."
 )
 HOW_TO_CANCEL = (
-    "Erase the mark cleanly. With a pen, or if it will not erase: tick the "
-    "question's cancel box at the end of its row and circle your final answer on the quiz paper. "
+    "Erase the mark cleanly. With a pen, or if it will not erase: tick the question\u2019s "
+    "cancel box {box} just after its bubbles, and circle your final answer on the quiz paper. "
     "Your teacher then reads that question from the quiz paper."
 )
 HOW_TO_NUMBER = (
@@ -36,8 +38,12 @@ HOW_TO_GRID = (
     "Numbers: write one character a box, starting at the left box, a minus sign in the first "
     "box if the number is negative; then fill the matching bubble under each box."
 )
+# Only on sheets with score boxes: pupils tick every box that is theirs, so the teacher's are
+# fenced off in a framed area with this heading, and the instructions point at it (S3).
+AREA_HEADING = "For the teacher: do not write here"
 TEACHER_NOTE = (
-    "For the teacher: the score boxes (0, 1, 2, ...) of the written answers. Pupils write nothing in them."
+    "Your teacher scores the answers you write on the quiz paper in the box headed "
+    "\u201cFor the teacher\u201d: write nothing in it."
 )
 
 
@@ -85,13 +91,7 @@ def drawing(data: Json) -> Json:
         version = versions[page["version"]]
         numbers = {q["number"]: q for q in version["questions"]}
         side, runs = qr_modules(page["qr"])
-        labels = []
-        for row in page["rows"]:
-            q = numbers[row["question"]]
-            x0, y0 = row["box"][0], row["box"][1]
-            labels.append(
-                {"x": x0, "y": y0 + (ROW - 9) / 2 - 1, "w": NUMBER_WIDTH - 5, "text": f"{q['number']}"}
-            )
+        labels = [_label(numbers[row["question"]], row["box"], page["bubbles"]) for row in page["rows"]]
         pages.append(
             {
                 "blank": False,
@@ -102,6 +102,10 @@ def drawing(data: Json) -> Json:
                 "qr": {"box": data["qr_box"], "side": side, "runs": runs},
                 "labels": labels,
                 "bubbles": page["bubbles"],
+                "areas": [
+                    {"box": a["box"], "head": AREA_HEAD, "heading": AREA_HEADING}
+                    for a in page.get("areas", [])
+                ],
                 "grids": [
                     _grid_frame(numbers[row["question"]], row["box"])
                     for row in page["rows"]
@@ -120,13 +124,24 @@ def drawing(data: Json) -> Json:
         "student_digits": data["student_digits"],
         "how_to_mark": HOW_TO_MARK,
         "how_to_cancel": HOW_TO_CANCEL,
-        "teacher_note": TEACHER_NOTE,
+        "teacher_note": TEACHER_NOTE if any(p.get("areas") for p in data["pages"]) else "",
         "markers": [
             {"box": m["box"], "side": marker_modules(m["id"])[0], "runs": marker_modules(m["id"])[1]}
             for m in data["markers"]
         ],
         "pages": pages,
     }
+
+
+def _label(q: Json, row: Sequence[float], bubbles: Sequence[Json]) -> Json:
+    """A question's number before its row, centred on the row's first bubble or box (S4: a
+    number set above the bubbles' centre line reads as the label of the row above)."""
+    if q.get("grid"):
+        centre = row[1] + 1 + WRITE_IN_BOX / 2  # the row of write-in boxes
+    else:
+        first = next(b["box"] for b in bubbles if b["question"] == q["number"] and b["field"] != "cancel")
+        centre = (first[1] + first[3]) / 2
+    return {"x": row[0], "y": centre - 6, "h": 12, "w": NUMBER_WIDTH - 5, "text": f"{q['number']}"}
 
 
 def _padded(pages: list[Json]) -> list[Json]:
