@@ -94,7 +94,8 @@ MAX_GRID_COLUMNS = 7  # what fits a question column beside the sign column and t
 WRITE_IN = 16.0  # the row of write-in boxes above a digit grid's bubbles
 
 STUDENT_PITCH = 15.0  # rows of the student-number grid: 4 pt (1.4 mm) between bubbles
-CANCEL_GAP = 8.0  # from a row's last bubble to its cancel box: twice the gap between bubbles (S4)
+CANCEL_GAP = 6.0  # from a row's last bubble to its cancel box (S4): 1.5 times the gap between bubbles,
+# so it stands apart, yet nearer its own last bubble than the next row's bubble under it (17 pt)
 # The teacher's area (S3): a framed box headed "For the teacher", holding the score boxes of
 # the written answers, apart from the bubbles pupils fill.
 SCORE_ROW = 24.0  # a row of score boxes: an 8 pt label above each box, then the box
