@@ -12,6 +12,7 @@ import ctypes
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
@@ -251,3 +252,32 @@ def test_question_numbers_are_centred_on_their_bubbles(printed: Printed, pdf: An
             assert "".join(c.text for c in sorted(digits, key=lambda c: c.box[0])) == str(n), (n, digits)
             top, bottom = min(c.box[1] for c in digits), max(c.box[3] for c in digits)
             assert abs((top + bottom) / 2 - centre) <= 0.5 * MM, (n, (top + bottom) / 2 - centre)
+
+
+def test_a_sheet_whose_teachers_area_runs_over_columns_and_pages_is_read_whole(printed: Printed) -> None:
+    """The moved boxes are read where the layout puts them: every ticked score box and every
+    filled bubble of a sheet whose teacher's area continues over columns and onto a page."""
+    from quizgen.grading import scan, score
+    from tests.grading import synth
+
+    version = printed.quiz.versions[0]
+    bubbled = [i for i in version.items if i.question.kind in sheet.BUBBLE_KINDS]
+    written = [i for i in version.items if i.question.kind not in sheet.BUBBLE_KINDS]
+    items = tuple(replace(item, number=n + 1) for n, item in enumerate(bubbled * 4 + written * 20))
+    quiz = replace(printed.quiz, versions=(replace(version, items=items),))
+    data = sheet.layout(quiz)
+    assert len(data["pages"]) >= 2 and sum(len(p["areas"]) for p in data["pages"]) >= 3
+    questions = data["versions"][0]["questions"]
+    rng = np.random.default_rng(5)
+    for spec, image in zip(
+        data["pages"], synth.rasterise(sheet.render(data, timestamp=1_700_000_000), 150), strict=True
+    ):
+        expected = synth.fill(image, spec, questions, "424242", 150, rng)
+        read = scan.read_page(synth.phone(image, 0.05), data, "long.png", spec["page"])
+        assert (read.problem, read.page) == ("", spec["page"])
+        answers = score.read_answers(read, spec, questions)
+        wrong = {n: (s, answers[n]) for n, (s, ok) in expected.items() if answers[n][0] not in ok}
+        assert not wrong
+        assert sum(1 for s, _ in expected.values() if s == "score") == len(
+            {b["question"] for b in spec["bubbles"] if b["field"] == "score"}
+        )
