@@ -9,6 +9,7 @@ when what is printed and what is read agree.
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,6 +23,7 @@ from tests.grading.conftest import Printed
 
 MM = 72 / 25.4  # points in a millimetre
 Json = dict[str, Any]
+Box = Sequence[float]
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def _paths(page: Any) -> list[tuple[float, float, float, float]]:
     return out
 
 
-def _inside(inner: Any, outer: Any, slack: float = 0.0) -> bool:
+def _inside(inner: Box, outer: Box, slack: float = 0.0) -> bool:
     return (
         outer[0] - slack <= inner[0]
         and outer[1] - slack <= inner[1]
@@ -67,7 +69,7 @@ def _inside(inner: Any, outer: Any, slack: float = 0.0) -> bool:
     )
 
 
-def _overlap(a: Any, b: Any) -> bool:
+def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
@@ -183,11 +185,11 @@ def test_a_long_teachers_area_continues_in_the_next_column_under_its_heading(pri
     assert sorted(set(numbers)) == list(range(1, len(items) + 1))
 
 
-def _centre(box: Any) -> tuple[float, float]:
+def _centre(box: Box) -> tuple[float, float]:
     return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
 
 
-def _distance(a: Any, b: Any) -> float:
+def _distance(a: Box, b: Box) -> float:
     (ax, ay), (bx, by) = _centre(a), _centre(b)
     return float(((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5)
 
