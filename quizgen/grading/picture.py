@@ -157,20 +157,27 @@ def _draw_marks(img: Any, spec: Json, scan: PageScan, sheet: Sheet | None, layou
             cv2.rectangle(img, (x0 - 3, y0 - 3), (x1 + 3, y1 + 3), colours[state], 2)
     scored = questions_of(layout, sheet.version) if sheet else []
     points = {q["number"]: float(q["points"]) for q in scored}
+    # the middle of each question's first bubble or box: its mark goes level with it
+    middle: dict[int, int] = {}
+    for b in spec["bubbles"]:
+        if b["question"] is not None and b["field"] != "cancel":
+            middle.setdefault(b["question"], round((b["box"][1] + b["box"][3]) / 2 * SCALE))
     for row in spec["rows"]:
         n = row["question"]
-        x0, y0, x1, _ = (round(v * SCALE) for v in row["box"])
+        x0, y0, x1, y1 = (round(v * SCALE) for v in row["box"])
+        mid = middle.get(n, y0 + 18)
         if n in pending:
-            cv2.rectangle(img, (x0 - 4, y0), (x1, y0 + round(17 * SCALE)), RED, 3)
-            cv2.putText(img, f"?{n}", (max(0, x0 - 44), y0 + 24), cv2.FONT_HERSHEY_SIMPLEX, 0.6, RED, 2)
+            # a row's box has its height (older layouts: none, so a bubble row's 17 pt)
+            cv2.rectangle(img, (x0 - 4, y0), (x1, max(y1, y0 + round(17 * SCALE))), RED, 3)
+            cv2.putText(img, f"?{n}", (max(0, x0 - 44), mid + 6), cv2.FONT_HERSHEY_SIMPLEX, 0.6, RED, 2)
             continue
         if sheet is None or sheet.points.get(n) is None:
             continue
         got, full = sheet.points[n] or 0.0, points.get(n, 0.0)
-        x, y = max(0, x0 - 24), y0 + 16
+        x, y = max(0, x0 - 24), mid - 2
         if full and got >= full - 1e-9:
             _tick(img, x, y, GREEN)
         elif got <= 1e-9:
             _cross(img, x, y, RED)
         else:
-            cv2.putText(img, f"{got:g}", (max(0, x0 - 34), y0 + 22), cv2.FONT_HERSHEY_SIMPLEX, 0.5, ORANGE, 2)
+            cv2.putText(img, f"{got:g}", (max(0, x0 - 34), mid + 4), cv2.FONT_HERSHEY_SIMPLEX, 0.5, ORANGE, 2)

@@ -287,13 +287,14 @@ def _match_qr(page: Image, layout: Json) -> str:
     """The payload of the quiz's QR code whose modules best match the page, if one clearly does."""
     import numpy as np
 
-    from quizgen.grading.sheet import qr_modules
+    from quizgen.grading.sheetpdf import qr_modules
 
     x0, y0, x1, _ = layout["qr_box"]
     scores = []
+    codes = {}
     for payload in dict.fromkeys(p["qr"] for p in layout["pages"]):
         side, runs = qr_modules(payload)
-        expected = np.zeros((side, side), dtype=bool)
+        expected = codes[payload] = np.zeros((side, side), dtype=bool)
         for x, y, n in runs:
             expected[y, x : x + n] = True
         cell = (x1 - x0) / side
@@ -307,8 +308,16 @@ def _match_qr(page: Image, layout: Json) -> str:
     best: str = scores[0][1] if scores else ""
     if not scores or scores[0][0] > 0.08:
         return ""
-    if len(scores) > 1 and scores[1][0] - scores[0][0] < 0.12:
-        return ""  # two codes fit about as well: do not pick one
+    if len(scores) > 1:
+        # Two codes fit about as well when the page is 0.12 nearer neither, or for two codes
+        # closer than 0.24 no nearer one than halfway between them: the codes of two pages of
+        # a quiz may differ in only 8% of their modules, and a fixed 0.12 refused even a clean page.
+        second = scores[1][1]
+        apart = (
+            float(np.mean(codes[best] != codes[second])) if codes[best].shape == codes[second].shape else 1.0
+        )
+        if scores[1][0] - scores[0][0] < max(0.02, min(0.12, 0.5 * apart)):
+            return ""
     return best
 
 

@@ -5,9 +5,9 @@ version's questions with their keys, and every page's bubbles as boxes in PDF po
 the page's top-left corner. The same data is written as `<name>-layout.json` (documented
 in docs/grading.md) and is all that `quizgen grade` needs: it never reads the banks.
 
-`drawing(layout)` adds what is printed but not read back (labels, instructions, the
-corner markers' and QR code's modules), and `render` hands it to Typst as JSON through
-`sys_inputs`, so the template only places boxes at the positions computed here.
+quizgen.grading.sheetpdf draws the PDF from it, adding what is printed but not read
+back (labels, instructions, the corner markers' and QR code's modules): the template
+only places boxes at the positions computed here.
 
 Corner markers are ArUco markers (OpenCV's 4x4 dictionary, ids 0-3 clockwise from the
 top left): each one names its corner, so a page scanned upside down or photographed at
@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from quizgen.bank.model import Choice, Multi, Numeric, TrueFalse
@@ -44,9 +42,6 @@ from quizgen.grading.identity import (
 )
 from quizgen.grading.identity import (
     Identity as Identity,
-)
-from quizgen.grading.identity import (
-    has_grids,
 )
 from quizgen.grading.identity import (
     identity_mismatch as identity_mismatch,
@@ -98,27 +93,17 @@ GRID_COLUMNS = 6  # digit columns of every numeric grid, whatever its key
 MAX_GRID_COLUMNS = 7  # what fits a question column beside the sign column and the cancel box
 WRITE_IN = 16.0  # the row of write-in boxes above a digit grid's bubbles
 
-HOW_TO_MARK = (
-    "Fill the bubble of your answer completely with a dark pen or pencil. "
-    "Do not tick or cross the bubbles, and write nothing between them."
-)
-HOW_TO_CANCEL = (
-    "Erase the mark cleanly. With a pen, or if it will not erase: tick the "
-    "question's cancel box at the end of its row and circle your final answer on the quiz paper. "
-    "Your teacher then reads that question from the quiz paper."
-)
-HOW_TO_NUMBER = (
-    "Write your number in the boxes, starting at the left box, one digit a box. "
-    "Then fill the one bubble under each box that matches its digit."
-)
-HOW_TO_GRID = (
-    "Numbers: write one character a box, starting at the left box, a minus sign in the first "
-    "box if the number is negative; then fill the matching bubble under each box."
-)
-TEACHER_NOTE = (
-    "For the teacher: the score boxes (0, 1, 2, ...) of the written answers. Pupils write nothing in them."
-)
 STUDENT_PITCH = 15.0  # rows of the student-number grid: 4 pt (1.4 mm) between bubbles
+CANCEL_GAP = 6.0  # from a row's last bubble to its cancel box (S4): 1.5 times the gap between bubbles,
+# so it stands apart, yet nearer its own last bubble than the next row's bubble under it (17 pt)
+# The teacher's area (S3): a framed box headed "For the teacher", holding the score boxes of
+# the written answers, apart from the bubbles pupils fill.
+SCORE_ROW = 24.0  # a row of score boxes: an 8 pt label above each box, then the box
+SCORE_LABEL = 10.0  # from a score row's top to its boxes (the labels stand in it)
+SCORE_PITCH = 18.0  # from one score box to the next: room for a label such as "1.5"
+AREA_PAD = 6.0  # inside the frame, left and right of the rows
+AREA_HEAD = 16.0  # the heading band at the top of the frame
+AREA_GAP = 14.0  # between the last bubble row and the frame
 
 
 @dataclass(frozen=True)
@@ -234,10 +219,33 @@ class _Block:
     per_row: int
     grid: tuple[int, bool] | None = None  # (digit columns, a point row) of a numeric grid
 
+    @property
+    def scored(self) -> bool:
+        """Whether the teacher scores it in score boxes (it goes in the teacher's area)."""
+        return bool(self.question["field"] == "score")
 
-def _blocks(questions: Sequence[Json], per_row: int) -> list[_Block]:
+    @property
+    def height(self) -> float:
+        if self.grid is not None:
+            return WRITE_IN + 2 + (10 + self.grid[1]) * DIGIT_PITCH + 2
+        return self.rows * (SCORE_ROW if self.scored else ROW)
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A block where it goes: its page, the top left of its first row, and its width."""
+
+    page: int
+    block: _Block
+    x: float
+    y: float
+    width: float
+
+
+def _blocks(questions: Sequence[Json], size: tuple[float, float]) -> list[_Block]:
     blocks = []
     for q in questions:
+        per_row = _per_row(size, q["field"] == "score")
         if q.get("grid"):
             blocks.append(_Block(q, 1, (), per_row, (q["grid"]["columns"], q["grid"]["point"])))
             continue
@@ -267,7 +275,9 @@ def _column_width(size: tuple[float, float]) -> float:
     return cols[1] - cols[0] - COLUMN_GAP
 
 
-def _per_row(size: tuple[float, float]) -> int:
+def _per_row(size: tuple[float, float], scored: bool = False) -> int:
+    if scored:  # number, then score boxes, inside the teacher's frame
+        return int((_column_width(size) - 2 * AREA_PAD - NUMBER_WIDTH) // SCORE_PITCH)
     # number, bubbles, then the cancel box after a small gap
     return int((_column_width(size) - NUMBER_WIDTH - TICK - 8) // PITCH)
 
@@ -291,24 +301,67 @@ def _header_bubbles(page: int, size: tuple[float, float], digits: int) -> list[J
     return bubbles
 
 
-def _place(blocks: list[_Block], size: tuple[float, float]) -> Iterator[tuple[int, _Block, float, float]]:
-    """(page, block, x, y) for each block: down each column, then the next column, page after page."""
-    top, bottom = _header_bottom(size) + 10, size[1] - MARGIN - MARKER - 8
-    columns = _columns(size)
-    page, col, y = 1, 0, top
-    for block in blocks:
-        height = block.rows * ROW if block.grid is None else _grid_height(block.grid)
-        if y + height > bottom and y > top:
-            col += 1
-            y = top
-            if col == len(columns):
-                page, col = page + 1, 0
-        yield page, block, columns[col], y
-        y += height + (4 if block.grid is not None else 0)
+class _Flow:
+    """Where the next block goes: down each column, then the next column, page after page."""
+
+    def __init__(self, size: tuple[float, float]) -> None:
+        self.top, self.bottom = _header_bottom(size) + 10, size[1] - MARGIN - MARKER - 8
+        self.columns, self.width = _columns(size), _column_width(size)
+        self.page, self.col, self.y = 1, 0, self.top
+
+    @property
+    def x(self) -> float:
+        return self.columns[self.col]
+
+    def fits(self, height: float) -> bool:
+        return self.y + height <= self.bottom
+
+    def next_column(self) -> None:
+        self.col, self.y = self.col + 1, self.top
+        if self.col == len(self.columns):
+            self.page, self.col = self.page + 1, 0
 
 
-def _grid_height(grid: tuple[int, bool]) -> float:
-    return WRITE_IN + 2 + (10 + grid[1]) * DIGIT_PITCH + 2
+def _place(
+    blocks: list[_Block], size: tuple[float, float]
+) -> tuple[list[_Placed], list[tuple[int, list[float]]]]:
+    """Where each block goes, and the frames of the teacher's area as (page, box).
+
+    The bubble rows come first, in their order. The score boxes follow in the teacher's
+    area: one frame under the last bubble row if it fits there whole, else at the top of
+    the next column; a frame taller than a column continues in the next one.
+    """
+    flow = _Flow(size)
+    placed: list[_Placed] = []
+    for block in (b for b in blocks if not b.scored):
+        if not flow.fits(block.height) and flow.y > flow.top:
+            flow.next_column()
+        placed.append(_Placed(flow.page, block, flow.x, flow.y, flow.width))
+        flow.y += block.height + (4 if block.grid is not None else 0)
+    scored = [b for b in blocks if b.scored]
+    if not scored:
+        return placed, []
+    gap = AREA_GAP if flow.y > flow.top else 0.0
+    whole = AREA_HEAD + 2 + sum(b.height for b in scored) + 2
+    if not flow.fits(gap + whole) and (
+        whole <= flow.bottom - flow.top or not flow.fits(gap + AREA_HEAD + 2 + scored[0].height + 2)
+    ):
+        flow.next_column()
+        gap = 0.0
+    flow.y += gap
+    frames: list[tuple[int, list[float]]] = []
+    start = flow.y
+    flow.y += AREA_HEAD + 2
+    for block in scored:
+        if not flow.fits(block.height + 2) and flow.y > start + AREA_HEAD + 2:
+            frames.append((flow.page, _box(flow.x, start, flow.width, flow.y + 2 - start)))
+            flow.next_column()
+            start = flow.y
+            flow.y += AREA_HEAD + 2
+        placed.append(_Placed(flow.page, block, flow.x + AREA_PAD, flow.y, flow.width - 2 * AREA_PAD))
+        flow.y += block.height
+    frames.append((flow.page, _box(flow.x, start, flow.width, flow.y + 2 - start)))
+    return placed, frames
 
 
 def _block_bubbles(page: int, block: _Block, x: float, y: float) -> list[Json]:
@@ -325,22 +378,27 @@ def _block_bubbles(page: int, block: _Block, x: float, y: float) -> list[Json]:
                     {"page": page, "question": q["number"], "field": "answer", "column": col,
                      "value": value, "box": _box(cx, y + WRITE_IN + 2 + row * DIGIT_PITCH, BUBBLE, BUBBLE)}
                 )  # fmt: skip
+    elif block.scored:
+        for i, value in enumerate(block.values):
+            row, at = divmod(i, block.per_row)
+            bx = x + NUMBER_WIDTH + at * SCORE_PITCH + (SCORE_PITCH - TICK) / 2
+            out.append(
+                {"page": page, "question": q["number"], "field": field, "value": value,
+                 "box": _box(bx, y + row * SCORE_ROW + SCORE_LABEL, TICK, TICK)}
+            )  # fmt: skip
     else:
         for i, value in enumerate(block.values):
             row, at = divmod(i, block.per_row)
             bx = x + NUMBER_WIDTH + at * PITCH + (PITCH - BUBBLE) / 2
-            by = y + row * ROW + (ROW - BUBBLE) / 2
-            side = BUBBLE if field == "answer" else TICK
-            off = (BUBBLE - side) / 2
             out.append(
                 {"page": page, "question": q["number"], "field": field, "value": value,
-                 "box": _box(bx + off, by + off, side, side)}
+                 "box": _box(bx, y + row * ROW + (ROW - BUBBLE) / 2, BUBBLE, BUBBLE)}
             )  # fmt: skip
     if field == "answer":
-        # The cancel box ends the question's first row (after the last bubble that fits).
-        cx = x + NUMBER_WIDTH + block.per_row * PITCH + 6
-        if block.grid is not None:
-            cx = x + NUMBER_WIDTH + (block.grid[0] + 1) * PITCH + 6
+        # The cancel box ends the question's first row, just after its last bubble (S4): a
+        # box in a column of its own, far from a short row, is easily taken for a neighbour's.
+        shown = block.grid[0] + 1 if block.grid is not None else min(len(block.values), block.per_row)
+        cx = x + NUMBER_WIDTH + shown * PITCH - (PITCH - BUBBLE) / 2 + CANCEL_GAP
         out.append(
             {"page": page, "question": q["number"], "field": "cancel", "value": "X",
              "box": _box(cx, y + (ROW - TICK) / 2, TICK, TICK)}
@@ -353,19 +411,21 @@ def version_pages(
 ) -> tuple[Json, list[Json]]:
     """One version's questions and its pages with their bubbles (a pure function)."""
     questions = [_question(item, options, columns) for item in version.items]
-    placed = list(_place(_blocks(questions, _per_row(size)), size))
-    pages = max([p for p, *_ in placed], default=1)
+    placed, frames = _place(_blocks(questions, size), size)
+    pages = max([p.page for p in placed], default=1)
     page_list: list[Json] = []
     for page in range(1, pages + 1):
         bubbles = _header_bubbles(page, size, options.student_digits)
         rows = []
-        for p, block, x, y in placed:
-            if p == page:
-                bubbles.extend(_block_bubbles(page, block, x, y))
-                rows.append({"question": block.question["number"], "box": _box(x, y, _column_width(size), 0)})
+        for p in (p for p in placed if p.page == page):
+            bubbles.extend(_block_bubbles(page, p.block, p.x, p.y))
+            rows.append(
+                {"question": p.block.question["number"], "box": _box(p.x, p.y, p.width, p.block.height)}
+            )
         page_list.append(
             {"version": version.letter, "page": page, "pages": pages, "size": [size[0], size[1]],
-             "rows": rows, "bubbles": bubbles}
+             "rows": rows, "bubbles": bubbles,
+             "areas": [{"kind": "teacher", "box": box} for at, box in frames if at == page]}
         )  # fmt: skip
     return {"version": version.letter, "pages": pages, "questions": questions}, page_list
 
@@ -422,149 +482,11 @@ def layout(quiz: Quiz, options: SheetOptions = SheetOptions()) -> Json:
     return data
 
 
-# -- drawing ------------------------------------------------------------------------------------
-
-
-def _modules(matrix: Any) -> list[list[int]]:
-    """[x, y, run] for each horizontal run of dark modules: few squares to draw."""
-    runs = []
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < len(row):
-            if row[x]:
-                start = x
-                while x < len(row) and row[x]:
-                    x += 1
-                runs.append([start, y, x - start])
-            else:
-                x += 1
-    return runs
-
-
-@cache
-def marker_modules(marker_id: int) -> tuple[int, list[list[int]]]:
-    """(side in modules, dark runs) of an ArUco marker with its one-module black border."""
-    import cv2
-
-    dictionary = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, ARUCO_DICTIONARY))
-    img = cv2.aruco.generateImageMarker(dictionary, marker_id, 6)
-    return 6, _modules(img < 128)
-
-
-def qr_modules(text: str) -> tuple[int, list[list[int]]]:
-    """(side in modules, dark runs) of the QR code of `text`, quiet zone left to the page."""
-    import cv2
-
-    params = cv2.QRCodeEncoder.Params()
-    params.correction_level = cv2.QRCodeEncoder_CORRECT_LEVEL_M
-    img = cv2.QRCodeEncoder.create(params).encode(text)
-    return int(img.shape[0]), _modules(img < 128)
-
-
-def drawing(data: Json) -> Json:
-    """What Typst draws: the layout plus labels, instructions and module runs."""
-    pages = []
-    versions = {v["version"]: v for v in data["versions"]}
-    for page in data["pages"]:
-        version = versions[page["version"]]
-        numbers = {q["number"]: q for q in version["questions"]}
-        side, runs = qr_modules(page["qr"])
-        labels = []
-        for row in page["rows"]:
-            q = numbers[row["question"]]
-            x0, y0 = row["box"][0], row["box"][1]
-            labels.append(
-                {"x": x0, "y": y0 + (ROW - 9) / 2 - 1, "w": NUMBER_WIDTH - 5, "text": f"{q['number']}"}
-            )
-        pages.append(
-            {
-                "blank": False,
-                "page": page["page"],
-                "pages": page["pages"],
-                "version": page["version"],
-                "size": page["size"],
-                "qr": {"box": data["qr_box"], "side": side, "runs": runs},
-                "labels": labels,
-                "bubbles": page["bubbles"],
-                "grids": [
-                    _grid_frame(numbers[row["question"]], row["box"])
-                    for row in page["rows"]
-                    if numbers[row["question"]].get("grid")
-                ],
-            }
-        )
-    if data.get("duplex"):
-        pages = _padded(pages)
-    return {
-        "title": data["title"],
-        "quiz": data["quiz"],
-        "how_to_number": HOW_TO_NUMBER,
-        "how_to_grid": HOW_TO_GRID if has_grids(data) else "",
-        "paper": data["paper"],
-        "student_digits": data["student_digits"],
-        "how_to_mark": HOW_TO_MARK,
-        "how_to_cancel": HOW_TO_CANCEL,
-        "teacher_note": TEACHER_NOTE,
-        "markers": [
-            {"box": m["box"], "side": marker_modules(m["id"])[0], "runs": marker_modules(m["id"])[1]}
-            for m in data["markers"]
-        ],
-        "pages": pages,
-    }
-
-
-def _padded(pages: list[Json]) -> list[Json]:
-    """`pages` with a blank back after each version whose sheets have an odd page count, so
-    printed double-sided no sheet carries two versions."""
-    out: list[Json] = []
-    for page in pages:
-        out.append(page)
-        if page["page"] == page["pages"] and page["pages"] % 2:
-            out.append({"blank": True, "version": page["version"], "size": page["size"]})
-    return out
-
-
-def _grid_frame(q: Json, box: Sequence[float]) -> Json:
-    """Where a digit grid's write-in boxes go: one above each column, the sign's first."""
-    return {"x": box[0] + NUMBER_WIDTH, "y": box[1] + 1, "columns": 1 + q["grid"]["columns"], "pitch": PITCH}
-
-
-def _describe(exc: Exception) -> str:
-    message = str(getattr(exc, "message", "") or exc).strip()
-    hints = [h for h in getattr(exc, "hints", None) or [] if h]
-    return message + "".join(f"\n    hint: {h}" for h in hints)
-
-
-@cache
-def template() -> bytes:
-    """The Typst source of the answer sheet."""
-    return resources.files("quizgen.grading").joinpath("templates", "sheet.typ").read_bytes()
-
-
 def render(data: Json, timestamp: int) -> bytes:
-    """The PDF of the sheets of a layout (every version, every page), dated `timestamp`
-    (the quiz's own date, from quizgen.clock, so an unchanged quiz prints the same bytes)."""
-    import tempfile
+    """The PDF of the sheets of a layout (quizgen.grading.sheetpdf draws it)."""
+    from quizgen.grading.sheetpdf import render as render_pdf
 
-    import typst
-
-    from quizgen.errors import RenderError
-
-    with tempfile.TemporaryDirectory(prefix="quizgen-sheet-") as tmp:
-        try:
-            out = typst.compile(  # type: ignore[call-overload]
-                template(),
-                format="pdf",
-                root=tmp,
-                sys_inputs={"sheet": json.dumps(drawing(data), ensure_ascii=False)},
-                ignore_system_fonts=True,
-                timestamp=timestamp,
-            )
-        except typst.TypstError as exc:
-            raise RenderError(f"cannot print the answer sheets: {_describe(exc)}") from None
-    if not isinstance(out, bytes):  # pragma: no cover
-        raise RenderError("Typst returned no PDF")
-    return out
+    return render_pdf(data, timestamp)
 
 
 def sheet_paths(out: Any) -> tuple[Any, Any]:
