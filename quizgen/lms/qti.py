@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import html as std_html
 import io
-import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import PurePosixPath
@@ -41,7 +40,7 @@ from quizgen.lms import ExportOptions, Pair, left_out
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.moodle import image_file
 from quizgen.lms.text import clean, html, number, question_ref, text
-from quizgen.lms.xml import serialize
+from quizgen.lms.xml import XmlWriter, attrs
 
 SUFFIX = ".zip"
 FORMAT = "qti"
@@ -90,44 +89,65 @@ def no_blanks(html_text: str) -> str:
 
 # -- items -------------------------------------------------------------------------------------
 
-
-def _sub(parent: ET.Element, tag: str, value: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, attrs)
-    if value is not None:
-        el.text = value
-    return el
-
-
-def _mattext(parent: ET.Element, value: str, texttype: str = "text/html") -> None:
-    _sub(_sub(parent, "material"), "mattext", value, texttype=texttype)
+_HTML = attrs(texttype="text/html")
+_PLAIN = attrs(texttype="text/plain")
+_SET = attrs(**{"continue": "No"})
+_SHOW = attrs(**{"continue": "Yes"})
+_SCORE = {action: attrs(action=action, varname="SCORE") for action in ("Set", "Add")}
+_RESPONSE1 = attrs(respident="response1")
 
 
-def _metadata(item: ET.Element, fields: Sequence[tuple[str, str]]) -> None:
-    meta = _sub(_sub(item, "itemmetadata"), "qtimetadata")
+def _mattext(w: XmlWriter, value: str, texttype: str = _HTML) -> None:
+    w.open("material")
+    w.leaf("mattext", value, texttype)
+    w.close("material")
+
+
+def _metadata(w: XmlWriter, fields: Sequence[tuple[str, str]]) -> None:
+    w.open("itemmetadata")
+    w.open("qtimetadata")
     for label, entry in fields:
-        f = _sub(meta, "qtimetadatafield")
-        _sub(f, "fieldlabel", label)
-        _sub(f, "fieldentry", entry)
+        w.open("qtimetadatafield")
+        w.leaf("fieldlabel", label)
+        w.leaf("fieldentry", entry)
+        w.close("qtimetadatafield")
+    w.close("qtimetadata")
+    w.close("itemmetadata")
 
 
-def _set_score(rp: ET.Element, conditions: list[ET.Element], score: str, action: str = "Set") -> None:
-    cond = _sub(rp, "respcondition", **({"continue": "No"} if action == "Set" else {}))
-    var = _sub(cond, "conditionvar")
-    var.extend(conditions)
-    _sub(cond, "setvar", score, action=action, varname="SCORE")
+def _open_condition(rp: XmlWriter, action: str = "Set") -> None:
+    """`<respcondition><conditionvar>`: the conditions follow, then `_close_condition`."""
+    rp.open("respcondition", _SET if action == "Set" else "")
+    rp.open("conditionvar")
 
 
-def _varequal(respident: str, value: str) -> ET.Element:
-    el = ET.Element("varequal", respident=respident)
-    el.text = value
-    return el
+def _close_condition(rp: XmlWriter, score: str, action: str = "Set") -> None:
+    rp.close("conditionvar")
+    rp.leaf("setvar", score, _SCORE[action])
+    rp.close("respcondition")
 
 
-def _choices(pres: ET.Element, labels: Sequence[tuple[str, str]], cardinality: str) -> None:
-    lid = _sub(pres, "response_lid", ident="response1", rcardinality=cardinality)
-    rc = _sub(lid, "render_choice")
+def _varequal(rp: XmlWriter, respident: str, value: str) -> None:
+    rp.leaf("varequal", value, _RESPONSE1 if respident == "response1" else attrs(respident=respident))
+
+
+def _set_score(rp: XmlWriter, respident: str, values: Sequence[str], score: str, action: str = "Set") -> None:
+    """A condition that `respident` is any of `values`, setting (or adding) `score`."""
+    _open_condition(rp, action)
+    for value in values:
+        _varequal(rp, respident, value)
+    _close_condition(rp, score, action)
+
+
+def _choices(pres: XmlWriter, labels: Sequence[tuple[str, str]], cardinality: str) -> None:
+    pres.open("response_lid", attrs(ident="response1", rcardinality=cardinality))
+    pres.open("render_choice")
     for label_id, value in labels:
-        _mattext(_sub(rc, "response_label", ident=label_id), value)
+        pres.open("response_label", attrs(ident=label_id))
+        _mattext(pres, value)
+        pres.close("response_label")
+    pres.close("render_choice")
+    pres.close("response_lid")
 
 
 def _stem(bank: Bank, q: Question, images: dict[str, bytes]) -> str:
@@ -160,24 +180,70 @@ def _cloze_stem(q: Cloze) -> str:
     return f"<p>{no_blanks(html(q.prompt))}</p><p>{body}</p>" if q.prompt.strip() else body
 
 
-def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Element:
+def write_item(w: XmlWriter, bank: Bank, q: Question, images: dict[str, bytes]) -> None:
     """One `<item>` as Canvas exports and imports it."""
     ref = question_ref(bank, q)
     item_id = ident(ref)
-    item = ET.Element("item", ident=item_id, title=clean(q.id))
-    answer_ids: list[str] = []
-    pres = ET.Element("presentation")
-    _mattext(pres, _stem(bank, q, images))
-    rp = ET.Element("resprocessing")
-    outcomes = _sub(rp, "outcomes")
-    _sub(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
+    w.open("item", attrs(ident=item_id, title=clean(q.id)))
+    # The metadata comes first but lists the answers' ids: the presentation and the
+    # response processing are written aside, then put after it.
+    pres, rp = XmlWriter(w.depth), XmlWriter(w.depth)
+    pres.open("presentation")
+    rp.open("resprocessing")
+    feedback = _feedback(bank, q)
+    answer_ids = _write_body(pres, rp, bank, q, item_id, images, bool(feedback))
+    pres.close("presentation")
+    rp.close("resprocessing")
+    _metadata(
+        w,
+        [
+            ("question_type", CANVAS_TYPES[q.kind]),
+            ("points_possible", number(q.points)),
+            ("original_answer_ids", ",".join(answer_ids)),
+            ("assessment_question_identifierref", ident("ref", ref)),
+        ],
+    )
+    w.extend(pres)
+    w.extend(rp)
+    if feedback:
+        w.open("itemfeedback", attrs(ident="general_fb"))
+        w.open("flow_mat")
+        _mattext(w, feedback)
+        w.close("flow_mat")
+        w.close("itemfeedback")
+    w.close("item")
+
+
+def _feedback(bank: Bank, q: Question) -> str:
+    """The general feedback, after the model answer of an open question."""
     feedback = general_feedback(bank, q)
     if isinstance(q, Open) and q.answer.strip():
         feedback = f"<p>Model answer: {html(q.answer)}</p>" + feedback
+    return feedback
+
+
+def _write_body(
+    pres: XmlWriter,
+    rp: XmlWriter,
+    bank: Bank,
+    q: Question,
+    item_id: str,
+    images: dict[str, bytes],
+    feedback: bool,
+) -> list[str]:
+    """The presentation's and the response processing's children; returns the answers' ids."""
+    answer_ids: list[str] = []
+    _mattext(pres, _stem(bank, q, images))
+    rp.open("outcomes")
+    rp.leaf("decvar", None, attrs(maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal"))
+    rp.close("outcomes")
     if feedback:
-        show = _sub(rp, "respcondition", **{"continue": "Yes"})
-        _sub(_sub(show, "conditionvar"), "other")
-        _sub(show, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
+        rp.open("respcondition", _SHOW)
+        rp.open("conditionvar")
+        rp.leaf("other")
+        rp.close("conditionvar")
+        rp.leaf("displayfeedback", None, attrs(feedbacktype="Response", linkrefid="general_fb"))
+        rp.close("respcondition")
 
     if isinstance(q, (Choice, Multi, TrueFalse)):
         if isinstance(q, TrueFalse):
@@ -190,112 +256,122 @@ def item_element(bank: Bank, q: Question, images: dict[str, bytes]) -> ET.Elemen
         answer_ids = [lid for lid, _ in labels]
         _choices(pres, labels, "Multiple" if isinstance(q, Multi) else "Single")
         if isinstance(q, Multi):
-            both = ET.Element("and")
+            _open_condition(rp)
+            rp.open("and")
             for lid in answer_ids:
                 if lid in correct:
-                    both.append(_varequal("response1", lid))
+                    _varequal(rp, "response1", lid)
                 else:
-                    _sub(both, "not").append(_varequal("response1", lid))
-            _set_score(rp, [both], "100")
+                    rp.open("not")
+                    _varequal(rp, "response1", lid)
+                    rp.close("not")
+            rp.close("and")
+            _close_condition(rp, "100")
         else:
-            _set_score(rp, [_varequal("response1", next(iter(correct)))], "100")
+            _set_score(rp, "response1", [next(iter(correct))], "100")
     elif isinstance(q, (Short, Numeric, Open)):
-        rs = _sub(pres, "response_str", ident="response1", rcardinality="Single")
-        fib = _sub(rs, "render_fib", **({"fibtype": "Decimal"} if isinstance(q, Numeric) else {}))
-        _sub(fib, "response_label", ident="answer1", **({} if isinstance(q, Numeric) else {"rshuffle": "No"}))
+        pres.open("response_str", attrs(ident="response1", rcardinality="Single"))
+        pres.open("render_fib", attrs(fibtype="Decimal") if isinstance(q, Numeric) else "")
+        pres.leaf(
+            "response_label",
+            None,
+            attrs(ident="answer1") if isinstance(q, Numeric) else attrs(ident="answer1", rshuffle="No"),
+        )
+        pres.close("render_fib")
+        pres.close("response_str")
         if isinstance(q, Short):
             accepted = list(dict.fromkeys(text(a) for a in (q.answer, *q.accept)))
             answer_ids = [f"{item_id}_{i}" for i in range(1, len(accepted) + 1)]
-            _set_score(rp, [_varequal("response1", a) for a in accepted], "100")
+            _set_score(rp, "response1", accepted, "100")
         elif isinstance(q, Numeric):
             answer_ids = [f"{item_id}_1"]
-            either = ET.Element("or")
-            either.append(_varequal("response1", number(q.answer)))
-            within = _sub(either, "and")
+            _open_condition(rp)
+            rp.open("or")
+            _varequal(rp, "response1", number(q.answer))
+            rp.open("and")
             # Exact bounds (E04): 0.7 +- 0.1 is [0.6, 0.8], not float's 0.7999999999999999.
             low, high = number_range(q.answer, q.tolerance)
-            _sub(within, "vargte", plain_number(low), respident="response1")
-            _sub(within, "varlte", plain_number(high), respident="response1")
-            _set_score(rp, [either], "100")
+            rp.leaf("vargte", plain_number(low), _RESPONSE1)
+            rp.leaf("varlte", plain_number(high), _RESPONSE1)
+            rp.close("and")
+            rp.close("or")
+            _close_condition(rp, "100")
         else:
-            cond = _sub(rp, "respcondition", **{"continue": "No"})
-            _sub(_sub(cond, "conditionvar"), "other")
+            rp.open("respcondition", _SET)
+            rp.open("conditionvar")
+            rp.leaf("other")
+            rp.close("conditionvar")
+            rp.close("respcondition")
     elif isinstance(q, Match):
         sides = list(dict.fromkeys(side for _, side in q.pairs))
         side_id = {side: f"{item_id}_r{i}" for i, side in enumerate(sides, start=1)}
+        # Every text escaped: the left side is HTML like every other Canvas text; Canvas
+        # un-escapes each right side (CGI.unescapeHTML in qti/associate_interaction.rb,
+        # ensure_correct_format), so `<Austria>` written as `&lt;Austria&gt;` arrives as typed.
+        shown = [(attrs(ident=side_id[side]), std_html.escape(text(side), quote=False)) for side in sides]
         share = number(round(100 / len(q.pairs), 2))
         for i, (left, match) in enumerate(q.pairs, start=1):
             respident = f"response_{item_id}_l{i}"
             answer_ids.append(f"{item_id}_l{i}")
-            pair = _sub(pres, "response_lid", ident=respident)
-            # Every text escaped: the left side is HTML like every other Canvas text; Canvas
-            # un-escapes each right side (CGI.unescapeHTML in qti/associate_interaction.rb,
-            # ensure_correct_format), so `<Austria>` written as `&lt;Austria&gt;` arrives as typed.
-            _mattext(pair, html(left))
-            options = _sub(pair, "render_choice")
-            for side in sides:
-                label = _sub(options, "response_label", ident=side_id[side])
-                _mattext(label, std_html.escape(text(side), quote=False), "text/plain")
-            _set_score(rp, [_varequal(respident, side_id[match])], share, action="Add")
+            pres.open("response_lid", attrs(ident=respident))
+            _mattext(pres, html(left))
+            pres.open("render_choice")
+            for label, value in shown:
+                pres.open("response_label", label)
+                _mattext(pres, value, _PLAIN)
+                pres.close("response_label")
+            pres.close("render_choice")
+            pres.close("response_lid")
+            _set_score(rp, respident, [side_id[match]], share, action="Add")
     elif isinstance(q, Cloze):
         deletions, _ = parse_cloze(q.text)
         share = number(round(100 / len(deletions), 2))
         for i, d in enumerate(deletions, start=1):
             blank = f"b{i}"
-            gap = _sub(pres, "response_lid", ident=f"response_{blank}")
-            _mattext(gap, blank, "text/plain")
-            fills = _sub(gap, "render_choice")
+            pres.open("response_lid", attrs(ident=f"response_{blank}"))
+            _mattext(pres, blank, _PLAIN)
+            pres.open("render_choice")
             answer_id = f"{item_id}_{blank}"
             answer_ids.append(answer_id)
-            _mattext(
-                _sub(fills, "response_label", ident=answer_id, scoring_algorithm="TextInChoices"),
-                text(d.answer),
-            )
-            _set_score(rp, [_varequal(f"response_{blank}", answer_id)], share, action="Add")
-
-    _metadata(
-        item,
-        [
-            ("question_type", CANVAS_TYPES[q.kind]),
-            ("points_possible", number(q.points)),
-            ("original_answer_ids", ",".join(answer_ids)),
-            ("assessment_question_identifierref", ident("ref", ref)),
-        ],
-    )
-    item.append(pres)
-    item.append(rp)
-    if feedback:
-        fb = _sub(item, "itemfeedback", ident="general_fb")
-        _mattext(_sub(fb, "flow_mat"), feedback)
-    return item
+            pres.open("response_label", attrs(ident=answer_id, scoring_algorithm="TextInChoices"))
+            _mattext(pres, text(d.answer))
+            pres.close("response_label")
+            pres.close("render_choice")
+            pres.close("response_lid")
+            _set_score(rp, f"response_{blank}", [answer_id], share, action="Add")
+    return answer_ids
 
 
 # -- the package -------------------------------------------------------------------------------
-
-
-def _xml(root: ET.Element) -> bytes:
-    return serialize(root)
 
 
 def assessment_xml(
     questions: Sequence[Pair], assessment_id: str, title: str
 ) -> tuple[bytes, dict[str, bytes]]:
     """The QTI assessment and the images its items show."""
-    root = ET.Element("questestinterop", xmlns=QTI_NS)
-    assessment = _sub(root, "assessment", ident=assessment_id, title=title)
-    meta = _sub(_sub(assessment, "qtimetadata"), "qtimetadatafield")
-    _sub(meta, "fieldlabel", "cc_maxattempts")
-    _sub(meta, "fieldentry", "1")
-    section = _sub(assessment, "section", ident="root_section")
+    w = XmlWriter()
+    w.open("questestinterop", attrs(xmlns=QTI_NS))
+    w.open("assessment", attrs(ident=assessment_id, title=title))
+    w.open("qtimetadata")
+    w.open("qtimetadatafield")
+    w.leaf("fieldlabel", "cc_maxattempts")
+    w.leaf("fieldentry", "1")
+    w.close("qtimetadatafield")
+    w.close("qtimetadata")
+    w.open("section", attrs(ident="root_section"))
     images: dict[str, bytes] = {}
     for bank, q in questions:
-        section.append(item_element(bank, q, images))
-    return _xml(root), images
+        write_item(w, bank, q, images)
+    w.close("section")
+    w.close("assessment")
+    w.close("questestinterop")
+    return w.document(), images
 
 
 def meta_xml(assessment_id: str, title: str, points: float) -> bytes:
     """Canvas's assessment_meta.xml: the quiz's settings (unpublished, answers shuffled)."""
-    root = ET.Element("quiz", identifier=assessment_id, xmlns=CANVAS_NS)
+    w = XmlWriter()
+    w.open("quiz", attrs(identifier=assessment_id, xmlns=CANVAS_NS))
     for tag, value in (
         ("title", title),
         ("description", ""),
@@ -310,35 +386,45 @@ def meta_xml(assessment_id: str, title: str, points: float) -> bytes:
         ("cant_go_back", "false"),
         ("available", "false"),
     ):
-        _sub(root, tag, value)
-    return _xml(root)
+        w.leaf(tag, value)
+    w.close("quiz")
+    return w.document()
 
 
 def manifest_xml(assessment_id: str, title: str, images: Sequence[str]) -> bytes:
     """The IMS content package manifest: the assessment, its meta file and each image."""
-    root = ET.Element("manifest", identifier=f"{assessment_id}_manifest", xmlns=CP_NS)
-    metadata = _sub(root, "metadata")
-    _sub(metadata, "schema", "IMS Content")
-    _sub(metadata, "schemaversion", "1.1.3")
-    _sub(root, "organizations")
-    resources = _sub(root, "resources")
+    w = XmlWriter()
+    w.open("manifest", attrs(identifier=f"{assessment_id}_manifest", xmlns=CP_NS))
+    w.open("metadata")
+    w.leaf("schema", "IMS Content")
+    w.leaf("schemaversion", "1.1.3")
+    w.close("metadata")
+    w.leaf("organizations")
+    w.open("resources")
     meta_id = f"{assessment_id}_meta"
-    res = _sub(resources, "resource", identifier=assessment_id, type="imsqti_xmlv1p2")
-    _sub(res, "file", href=f"{assessment_id}/{assessment_id}.xml")
-    _sub(res, "dependency", identifierref=meta_id)
-    meta_res = _sub(
-        resources,
+    w.open("resource", attrs(identifier=assessment_id, type="imsqti_xmlv1p2"))
+    w.leaf("file", None, attrs(href=f"{assessment_id}/{assessment_id}.xml"))
+    w.leaf("dependency", None, attrs(identifierref=meta_id))
+    w.close("resource")
+    meta_path = f"{assessment_id}/assessment_meta.xml"
+    w.open(
         "resource",
-        identifier=meta_id,
-        type="associatedcontent/imscc_xmlv1p1/learning-application-resource",
-        href=f"{assessment_id}/assessment_meta.xml",
+        attrs(
+            identifier=meta_id,
+            type="associatedcontent/imscc_xmlv1p1/learning-application-resource",
+            href=meta_path,
+        ),
     )
-    _sub(meta_res, "file", href=f"{assessment_id}/assessment_meta.xml")
+    w.leaf("file", None, attrs(href=meta_path))
+    w.close("resource")
     for name in images:
         path = f"images/{quote(name)}"
-        img = _sub(resources, "resource", identifier=ident("image", name), type="webcontent", href=path)
-        _sub(img, "file", href=path)
-    return _xml(root)
+        w.open("resource", attrs(identifier=ident("image", name), type="webcontent", href=path))
+        w.leaf("file", None, attrs(href=path))
+        w.close("resource")
+    w.close("resources")
+    w.close("manifest")
+    return w.document()
 
 
 def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
