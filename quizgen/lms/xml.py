@@ -51,11 +51,9 @@ def attrs(**values: str) -> str:
     return "".join(f' {name}="{escape_attr(value)}"' for name, value in values.items())
 
 
-_PADS = [""] + ["\n" + "  " * depth for depth in range(1, 32)]
-
-
-def _pad(depth: int) -> str:
-    return _PADS[depth] if depth < len(_PADS) else "\n" + "  " * depth
+# The line break and indent before an element at each depth (the root has none): deep
+# enough for every document here, which nest at most a dozen levels.
+_PADS = ("", *("\n" + "  " * depth for depth in range(1, 64)))
 
 
 class XmlWriter:
@@ -81,7 +79,7 @@ class XmlWriter:
     def open(self, tag: str, attributes: str = "") -> None:
         """Start `<tag attributes>`; its children follow, then `close(tag)`."""
         parts = self._parts
-        parts.append(f"{_pad(self._depth)}<{tag}{attributes}>")
+        parts.append(f"{_PADS[self._depth]}<{tag}{attributes}>")
         self._opened = len(parts)
         self._depth += 1
 
@@ -92,12 +90,12 @@ class XmlWriter:
         if self._opened == len(parts):
             parts[-1] = parts[-1][:-1] + " />"
         else:
-            parts.append(f"{_pad(self._depth) or chr(10)}</{tag}>")
+            parts.append(f"{_PADS[self._depth] or chr(10)}</{tag}>")
         self._opened = -1
 
     def leaf(self, tag: str, value: str | None = None, attributes: str = "") -> None:
         """`<tag attributes>value</tag>`, `value` escaped; `<tag attributes />` without one."""
-        pad = _pad(self._depth)
+        pad = _PADS[self._depth]
         if value:
             self._parts.append(f"{pad}<{tag}{attributes}>{escape_text(value)}</{tag}>")
         else:
@@ -105,7 +103,7 @@ class XmlWriter:
 
     def raw_leaf(self, tag: str, body: str, attributes: str = "") -> None:
         """`<tag attributes>body</tag>` with `body` written as given (already XML: CDATA)."""
-        self._parts.append(f"{_pad(self._depth)}<{tag}{attributes}>{body}</{tag}>")
+        self._parts.append(f"{_PADS[self._depth]}<{tag}{attributes}>{body}</{tag}>")
 
     def extend(self, other: XmlWriter) -> None:
         """What `other` wrote (started at this writer's depth), as if written here."""
