@@ -234,9 +234,10 @@ _AUTO = attrs(format="moodle_auto_format")
 
 def _field(w: XmlWriter, tag: str, value: str, attributes: str = _HTML) -> None:
     """`<tag format="html"><text>value</text></tag>`: Moodle's shape of every text field."""
-    w.open(tag, attributes)
-    _text(w, value)
-    w.close(tag)
+    if value and _NEEDS_CDATA(value):
+        w.leaf_in(tag, "text", cdata(value), outer_attributes=attributes, raw=True)
+    else:
+        w.leaf_in(tag, "text", value, outer_attributes=attributes)
 
 
 def image_file(bank: Bank, q: Question) -> tuple[str, bytes] | None:

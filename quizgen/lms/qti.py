@@ -40,7 +40,7 @@ from quizgen.lms import ExportOptions, Pair, left_out
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.moodle import image_file
 from quizgen.lms.text import clean, html, number, question_ref, text
-from quizgen.lms.xml import XmlWriter, attrs
+from quizgen.lms.xml import XmlWriter, attrs, escape_attr
 
 SUFFIX = ".zip"
 FORMAT = "qti"
@@ -95,22 +95,28 @@ _SET = attrs(**{"continue": "No"})
 _SHOW = attrs(**{"continue": "Yes"})
 _SCORE = {action: attrs(action=action, varname="SCORE") for action in ("Set", "Add")}
 _RESPONSE1 = attrs(respident="response1")
+_CARDINALITY = {c: attrs(ident="response1", rcardinality=c) for c in ("Single", "Multiple")}
+_FEEDBACK = attrs(ident="general_fb")
+_DECVAR = attrs(maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
+_DISPLAY = attrs(feedbacktype="Response", linkrefid="general_fb")
+_DECIMAL = attrs(fibtype="Decimal")
+_ANSWER1 = {True: attrs(ident="answer1"), False: attrs(ident="answer1", rshuffle="No")}
+
+
+def _ident(value: str) -> str:
+    """` ident="value"`: the attribute of most elements here, made without `attrs`' dict."""
+    return f' ident="{escape_attr(value)}"'
 
 
 def _mattext(w: XmlWriter, value: str, texttype: str = _HTML) -> None:
-    w.open("material")
-    w.leaf("mattext", value, texttype)
-    w.close("material")
+    w.leaf_in("material", "mattext", value, texttype)
 
 
 def _metadata(w: XmlWriter, fields: Sequence[tuple[str, str]]) -> None:
     w.open("itemmetadata")
     w.open("qtimetadata")
     for label, entry in fields:
-        w.open("qtimetadatafield")
-        w.leaf("fieldlabel", label)
-        w.leaf("fieldentry", entry)
-        w.close("qtimetadatafield")
+        w.leaves("qtimetadatafield", (("fieldlabel", label), ("fieldentry", entry)))
     w.close("qtimetadata")
     w.close("itemmetadata")
 
@@ -128,7 +134,11 @@ def _close_condition(rp: XmlWriter, score: str, action: str = "Set") -> None:
 
 
 def _varequal(rp: XmlWriter, respident: str, value: str) -> None:
-    rp.leaf("varequal", value, _RESPONSE1 if respident == "response1" else attrs(respident=respident))
+    rp.leaf(
+        "varequal",
+        value,
+        _RESPONSE1 if respident == "response1" else f' respident="{escape_attr(respident)}"',
+    )
 
 
 def _set_score(rp: XmlWriter, respident: str, values: Sequence[str], score: str, action: str = "Set") -> None:
@@ -140,10 +150,10 @@ def _set_score(rp: XmlWriter, respident: str, values: Sequence[str], score: str,
 
 
 def _choices(pres: XmlWriter, labels: Sequence[tuple[str, str]], cardinality: str) -> None:
-    pres.open("response_lid", attrs(ident="response1", rcardinality=cardinality))
+    pres.open("response_lid", _CARDINALITY[cardinality])
     pres.open("render_choice")
     for label_id, value in labels:
-        pres.open("response_label", attrs(ident=label_id))
+        pres.open("response_label", _ident(label_id))
         _mattext(pres, value)
         pres.close("response_label")
     pres.close("render_choice")
@@ -184,7 +194,7 @@ def write_item(w: XmlWriter, bank: Bank, q: Question, images: dict[str, bytes]) 
     """One `<item>` as Canvas exports and imports it."""
     ref = question_ref(bank, q)
     item_id = ident(ref)
-    w.open("item", attrs(ident=item_id, title=clean(q.id)))
+    w.open("item", f'{_ident(item_id)} title="{escape_attr(clean(q.id))}"')
     # The metadata comes first but lists the answers' ids: the presentation and the
     # response processing are written aside, then put after it.
     pres, rp = XmlWriter(w.depth), XmlWriter(w.depth)
@@ -206,7 +216,7 @@ def write_item(w: XmlWriter, bank: Bank, q: Question, images: dict[str, bytes]) 
     w.extend(pres)
     w.extend(rp)
     if feedback:
-        w.open("itemfeedback", attrs(ident="general_fb"))
+        w.open("itemfeedback", _FEEDBACK)
         w.open("flow_mat")
         _mattext(w, feedback)
         w.close("flow_mat")
@@ -234,15 +244,11 @@ def _write_body(
     """The presentation's and the response processing's children; returns the answers' ids."""
     answer_ids: list[str] = []
     _mattext(pres, _stem(bank, q, images))
-    rp.open("outcomes")
-    rp.leaf("decvar", None, attrs(maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal"))
-    rp.close("outcomes")
+    rp.leaf_in("outcomes", "decvar", None, _DECVAR)
     if feedback:
         rp.open("respcondition", _SHOW)
-        rp.open("conditionvar")
-        rp.leaf("other")
-        rp.close("conditionvar")
-        rp.leaf("displayfeedback", None, attrs(feedbacktype="Response", linkrefid="general_fb"))
+        rp.leaf_in("conditionvar", "other", None)
+        rp.leaf("displayfeedback", None, _DISPLAY)
         rp.close("respcondition")
 
     if isinstance(q, (Choice, Multi, TrueFalse)):
@@ -270,12 +276,12 @@ def _write_body(
         else:
             _set_score(rp, "response1", [next(iter(correct))], "100")
     elif isinstance(q, (Short, Numeric, Open)):
-        pres.open("response_str", attrs(ident="response1", rcardinality="Single"))
-        pres.open("render_fib", attrs(fibtype="Decimal") if isinstance(q, Numeric) else "")
+        pres.open("response_str", _CARDINALITY["Single"])
+        pres.open("render_fib", _DECIMAL if isinstance(q, Numeric) else "")
         pres.leaf(
             "response_label",
             None,
-            attrs(ident="answer1") if isinstance(q, Numeric) else attrs(ident="answer1", rshuffle="No"),
+            _ANSWER1[isinstance(q, Numeric)],
         )
         pres.close("render_fib")
         pres.close("response_str")
@@ -298,9 +304,7 @@ def _write_body(
             _close_condition(rp, "100")
         else:
             rp.open("respcondition", _SET)
-            rp.open("conditionvar")
-            rp.leaf("other")
-            rp.close("conditionvar")
+            rp.leaf_in("conditionvar", "other", None)
             rp.close("respcondition")
     elif isinstance(q, Match):
         sides = list(dict.fromkeys(side for _, side in q.pairs))
@@ -308,12 +312,12 @@ def _write_body(
         # Every text escaped: the left side is HTML like every other Canvas text; Canvas
         # un-escapes each right side (CGI.unescapeHTML in qti/associate_interaction.rb,
         # ensure_correct_format), so `<Austria>` written as `&lt;Austria&gt;` arrives as typed.
-        shown = [(attrs(ident=side_id[side]), std_html.escape(text(side), quote=False)) for side in sides]
+        shown = [(_ident(side_id[side]), std_html.escape(text(side), quote=False)) for side in sides]
         share = number(round(100 / len(q.pairs), 2))
         for i, (left, match) in enumerate(q.pairs, start=1):
             respident = f"response_{item_id}_l{i}"
             answer_ids.append(f"{item_id}_l{i}")
-            pres.open("response_lid", attrs(ident=respident))
+            pres.open("response_lid", _ident(respident))
             _mattext(pres, html(left))
             pres.open("render_choice")
             for label, value in shown:
@@ -328,12 +332,12 @@ def _write_body(
         share = number(round(100 / len(deletions), 2))
         for i, d in enumerate(deletions, start=1):
             blank = f"b{i}"
-            pres.open("response_lid", attrs(ident=f"response_{blank}"))
+            pres.open("response_lid", _ident(f"response_{blank}"))
             _mattext(pres, blank, _PLAIN)
             pres.open("render_choice")
             answer_id = f"{item_id}_{blank}"
             answer_ids.append(answer_id)
-            pres.open("response_label", attrs(ident=answer_id, scoring_algorithm="TextInChoices"))
+            pres.open("response_label", f'{_ident(answer_id)} scoring_algorithm="TextInChoices"')
             _mattext(pres, text(d.answer))
             pres.close("response_label")
             pres.close("render_choice")

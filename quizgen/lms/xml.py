@@ -12,6 +12,7 @@ cannot write).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # Most texts and attributes need no escaping: one regex search is cheaper than three replaces.
 _TEXT_SPECIAL = re.compile("[&<>]").search
@@ -104,6 +105,36 @@ class XmlWriter:
     def raw_leaf(self, tag: str, body: str, attributes: str = "") -> None:
         """`<tag attributes>body</tag>` with `body` written as given (already XML: CDATA)."""
         self._parts.append(f"{_PADS[self._depth]}<{tag}{attributes}>{body}</{tag}>")
+
+    def leaf_in(
+        self,
+        outer: str,
+        tag: str,
+        value: str | None,
+        attributes: str = "",
+        *,
+        outer_attributes: str = "",
+        raw: bool = False,
+    ) -> None:
+        """`<outer><tag attributes>value</tag></outer>`, an element whose one child holds only
+        text (written as given when `raw`): as `open`, `leaf`, `close`, in one piece."""
+        pad = _PADS[self._depth]
+        if not value:
+            body = f"<{tag}{attributes} />"
+        else:
+            body = f"<{tag}{attributes}>{value if raw else escape_text(value)}</{tag}>"
+        self._parts.append(
+            f"{pad}<{outer}{outer_attributes}>{_PADS[self._depth + 1]}{body}{pad or chr(10)}</{outer}>"
+        )
+
+    def leaves(self, outer: str, children: Iterable[tuple[str, str]]) -> None:
+        """`<outer>` holding one element of text per (tag, value) of `children`, in one piece."""
+        pad, inner = _PADS[self._depth], _PADS[self._depth + 1]
+        body = "".join(
+            f"{inner}<{tag}>{escape_text(value)}</{tag}>" if value else f"{inner}<{tag} />"
+            for tag, value in children
+        )
+        self._parts.append(f"{pad}<{outer}>{body}{pad or chr(10)}</{outer}>" if body else f"{pad}<{outer} />")
 
     def extend(self, other: XmlWriter) -> None:
         """What `other` wrote (started at this writer's depth), as if written here."""
