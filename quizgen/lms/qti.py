@@ -40,7 +40,7 @@ from quizgen.lms import ExportOptions, Pair, left_out
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.moodle import image_file
 from quizgen.lms.text import clean, html, number, question_ref, text
-from quizgen.lms.xml import XmlWriter, attrs, escape_attr
+from quizgen.lms.xml import Fragment, XmlWriter, attrs, escape_attr
 
 SUFFIX = ".zip"
 FORMAT = "qti"
@@ -112,13 +112,72 @@ def _mattext(w: XmlWriter, value: str, texttype: str = _HTML) -> None:
     w.leaf_in("material", "mattext", value, texttype)
 
 
-def _metadata(w: XmlWriter, fields: Sequence[tuple[str, str]]) -> None:
+# The pieces every item repeats, each written once per depth and then copied (see Fragment).
+
+
+def _label(w: XmlWriter, label_id: str, value: str, texttype: str = _HTML) -> None:
+    w.open("response_label", _ident(label_id))
+    _mattext(w, value, texttype)
+    w.close("response_label")
+
+
+_LABEL = Fragment(_label, "at")
+_PLAIN_LABEL = Fragment(lambda w, label_id, value: _label(w, label_id, value, _PLAIN), "at")
+_STEM = Fragment(_mattext, "t")
+
+
+def _metadata(w: XmlWriter, kind: str, points: str, answer_ids: str, ref_id: str) -> None:
     w.open("itemmetadata")
     w.open("qtimetadata")
-    for label, entry in fields:
+    for label, entry in (
+        ("question_type", kind),
+        ("points_possible", points),
+        ("original_answer_ids", answer_ids),
+        ("assessment_question_identifierref", ref_id),
+    ):
         w.leaves("qtimetadatafield", (("fieldlabel", label), ("fieldentry", entry)))
     w.close("qtimetadata")
     w.close("itemmetadata")
+
+
+_METADATA = Fragment(_metadata, "tttt")
+
+
+def _item_feedback(w: XmlWriter, feedback: str) -> None:
+    w.open("itemfeedback", _FEEDBACK)
+    w.open("flow_mat")
+    _mattext(w, feedback)
+    w.close("flow_mat")
+    w.close("itemfeedback")
+
+
+_ITEM_FEEDBACK = Fragment(_item_feedback, "t")
+
+
+def _outcomes(w: XmlWriter, feedback: bool) -> None:
+    """The score's declaration and, with feedback, the condition that always shows it."""
+    w.leaf_in("outcomes", "decvar", None, _DECVAR)
+    if feedback:
+        w.open("respcondition", _SHOW)
+        w.leaf_in("conditionvar", "other", None)
+        w.leaf("displayfeedback", None, _DISPLAY)
+        w.close("respcondition")
+
+
+_OUTCOMES = {feedback: Fragment(lambda w, f=feedback: _outcomes(w, f), "") for feedback in (True, False)}
+
+
+def _one_value(w: XmlWriter, respident: str, value: str, score: str, action: str) -> None:
+    _open_condition(w, action)
+    w.leaf("varequal", value, f' respident="{escape_attr(respident)}"')
+    _close_condition(w, score, action)
+
+
+# A condition on one value, as most items score: setting (or adding) a score.
+_ONE_VALUE = {
+    action: Fragment(lambda w, r, v, score, a=action: _one_value(w, r, v, score, a), "att")
+    for action in ("Set", "Add")
+}
 
 
 def _open_condition(rp: XmlWriter, action: str = "Set") -> None:
@@ -143,6 +202,9 @@ def _varequal(rp: XmlWriter, respident: str, value: str) -> None:
 
 def _set_score(rp: XmlWriter, respident: str, values: Sequence[str], score: str, action: str = "Set") -> None:
     """A condition that `respident` is any of `values`, setting (or adding) `score`."""
+    if len(values) == 1:
+        _ONE_VALUE[action].write(rp, respident, values[0], score)
+        return
     _open_condition(rp, action)
     for value in values:
         _varequal(rp, respident, value)
@@ -153,9 +215,7 @@ def _choices(pres: XmlWriter, labels: Sequence[tuple[str, str]], cardinality: st
     pres.open("response_lid", _CARDINALITY[cardinality])
     pres.open("render_choice")
     for label_id, value in labels:
-        pres.open("response_label", _ident(label_id))
-        _mattext(pres, value)
-        pres.close("response_label")
+        _LABEL.write(pres, label_id, value)
     pres.close("render_choice")
     pres.close("response_lid")
 
@@ -204,23 +264,11 @@ def write_item(w: XmlWriter, bank: Bank, q: Question, images: dict[str, bytes]) 
     answer_ids = _write_body(pres, rp, bank, q, item_id, images, bool(feedback))
     pres.close("presentation")
     rp.close("resprocessing")
-    _metadata(
-        w,
-        [
-            ("question_type", CANVAS_TYPES[q.kind]),
-            ("points_possible", number(q.points)),
-            ("original_answer_ids", ",".join(answer_ids)),
-            ("assessment_question_identifierref", ident("ref", ref)),
-        ],
-    )
+    _METADATA.write(w, CANVAS_TYPES[q.kind], number(q.points), ",".join(answer_ids), ident("ref", ref))
     w.extend(pres)
     w.extend(rp)
     if feedback:
-        w.open("itemfeedback", _FEEDBACK)
-        w.open("flow_mat")
-        _mattext(w, feedback)
-        w.close("flow_mat")
-        w.close("itemfeedback")
+        _ITEM_FEEDBACK.write(w, feedback)
     w.close("item")
 
 
@@ -243,13 +291,8 @@ def _write_body(
 ) -> list[str]:
     """The presentation's and the response processing's children; returns the answers' ids."""
     answer_ids: list[str] = []
-    _mattext(pres, _stem(bank, q, images))
-    rp.leaf_in("outcomes", "decvar", None, _DECVAR)
-    if feedback:
-        rp.open("respcondition", _SHOW)
-        rp.leaf_in("conditionvar", "other", None)
-        rp.leaf("displayfeedback", None, _DISPLAY)
-        rp.close("respcondition")
+    _STEM.write(pres, _stem(bank, q, images))
+    _OUTCOMES[feedback].write(rp)
 
     if isinstance(q, (Choice, Multi, TrueFalse)):
         if isinstance(q, TrueFalse):
@@ -312,7 +355,7 @@ def _write_body(
         # Every text escaped: the left side is HTML like every other Canvas text; Canvas
         # un-escapes each right side (CGI.unescapeHTML in qti/associate_interaction.rb,
         # ensure_correct_format), so `<Austria>` written as `&lt;Austria&gt;` arrives as typed.
-        shown = [(_ident(side_id[side]), std_html.escape(text(side), quote=False)) for side in sides]
+        shown = [(side_id[side], std_html.escape(text(side), quote=False)) for side in sides]
         share = number(round(100 / len(q.pairs), 2))
         for i, (left, match) in enumerate(q.pairs, start=1):
             respident = f"response_{item_id}_l{i}"
@@ -320,10 +363,8 @@ def _write_body(
             pres.open("response_lid", _ident(respident))
             _mattext(pres, html(left))
             pres.open("render_choice")
-            for label, value in shown:
-                pres.open("response_label", label)
-                _mattext(pres, value, _PLAIN)
-                pres.close("response_label")
+            for label_id, value in shown:
+                _PLAIN_LABEL.write(pres, label_id, value)
             pres.close("render_choice")
             pres.close("response_lid")
             _set_score(rp, respident, [side_id[match]], share, action="Add")

@@ -12,7 +12,7 @@ cannot write).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 # Most texts and attributes need no escaping: one regex search is cheaper than three replaces.
 _TEXT_SPECIAL = re.compile("[&<>]").search
@@ -144,3 +144,46 @@ class XmlWriter:
     def document(self) -> bytes:
         """The document: declaration, what was written from depth 0, a final line break."""
         return (DECLARATION + "".join(self._parts) + "\n").encode("utf-8")
+
+
+class Fragment:
+    """A piece of a document that recurs with other values (a QTI choice with its text),
+    written once and then copied with the values put in: one string instead of a call per
+    element.
+
+    `build(w, *values)` writes the piece with XmlWriter calls; `kinds` says, for each value,
+    whether it goes into a text ("t") or an attribute ("a"), so that it is escaped as there.
+    For each depth, the piece is built once with placeholders for the values. `build` may
+    use its values only as texts and attributes (never look at them): then the copy is what
+    `build` writes. A piece with an empty value is built afresh, since an empty text makes
+    `<tag />` (an empty attribute would not need it, but it is as right and simpler).
+    """
+
+    __slots__ = ("_build", "_escapes", "_templates")
+
+    def __init__(self, build: Callable[..., None], kinds: str) -> None:
+        self._build = build
+        self._escapes = [escape_text if kind == "t" else escape_attr for kind in kinds]
+        self._templates: dict[int, str] = {}
+
+    def _template(self, depth: int) -> str:
+        marks = [f"\x00{i}\x00" for i in range(len(self._escapes))]
+        w = XmlWriter(depth)
+        self._build(w, *marks)
+        written = "".join(w._parts).replace("{", "{{").replace("}", "}}")
+        for i, mark in enumerate(marks):
+            written = written.replace(mark, f"{{{i}}}")
+        if "\x00" in written:
+            raise ValueError("a Fragment's build changed a value instead of writing it")
+        self._templates[depth] = written
+        return written
+
+    def write(self, w: XmlWriter, *values: str) -> None:
+        """What `build(w, *values)` writes."""
+        if "" in values:  # an empty text is `<tag />`
+            self._build(w, *values)
+            return
+        template = self._templates.get(w._depth) or self._template(w._depth)
+        w._parts.append(
+            template.format(*[escape(v) for escape, v in zip(self._escapes, values, strict=True)])
+        )
