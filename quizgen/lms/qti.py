@@ -36,11 +36,11 @@ from quizgen.bank.model import (
 from quizgen.bank.numbers import number_range, plain_number
 from quizgen.bank.text import parse_cloze
 from quizgen.diagnostics import Diagnostic
-from quizgen.lms import ExportOptions, Pair, left_out
+from quizgen.lms import ExportOptions, Pair, left_out, zipped
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.moodle import image_file
 from quizgen.lms.text import clean, html, number, question_ref, text
-from quizgen.lms.xml import Fragment, XmlWriter, attrs, escape_attr
+from quizgen.lms.xml import DECLARATION, Fragment, XmlWriter, attrs, escape_attr
 
 SUFFIX = ".zip"
 FORMAT = "qti"
@@ -59,8 +59,6 @@ CANVAS_TYPES = {
     "match": "matching_question",
     "open": "essay_question",
 }
-
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def check(bank: Bank, q: Question, options: ExportOptions) -> Iterator[Diagnostic]:
@@ -220,19 +218,24 @@ def _choices(pres: XmlWriter, labels: Sequence[tuple[str, str]], cardinality: st
     pres.close("response_lid")
 
 
-def _stem(bank: Bank, q: Question, images: dict[str, bytes]) -> str:
-    """The question's HTML, the image (as a web resource of the package) below it."""
+def stored_image(bank: Bank, q: Question) -> tuple[str, bytes] | None:
+    """The question's image as the package holds it: named by its bytes' hash, and the bytes."""
+    found = image_file(bank, q)
+    if found is None:
+        return None
+    name, data = found
+    return f"{hashlib.sha256(data).hexdigest()[:16]}{PurePosixPath(name).suffix}", data
+
+
+def _stem(q: Question, image: str | None) -> str:
+    """The question's HTML, the image (`image`, a web resource of the package) below it."""
     stem = html(q.prompt)
     if isinstance(q, Numeric) and q.unit:
         stem += f" (answer in {html(q.unit)})"
     if isinstance(q, Cloze):
         stem = _cloze_stem(q)
-    found = image_file(bank, q)
-    if found is not None:
-        name, data = found
-        stored = f"{hashlib.sha256(data).hexdigest()[:16]}{PurePosixPath(name).suffix}"
-        images[stored] = data
-        stem += f'<p><img src="%24IMS-CC-FILEBASE%24/images/{quote(stored)}" alt=""></p>'
+    if image is not None:
+        stem += f'<p><img src="%24IMS-CC-FILEBASE%24/images/{quote(image)}" alt=""></p>'
     return stem
 
 
@@ -250,8 +253,8 @@ def _cloze_stem(q: Cloze) -> str:
     return f"<p>{no_blanks(html(q.prompt))}</p><p>{body}</p>" if q.prompt.strip() else body
 
 
-def write_item(w: XmlWriter, bank: Bank, q: Question, images: dict[str, bytes]) -> None:
-    """One `<item>` as Canvas exports and imports it."""
+def write_item(w: XmlWriter, bank: Bank, q: Question, image: str | None = None) -> None:
+    """One `<item>` as Canvas exports and imports it; `image` is its image's name in the package."""
     ref = question_ref(bank, q)
     item_id = ident(ref)
     w.open("item", f'{_ident(item_id)} title="{escape_attr(clean(q.id))}"')
@@ -261,7 +264,7 @@ def write_item(w: XmlWriter, bank: Bank, q: Question, images: dict[str, bytes]) 
     pres.open("presentation")
     rp.open("resprocessing")
     feedback = _feedback(bank, q)
-    answer_ids = _write_body(pres, rp, bank, q, item_id, images, bool(feedback))
+    answer_ids = _write_body(pres, rp, q, item_id, image, bool(feedback))
     pres.close("presentation")
     rp.close("resprocessing")
     _METADATA.write(w, CANVAS_TYPES[q.kind], number(q.points), ",".join(answer_ids), ident("ref", ref))
@@ -283,15 +286,14 @@ def _feedback(bank: Bank, q: Question) -> str:
 def _write_body(
     pres: XmlWriter,
     rp: XmlWriter,
-    bank: Bank,
     q: Question,
     item_id: str,
-    images: dict[str, bytes],
+    image: str | None,
     feedback: bool,
 ) -> list[str]:
     """The presentation's and the response processing's children; returns the answers' ids."""
     answer_ids: list[str] = []
-    _STEM.write(pres, _stem(bank, q, images))
+    _STEM.write(pres, _stem(q, image))
     _OUTCOMES[feedback].write(rp)
 
     if isinstance(q, (Choice, Multi, TrueFalse)):
@@ -390,10 +392,14 @@ def _write_body(
 # -- the package -------------------------------------------------------------------------------
 
 
-def assessment_xml(
-    questions: Sequence[Pair], assessment_id: str, title: str
-) -> tuple[bytes, dict[str, bytes]]:
-    """The QTI assessment and the images its items show."""
+# A piece of the assessment goes to the compressor every this many items (some 1.7 MB).
+_ITEMS_A_PIECE = 500
+
+
+def assessment_pieces(
+    questions: Sequence[Pair], images: Sequence[str | None], assessment_id: str, title: str
+) -> Iterator[bytes]:
+    """The QTI assessment in pieces, `images[i]` being the image of question i in the package."""
     w = XmlWriter()
     w.open("questestinterop", attrs(xmlns=QTI_NS))
     w.open("assessment", attrs(ident=assessment_id, title=title))
@@ -404,13 +410,15 @@ def assessment_xml(
     w.close("qtimetadatafield")
     w.close("qtimetadata")
     w.open("section", attrs(ident="root_section"))
-    images: dict[str, bytes] = {}
-    for bank, q in questions:
-        write_item(w, bank, q, images)
+    yield (DECLARATION + w.take()).encode("utf-8")
+    for i, ((bank, q), image) in enumerate(zip(questions, images, strict=True), start=1):
+        write_item(w, bank, q, image)
+        if i % _ITEMS_A_PIECE == 0:
+            yield w.take().encode("utf-8")
     w.close("section")
     w.close("assessment")
     w.close("questestinterop")
-    return w.document(), images
+    yield (w.take() + "\n").encode("utf-8")
 
 
 def meta_xml(assessment_id: str, title: str, points: float) -> bytes:
@@ -476,20 +484,17 @@ def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
     """The QTI zip, byte for byte the same for the same questions and options."""
     title = clean(options.title)
     assessment_id = ident("assessment", *(question_ref(b, q) for b, q in questions))
-    assessment, images = assessment_xml(questions, assessment_id, title)
-    files = {
-        "imsmanifest.xml": manifest_xml(assessment_id, title, sorted(images)),
-        f"{assessment_id}/{assessment_id}.xml": assessment,
-        f"{assessment_id}/assessment_meta.xml": meta_xml(
-            assessment_id, title, sum(q.points for _, q in questions)
-        ),
-        **{f"images/{name}": images[name] for name in sorted(images)},
-    }
+    found = [stored_image(b, q) for b, q in questions]
+    images = {name: data for name, data in filter(None, found)}
+    points = sum(q.points for _, q in questions)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
+        zipped.add(zf, "imsmanifest.xml", manifest_xml(assessment_id, title, sorted(images)))
+        with zipped.streamed(zf, f"{assessment_id}/{assessment_id}.xml") as write:
+            names = [image[0] if image else None for image in found]
+            for piece in assessment_pieces(questions, names, assessment_id, title):
+                write(piece)
+        zipped.add(zf, f"{assessment_id}/assessment_meta.xml", meta_xml(assessment_id, title, points))
+        for name in sorted(images):
+            zipped.add(zf, f"images/{name}", images[name])
     return out.getvalue()

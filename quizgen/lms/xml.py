@@ -141,6 +141,16 @@ class XmlWriter:
         self._parts += other._parts
         self._opened = -1
 
+    def take(self) -> str:
+        """What was written since the last `take`, to pass on while writing goes on (an
+        element just opened stays, so that it can still be closed as `<tag />`)."""
+        parts = self._parts
+        keep = 1 if self._opened == len(parts) else 0
+        taken = "".join(parts[: len(parts) - keep])
+        del parts[: len(parts) - keep]
+        self._opened = len(parts) if keep else -1
+        return taken
+
     def document(self) -> bytes:
         """The document: declaration, what was written from depth 0, a final line break."""
         return (DECLARATION + "".join(self._parts) + "\n").encode("utf-8")

@@ -53,3 +53,20 @@ def test_a_fragment_whose_build_changes_a_value_is_refused() -> None:
     cut = Fragment(lambda w, value: w.leaf("a", value[1:]), "t")
     with pytest.raises(ValueError, match="changed a value"):
         cut.write(XmlWriter(), "xy")
+
+
+def test_what_is_taken_piece_by_piece_is_the_document() -> None:
+    whole, pieces = XmlWriter(), XmlWriter()
+    taken = []
+    for w in (whole, pieces):
+        w.open("root")
+        for i in range(3):
+            w.open("empty")
+            if w is pieces:
+                taken.append(pieces.take())  # just after an open: it must still close as <empty />
+            w.close("empty")
+            w.leaf("n", str(i))
+        w.close("root")
+    taken.append(pieces.take())
+    assert ("<?xml version='1.0' encoding='UTF-8'?>\n" + "".join(taken) + "\n").encode() == whole.document()
+    assert b"<empty />" in whole.document()
