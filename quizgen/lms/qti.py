@@ -392,8 +392,9 @@ def _write_body(
 # -- the package -------------------------------------------------------------------------------
 
 
-# A piece of the assessment goes to the compressor every this many items (some 1.7 MB).
-_ITEMS_A_PIECE = 500
+# A piece of the assessment goes to the compressor every this many items (some 350 kB): small
+# enough that little is left to compress after the last item.
+_ITEMS_A_PIECE = 100
 
 
 def assessment_pieces(

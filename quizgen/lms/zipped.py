@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_QUEUED = 4  # pieces waiting for the compressor: bounds the memory they hold
+_QUEUED = 8  # pieces waiting for the compressor: bounds the memory they hold
 
 
 def entry(name: str) -> zipfile.ZipInfo:
