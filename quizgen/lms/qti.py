@@ -17,6 +17,7 @@ import html as std_html
 import io
 import zipfile
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
@@ -209,13 +210,26 @@ def _set_score(rp: XmlWriter, respident: str, values: Sequence[str], score: str,
     _close_condition(rp, score, action)
 
 
+def _write_choices(w: XmlWriter, *ids_and_values: str, cardinality: str) -> None:
+    w.open("response_lid", _CARDINALITY[cardinality])
+    w.open("render_choice")
+    for i in range(0, len(ids_and_values), 2):
+        _label(w, ids_and_values[i], ids_and_values[i + 1])
+    w.close("render_choice")
+    w.close("response_lid")
+
+
+# The choices of an item, one fragment for each cardinality and number of choices (a handful).
+_CHOICES: dict[tuple[str, int], Fragment] = {}
+
+
 def _choices(pres: XmlWriter, labels: Sequence[tuple[str, str]], cardinality: str) -> None:
-    pres.open("response_lid", _CARDINALITY[cardinality])
-    pres.open("render_choice")
-    for label_id, value in labels:
-        _LABEL.write(pres, label_id, value)
-    pres.close("render_choice")
-    pres.close("response_lid")
+    key = (cardinality, len(labels))
+    fragment = _CHOICES.get(key)
+    if fragment is None:
+        build = partial(_write_choices, cardinality=cardinality)
+        fragment = _CHOICES[key] = Fragment(build, "at" * len(labels))
+    fragment.write(pres, *(part for label in labels for part in label))
 
 
 def stored_image(bank: Bank, q: Question) -> tuple[str, bytes] | None:

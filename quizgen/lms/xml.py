@@ -11,6 +11,7 @@ cannot write).
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterable
 
@@ -194,6 +195,4 @@ class Fragment:
             self._build(w, *values)
             return
         template = self._templates.get(w._depth) or self._template(w._depth)
-        w._parts.append(
-            template.format(*[escape(v) for escape, v in zip(self._escapes, values, strict=True)])
-        )
+        w._parts.append(template.format(*map(operator.call, self._escapes, values)))
