@@ -100,13 +100,15 @@ def task_apkg(args: dict[str, Any]) -> dict[str, Any]:
 
 def task_export(args: dict[str, Any]) -> dict[str, Any]:
     """`quizgen.lms.export` to one format (checks and rendering) and writing the file; the bank
-    is loaded before the clock starts, as for the .apkg."""
+    is loaded and the format's module imported before the clock starts, as for the .apkg
+    (whose modules `from quizgen import anki` imports)."""
     from quizgen.bank.check import load
-    from quizgen.lms import export
+    from quizgen.lms import export, writer
     from quizgen.output import write_all
     from quizgen.select import Filter, select
 
     questions = select(load([Path(args["bank"])]).banks, Filter())
+    writer(args["format"])  # export() imports it on first use
     out = Path(args["out"])
     start = time.perf_counter()
     result = export(questions, args["format"])

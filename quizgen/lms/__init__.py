@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from quizgen.bank.memory import gc_paused
 from quizgen.bank.model import Bank, Question
 from quizgen.diagnostics import Diagnostic, diagnostic
 
@@ -77,6 +78,14 @@ def writer(fmt: str) -> Writer:
 def export(questions: Sequence[Pair], fmt: str, options: ExportOptions = ExportOptions()) -> Export:
     """Check every question for `fmt`, then render the ones it can carry."""
     w = writer(fmt)
+    # Rendering makes hundreds of thousands of small objects (an XML element per field) and
+    # no cycles; with the bank's own objects alive, the cycle collector would walk them all
+    # again and again (measured at 10,000 questions: QTI 5.5 s instead of 2.1 s). As for the deck.
+    with gc_paused():
+        return _export(w, questions, options)
+
+
+def _export(w: Writer, questions: Sequence[Pair], options: ExportOptions) -> Export:
     found: list[Diagnostic] = []
     kept: list[Pair] = []
     for bank, q in questions:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as std_html
 import re
+from functools import lru_cache
 
 from quizgen.bank.model import Bank, Question
 from quizgen.bank.text import safe_link
@@ -37,13 +38,19 @@ def source_html(bank: Bank) -> str:
     src = bank.source
     if src is None or not src.title.strip():
         return ""
-    title = f"<cite>{html(src.title)}</cite>"
-    url = safe_link(src.url)
+    return _source_html(src.title, src.url, src.published)
+
+
+# Every question of a bank shows the same source: made once per source, not per question.
+@lru_cache(maxsize=64)
+def _source_html(title: str, link: str, published: str) -> str:
+    shown = f"<cite>{html(title)}</cite>"
+    url = safe_link(link)
     if url:
-        title = f'<a href="{std_html.escape(clean(url), quote=True)}">{title}</a>'
-    if src.published:
-        title += f", as of {html(as_of(src.published))}"
-    return f"<p>Source: {title}</p>"
+        shown = f'<a href="{std_html.escape(clean(url), quote=True)}">{shown}</a>'
+    if published:
+        shown += f", as of {html(as_of(published))}"
+    return f"<p>Source: {shown}</p>"
 
 
 def general_feedback(bank: Bank, q: Question, *, before: str = "") -> str:

@@ -7,7 +7,7 @@ ordering (core since Moodle 4.4, a plugin before), open -> essay (response lines
 model answer for graders). One category per bank; `idnumber` is `<bank>/<id>`.
 
 Text is HTML, escaped before the bank's marks become tags, and written as XML text
-(ElementTree escapes it again for XML), so nothing from a bank is markup on Moodle.
+(escaped again for XML, or in CDATA), so nothing from a bank is markup on Moodle.
 Answers Moodle compares with what a student types (shortanswer, matching choices,
 cloze answers) are plain text, with the characters Moodle would read as syntax escaped.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import html as std_html
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import PurePosixPath
@@ -42,7 +41,7 @@ from quizgen.errors import QuizgenError
 from quizgen.lms import ExportOptions, Pair, left_out, written_differently
 from quizgen.lms.feedback import general_feedback
 from quizgen.lms.text import clean, html, moodle_category, number, percent, question_ref, tags, text
-from quizgen.lms.xml import serialize
+from quizgen.lms.xml import XmlWriter, attrs, escape_attr
 
 SUFFIX = ".xml"
 FORMAT = "moodle"
@@ -209,19 +208,36 @@ def cloze_html(q: Cloze) -> str:
 
 # -- XML ---------------------------------------------------------------------------------------
 
+# Moodle's writer puts a text in CDATA when htmlspecialchars() would change it (xml/format.php,
+# xml_escape()). Moodle's reader needs that: lib/classes/xml_parser.php characterdata() drops
+# every piece of character data that is only whitespace, and the XML parser hands each entity
+# (`&amp;`, `&lt;`) over as a piece of its own, so the space in `A &amp; &lt;B&gt;` is lost.
+_NEEDS_CDATA = re.compile("[&<>\"']").search
 
-def _sub(parent: ET.Element, tag: str, value: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, attrs)
-    if value is not None:
-        el.text = value
-    return el
+
+def cdata(value: str) -> str:
+    """`value` as one CDATA section; a `]]>` inside splits it in two, as Moodle's writer does."""
+    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = "html") -> ET.Element:
+def _text(w: XmlWriter, value: str) -> None:
+    """`<text>value</text>`, as CDATA when htmlspecialchars() would change it (see _NEEDS_CDATA)."""
+    if value and _NEEDS_CDATA(value):
+        w.raw_leaf("text", cdata(value))
+    else:
+        w.leaf("text", value)
+
+
+_HTML = attrs(format="html")
+_AUTO = attrs(format="moodle_auto_format")
+
+
+def _field(w: XmlWriter, tag: str, value: str, attributes: str = _HTML) -> None:
     """`<tag format="html"><text>value</text></tag>`: Moodle's shape of every text field."""
-    el = _sub(parent, tag, **({"format": fmt} if fmt else {}))
-    _sub(el, "text", value)
-    return el
+    if value and _NEEDS_CDATA(value):
+        w.leaf_in(tag, "text", cdata(value), outer_attributes=attributes, raw=True)
+    else:
+        w.leaf_in(tag, "text", value, outer_attributes=attributes)
 
 
 def image_file(bank: Bank, q: Question) -> tuple[str, bytes] | None:
@@ -235,106 +251,117 @@ def image_file(bank: Bank, q: Question) -> tuple[str, bytes] | None:
         raise QuizgenError(f"cannot read image {path}: {exc.strerror}") from exc
 
 
-def _question_text(parent: ET.Element, value: str, bank: Bank, q: Question) -> None:
+def _question_text(w: XmlWriter, value: str, bank: Bank, q: Question) -> None:
     image = image_file(bank, q)
-    if image is not None:
-        name, _data = image
-        value += f'<p><img src="@@PLUGINFILE@@/{quote(name)}" alt=""></p>'
-    el = _text(parent, "questiontext", value)
-    if image is not None:
-        f = _sub(el, "file", name=image[0], path="/", encoding="base64")
-        f.text = base64.b64encode(image[1]).decode("ascii")
+    if image is None:
+        _field(w, "questiontext", value)
+        return
+    name, data = image
+    w.open("questiontext", _HTML)
+    _text(w, value + f'<p><img src="@@PLUGINFILE@@/{quote(name)}" alt=""></p>')
+    w.leaf("file", base64.b64encode(data).decode("ascii"), attrs(name=name, path="/", encoding="base64"))
+    w.close("questiontext")
 
 
 _TYPES = {
-    "choice": "multichoice",
-    "multi": "multichoice",
-    "truefalse": "truefalse",
-    "short": "shortanswer",
-    "numeric": "numerical",
-    "cloze": "cloze",
-    "match": "matching",
-    "order": "ordering",
-    "open": "essay",
+    kind: attrs(type=name)
+    for kind, name in {
+        "choice": "multichoice",
+        "multi": "multichoice",
+        "truefalse": "truefalse",
+        "short": "shortanswer",
+        "numeric": "numerical",
+        "cloze": "cloze",
+        "match": "matching",
+        "order": "ordering",
+        "open": "essay",
+    }.items()
 }
 
 
-def _combined_feedback(el: ET.Element) -> None:
+def _combined_feedback(w: XmlWriter) -> None:
     for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
-        _text(el, tag, "")
-    _sub(el, "shownumcorrect")
+        _field(w, tag, "")
+    w.leaf("shownumcorrect")
 
 
-def _answer(el: ET.Element, fraction: str, value: str, fmt: str = "html") -> ET.Element:
-    a = _sub(el, "answer", fraction=fraction, format=fmt)
-    _sub(a, "text", value)
-    _text(a, "feedback", "")
-    return a
+def _answer(w: XmlWriter, fraction: str, value: str, fmt: str = _HTML, tolerance: str | None = None) -> None:
+    """An `<answer>` with its grade, text and (empty) feedback; a numerical one's tolerance last."""
+    w.open("answer", f' fraction="{escape_attr(fraction)}"{fmt}')
+    _text(w, value)
+    _field(w, "feedback", "")
+    if tolerance is not None:
+        w.leaf("tolerance", tolerance)
+    w.close("answer")
 
 
-def question_element(bank: Bank, q: Question) -> ET.Element:
+def write_question(w: XmlWriter, bank: Bank, q: Question) -> None:
     """One `<question>` with every field Moodle's XML importer reads for its type."""
-    el = ET.Element("question", type=_TYPES[q.kind])
-    _text(el, "name", clean(q.id), fmt=None)
+    w.open("question", _TYPES[q.kind])
+    _field(w, "name", clean(q.id), "")
     stem = cloze_html(q) if isinstance(q, Cloze) else html(q.prompt)
-    _question_text(el, stem, bank, q)
-    _text(el, "generalfeedback", general_feedback(bank, q))
-    _sub(el, "defaultgrade", number(q.points))
-    penalty = "1" if isinstance(q, TrueFalse) else "0" if isinstance(q, Open) else PENALTY
-    _sub(el, "penalty", penalty)
-    _sub(el, "hidden", "0")
-    _sub(el, "idnumber", clean(question_ref(bank, q)))
-    _body(el, q)
-    tag_list = _sub(el, "tags")
+    _question_text(w, stem, bank, q)
+    _field(w, "generalfeedback", general_feedback(bank, q))
+    w.leaf("defaultgrade", number(q.points))
+    w.leaf("penalty", "1" if isinstance(q, TrueFalse) else "0" if isinstance(q, Open) else PENALTY)
+    w.leaf("hidden", "0")
+    w.leaf("idnumber", clean(question_ref(bank, q)))
+    _body(w, q)
+    w.open("tags")
     for t in tags(bank, q):
-        _text(tag_list, "tag", clean(t), fmt=None)
-    return el
+        _field(w, "tag", clean(t), "")
+    w.close("tags")
+    w.close("question")
 
 
-def _body(el: ET.Element, q: Question) -> None:
+def _body(w: XmlWriter, q: Question) -> None:
     if isinstance(q, (Choice, Multi)):
-        _sub(el, "single", "true" if isinstance(q, Choice) else "false")
-        _sub(el, "shuffleanswers", "true" if q.shuffle else "false")
-        _sub(el, "answernumbering", "abc")
-        _sub(el, "showstandardinstruction", "1")
-        _combined_feedback(el)
+        w.leaf("single", "true" if isinstance(q, Choice) else "false")
+        w.leaf("shuffleanswers", "true" if q.shuffle else "false")
+        w.leaf("answernumbering", "abc")
+        w.leaf("showstandardinstruction", "1")
+        _combined_feedback(w)
         grades = multi_fractions(q) if isinstance(q, Multi) else {}
         for c in q.choices:
             fraction = grades[c] if isinstance(q, Multi) else "100" if c == q.answer else "0"
-            _answer(el, fraction, html(c))
+            _answer(w, fraction, html(c))
     elif isinstance(q, TrueFalse):
-        _answer(el, "100" if q.answer else "0", "true", "moodle_auto_format")
-        _answer(el, "0" if q.answer else "100", "false", "moodle_auto_format")
+        _answer(w, "100" if q.answer else "0", "true", _AUTO)
+        _answer(w, "0" if q.answer else "100", "false", _AUTO)
     elif isinstance(q, Short):
-        _sub(el, "usecase", "0")
+        w.leaf("usecase", "0")
         for a in dict.fromkeys((q.answer, *q.accept)):
-            _answer(el, "100", shortanswer(a), "moodle_auto_format")
+            _answer(w, "100", shortanswer(a), _AUTO)
     elif isinstance(q, Numeric):
-        exact = _answer(el, "100", number(q.answer), "moodle_auto_format")
-        _sub(exact, "tolerance", number(q.tolerance))
+        _answer(w, "100", number(q.answer), _AUTO, tolerance=number(q.tolerance))
         if q.unit:
-            units = _sub(el, "units")
-            unit = _sub(units, "unit")
-            _sub(unit, "multiplier", "1")
-            _sub(unit, "unit_name", text(q.unit))
+            w.open("units")
+            w.open("unit")
+            w.leaf("multiplier", "1")
+            w.leaf("unit_name", text(q.unit))
+            w.close("unit")
+            w.close("units")
         # "Units are optional" (docs/lms.md): numerical/questiontype.php's constants are
         # UNITOPTIONAL = 0 (unitgradingtype) and UNITINPUT = 0 (showunits: the unit is typed
         # in the answer box, "9000" and "9000 soldiers" both right); UNITNONE = 3 would be
         # "units are not used at all", and a response with the unit would be refused.
         # unitsleft 0: the unit goes after the number.
-        _sub(el, "unitgradingtype", "0")
-        _sub(el, "unitpenalty", "0.1000000")
-        _sub(el, "showunits", "0" if q.unit else "3")
-        _sub(el, "unitsleft", "0")
+        w.leaf("unitgradingtype", "0")
+        w.leaf("unitpenalty", "0.1000000")
+        w.leaf("showunits", "0" if q.unit else "3")
+        w.leaf("unitsleft", "0")
     elif isinstance(q, Match):
-        _sub(el, "shuffleanswers", "true")
-        _combined_feedback(el)
+        w.leaf("shuffleanswers", "true")
+        _combined_feedback(w)
         for left, right in q.pairs:
-            sub = _text(el, "subquestion", html(left))
-            ans = _sub(sub, "answer")
+            w.open("subquestion", _HTML)
+            _text(w, html(left))
+            w.open("answer")
             # Moodle shows a match answer through format_string(), which strips what looks
             # like a tag and decodes entities: escaped, `<Austria>` and `&amp;` show as typed.
-            _sub(ans, "text", std_html.escape(text(right), quote=False))
+            _text(w, std_html.escape(text(right), quote=False))
+            w.close("answer")
+            w.close("subquestion")
     elif isinstance(q, Order):
         for tag, value in (
             ("layouttype", "VERTICAL"),
@@ -344,54 +371,41 @@ def _body(el: ET.Element, q: Question) -> None:
             ("showgrading", "SHOW"),
             ("numberingstyle", "none"),
         ):
-            _sub(el, tag, value)
-        _combined_feedback(el)
+            w.leaf(tag, value)
+        _combined_feedback(w)
         for i, item in enumerate(q.items, start=1):
-            place = _sub(el, "answer", fraction=str(i), format="html")
-            _sub(place, "text", html(item))
+            w.open("answer", f' fraction="{i}"{_HTML}')
+            _text(w, html(item))
+            w.close("answer")
     elif isinstance(q, Open):
-        _sub(el, "responseformat", "editor")
-        _sub(el, "responserequired", "1")
-        _sub(el, "responsefieldlines", str(q.lines))
-        _sub(el, "attachments", "0")
-        _sub(el, "attachmentsrequired", "0")
-        _text(el, "graderinfo", f"<p>{html(q.answer)}</p>" if q.answer.strip() else "")
-        _text(el, "responsetemplate", "")
+        w.leaf("responseformat", "editor")
+        w.leaf("responserequired", "1")
+        w.leaf("responsefieldlines", str(q.lines))
+        w.leaf("attachments", "0")
+        w.leaf("attachmentsrequired", "0")
+        _field(w, "graderinfo", f"<p>{html(q.answer)}</p>" if q.answer.strip() else "")
+        _field(w, "responsetemplate", "")
 
 
-def _category(bank: Bank) -> ET.Element:
-    el = ET.Element("question", type="category")
-    _text(el, "category", moodle_category(bank), fmt=None)
-    _text(el, "info", html(bank.title))
-    return el
+_CATEGORY = attrs(type="category")
 
 
-# Moodle's writer puts a text in CDATA when htmlspecialchars() would change it (xml/format.php,
-# xml_escape()). Moodle's reader needs that: lib/classes/xml_parser.php characterdata() drops
-# every piece of character data that is only whitespace, and the XML parser hands each entity
-# (`&amp;`, `&lt;`) over as a piece of its own, so the space in `A &amp; &lt;B&gt;` is lost.
-_NEEDS_CDATA = re.compile("[&<>\"']")
-
-
-def cdata(value: str) -> str:
-    """`value` as one CDATA section; a `]]>` inside splits it in two, as Moodle's writer does."""
-    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
-
-
-def _cdata_text(el: ET.Element) -> str | None:
-    """A `<text>` that htmlspecialchars() would change, as CDATA (see _NEEDS_CDATA)."""
-    if el.tag == "text" and el.text and _NEEDS_CDATA.search(el.text):
-        return cdata(el.text)
-    return None
+def _category(w: XmlWriter, bank: Bank) -> None:
+    w.open("question", _CATEGORY)
+    _field(w, "category", moodle_category(bank), "")
+    _field(w, "info", html(bank.title))
+    w.close("question")
 
 
 def render(questions: Sequence[Pair], options: ExportOptions) -> bytes:
     """The Moodle XML file: a category per bank, then that bank's questions."""
-    root = ET.Element("quiz")
+    w = XmlWriter()
+    w.open("quiz")
     current: Bank | None = None
     for bank, q in questions:
         if bank is not current:
-            root.append(_category(bank))
+            _category(w, bank)
             current = bank
-        root.append(question_element(bank, q))
-    return serialize(root, _cdata_text)
+        write_question(w, bank, q)
+    w.close("quiz")
+    return w.document()
