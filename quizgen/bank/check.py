@@ -87,6 +87,13 @@ def load(
     ignore: Iterable[str] = (),
 ) -> Checked:
     """Read and check bank files (folders are searched for *.yaml): where every command starts."""
+    # One pause for the whole load: re-enabled between reading and checking (or before the
+    # accepts are applied), the collector would walk every object of the model at once.
+    with gc_paused():
+        return _load(paths, articles, strict, ignore)
+
+
+def _load(paths: Iterable[Path], articles: Path | None, strict: bool, ignore: Iterable[str]) -> Checked:
     forget_settings()
     inputs = find_bank_files(paths)
     banks, found = read_banks(inputs.files)

@@ -20,7 +20,43 @@ from quizgen.bank.spec import BANK_FIELDS, SOURCE_FIELDS, FieldSpec, ValueKind, 
 from quizgen.bank.values import _NULL, _TEXT_TAGS, ValueReader, _Bad, _describe, _pos, _tag_hint
 from quizgen.diagnostics import Diagnostic, diagnostic
 
-LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_IMPLICIT: dict[Any, list[tuple[str, Any]]] = _BASE_LOADER.yaml_implicit_resolvers
+# The implicit resolvers a plain scalar is tried against, by its first character ('' for an
+# empty scalar), those for any character (None) appended: what `Resolver.resolve` looks up
+# and concatenates for every scalar, done once.
+_BY_FIRST = {first: [*rs, *_IMPLICIT.get(None, [])] for first, rs in _IMPLICIT.items() if first is not None}
+_ANY_FIRST = list(_IMPLICIT.get(None, []))
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
+    """PyYAML's safe loader with its per-node resolver hooks made cheap.
+
+    The composer calls `descend_resolver`, `resolve` and `ascend_resolver` in Python for
+    every node (millions in a large bank). The safe loader has no path resolvers, so the
+    first and last do nothing, and `resolve` gives the tags `Resolver.resolve` gives.
+    """
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _BY_FIRST.get(value[:1], _ANY_FIRST):
+                    if regexp.match(value):
+                        return str(tag)
+            return str(self.DEFAULT_SCALAR_TAG)
+        if kind is yaml.SequenceNode:
+            return str(self.DEFAULT_SEQUENCE_TAG)
+        return str(self.DEFAULT_MAPPING_TAG)
+
+
+# Any path resolvers (none in the safe loader) would need the hooks above: keep PyYAML's then.
+LOADER: Any = _BASE_LOADER if _BASE_LOADER.yaml_path_resolvers else _Loader
 
 _FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
     kind: {f.name: f for f in question_fields(kind)} for kind in QUESTION_KINDS

@@ -59,6 +59,7 @@ def read_in_slices(shown: str, path: Path, text: str) -> tuple[Bank | None, list
     questions: list[Question] = []
     bounds = [*starts[::QUESTIONS_PER_SLICE], end]
     aliases: list[Diagnostic] = []
+    lines_before, counted = 0, 0  # lines before `counted`: each slice counts only its own
     for a, b in itertools.pairwise(bounds):
         try:  # an alias to an anchor of another slice is "undefined" here: read the whole file
             node = yaml.compose(text[a:b], Loader=LOADER)
@@ -66,7 +67,9 @@ def read_in_slices(shown: str, path: Path, text: str) -> tuple[Bank | None, list
             return None
         if not isinstance(node, yaml.SequenceNode):
             return None
-        reader.line_offset = text.count("\n", 0, a)
+        lines_before += text.count("\n", counted, a)
+        counted = a
+        reader.line_offset = lines_before
         reader.forget_walked()  # ids of freed nodes get reused; aliases never leave a slice
         reader.reused = False
         questions.extend(reader.questions(node, {}))
