@@ -452,6 +452,14 @@ def _quote(text: str) -> Quote:
     return Quote.made(text)
 
 
+def forget_texts() -> None:
+    """Empty the caches keyed by whole texts (words and lemmas stay): a process that checks
+    a large bank slice by slice keeps only the current slice's (helper.py)."""
+    tokens.cache_clear()
+    needs.cache_clear()
+    _quote.cache_clear()
+
+
 def supports(quote: Quote, need: Needs) -> bool:
     """True when `quote` supports a part: all its numbers and names, and half its other content words."""
     if need.empty:
