@@ -73,6 +73,7 @@ def test_problems_in_a_large_bank_are_reported_as_the_plain_reader_does(
 
 
 def _spy_on_helpers(monkeypatch: pytest.MonkeyPatch) -> list[helper.Helper | None]:
+    monkeypatch.setattr(helper, "_core_free", lambda: True)  # however busy the machine running the tests
     started: list[helper.Helper | None] = []
     real = helper.start
 
