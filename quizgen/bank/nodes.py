@@ -62,6 +62,11 @@ _FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
     kind: {f.name: f for f in question_fields(kind)} for kind in QUESTION_KINDS
 }
 _ANY_QUESTION_KEY = frozenset(name for fields in _FIELDS_BY_KIND.values() for name in fields)
+_REQUIRED_BY_KIND = {
+    kind: [f.name for f in fields.values() if f.required] for kind, fields in _FIELDS_BY_KIND.items()
+}
+_SOUND: frozenset[str] = frozenset()
+_NOT_VALUES = frozenset({ValueKind.MAPPING, ValueKind.QUESTIONS})  # read by their own methods
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -128,7 +133,7 @@ class BankReader(ValueReader):
         broken: set[str] = set()
         for key, node in fields.values.items():
             f = spec.get(key)
-            if f is None or f.kind in (ValueKind.MAPPING, ValueKind.QUESTIONS):
+            if f is None or f.kind in _NOT_VALUES:
                 continue
             try:
                 out[f.attribute] = self.value(f, node, where)
@@ -236,11 +241,13 @@ class BankReader(ValueReader):
             return None
         if not self.fresh(node):
             return None
-        type_node = next(
-            (v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "type"), None
-        )
-        label = _question_label(node)
+        type_node = None
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == "type":
+                type_node = v
+                break
         if type_node is None:
+            label = _question_label(node)
             self.report("QG010", node, f"{label} is missing 'type'", "type: " + " | ".join(QUESTION_KINDS))
             return None
         if not isinstance(type_node, yaml.ScalarNode) or type_node.value not in QUESTION_KINDS:
@@ -249,13 +256,16 @@ class BankReader(ValueReader):
         kind = type_node.value
         spec = _FIELDS_BY_KIND[kind]
         fields = self.mapping(node, f"a {kind} question", spec)
-        complete = self.required(fields, node, f"{label} ({kind})", spec)
+        # The label (and the message) only for a question that misses a key.
+        complete = all(name in fields.values for name in _REQUIRED_BY_KIND[kind]) or self.required(
+            fields, node, f"{_question_label(node)} ({kind})", spec
+        )
         where: dict[str, Pos] = {"": _pos(node, self.line_offset)}
         values, broken = self.fill(fields, spec, where)
         if broken or not complete:
             broken |= self.placeholders(values, fields, spec)
         del values["type"]
-        question = QUESTION_KINDS[kind](where=where, broken=frozenset(broken), **values)
+        question = QUESTION_KINDS[kind](where=where, broken=frozenset(broken) if broken else _SOUND, **values)
         if broken:
             self.unsound.append(question)
             return None
