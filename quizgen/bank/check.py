@@ -67,6 +67,12 @@ def _run_checks(banks: list[Bank], store: Articles | None) -> list[Diagnostic]:
     return found
 
 
+def _place(d: Diagnostic) -> tuple[str, int, int, str, str, str, str]:
+    """The order of `Diagnostic` (its fields in turn), as one tuple: sorting 100,000 warnings
+    by it makes one key each instead of calling the dataclass's `__lt__` a million times."""
+    return (d.path, d.line, d.col, d.severity, d.code, d.message, d.hint)
+
+
 def _split(bank: Bank, line: int) -> tuple[tuple[list[Question], list[Question]], ...]:
     """The questions and unsound questions of `bank` that start before `line`, and the others."""
     parts: tuple[tuple[list[Question], list[Question]], ...] = (([], []), ([], []))
@@ -136,7 +142,7 @@ def _load(paths: Iterable[Path], articles: Path | None, strict: bool, ignore: It
     summary = store.summary() if store is not None else None
     return Checked(
         [bank for bank in banks if not bank.broken],
-        sorted(found),
+        sorted(found, key=_place),
         complete,
         summary,
         sorted(accepted, key=lambda a: a.diagnostic),
