@@ -55,7 +55,7 @@ def _core_free() -> bool:
     alone, 45 s with a child, at a load of 2.5 on 2 cores)."""
     try:
         load = os.getloadavg()[0]
-    except OSError:  # not known here: assume the machine is ours
+    except (OSError, AttributeError):  # not known here (or no getloadavg): assume the machine is ours
         return True
     return load < (os.cpu_count() or 1) - 0.5
 
