@@ -120,6 +120,7 @@ def apply(
         questions = sorted((*bank.questions, *bank.unsound), key=lambda q: q.pos())
         starts[path] = [(q.pos().line, n) for n, q in enumerate(questions)]
         owners[path] = list(questions)
+    settings_of = {path: _bank_settings(bank) for path, bank in by_path.items()}  # not per warning
     kept: list[Diagnostic] = []
     accepted: list[Accepted] = []
     used: set[tuple[int, str]] = set()  # (id of the object that accepts, code)
@@ -128,7 +129,7 @@ def apply(
         if d.severity is not Severity.WARNING or source is None:
             kept.append(d)
             continue
-        entry = _owner(source, starts[d.path], owners[d.path], d)
+        entry = _owner(source, starts[d.path], owners[d.path], d, settings_of[d.path])
         if entry is None:
             kept.append(d)
             continue
@@ -168,7 +169,7 @@ def apply(
 
 
 def _owner(
-    bank: Bank, starts: list[tuple[int, int]], questions: list[Located], d: Diagnostic
+    bank: Bank, starts: list[tuple[int, int]], questions: list[Located], d: Diagnostic, settings: Settings
 ) -> tuple[object, str, str] | None:
     """Who accepts `d`: the question it is in, else its bank, else the project; None if no one."""
     n = bisect.bisect_right(starts, (d.line, len(starts))) - 1
@@ -180,7 +181,6 @@ def _owner(
     for code, reason in bank.accepted:
         if code == d.code:
             return bank, reason, "the bank"
-    settings = _bank_settings(bank)
     for code, reason in settings.accepted:
         if code == d.code:
             return settings, reason, str(settings.path)

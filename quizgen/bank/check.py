@@ -14,6 +14,7 @@ from pathlib import Path
 # Importing a family of checks registers it.
 from quizgen.bank import across as _across  # noqa: F401
 from quizgen.bank import banks as _banks  # noqa: F401
+from quizgen.bank import helper
 from quizgen.bank import keys as _keys  # noqa: F401
 from quizgen.bank import limits as _limits  # noqa: F401
 from quizgen.bank import lint as _lint  # noqa: F401
@@ -21,10 +22,10 @@ from quizgen.bank import patterns as _patterns  # noqa: F401
 from quizgen.bank import questions as _questions  # noqa: F401
 from quizgen.bank.accept import Accepted, apply, forget_settings
 from quizgen.bank.memory import gc_paused
-from quizgen.bank.model import Bank
+from quizgen.bank.model import Bank, Question
 from quizgen.bank.provenance import Articles, EvidenceSummary, check_provenance
 from quizgen.bank.read import find_bank_files, read_banks
-from quizgen.bank.registry import BANK_CHECKS, CORPUS_CHECKS, QUESTION_CHECKS
+from quizgen.bank.registry import BANK_CHECKS, CORPUS_CHECKS, question_diagnostics
 from quizgen.diagnostics import Diagnostic, Severity, diagnostic, has_errors, promote_warnings
 
 
@@ -40,21 +41,45 @@ def _check_banks(banks: list[Bank], store: Articles | None) -> list[Diagnostic]:
 
 def _run_checks(banks: list[Bank], store: Articles | None) -> list[Diagnostic]:
     found: list[Diagnostic] = []
+    # Banks whose last questions a child process is checking (helper.py): those are left to
+    # it, and what it found is collected once everything else here is done.
+    helped: list[tuple[Bank, helper.Helper]] = []
     for bank in banks:
         for check in BANK_CHECKS:
             found.extend(check(bank))
-        for q in bank.questions:
-            for qcheck, _ in QUESTION_CHECKS[q.kind]:
-                found.extend(qcheck(bank, q))
-        for q in bank.unsound:
-            for qcheck, reads in QUESTION_CHECKS[q.kind]:
-                if reads.isdisjoint(q.broken):
-                    found.extend(qcheck(bank, q))
+        child = helper.take(bank)
+        if child is None:
+            found.extend(question_diagnostics(bank, bank.questions, bank.unsound))
+        else:
+            helped.append((bank, child))
+            mine, _ = _split(bank, child.from_line)
+            found.extend(question_diagnostics(bank, *mine))
         if store is not None:
             found.extend(check_provenance(bank, store))
     for corpus_check in CORPUS_CHECKS:
         found.extend(corpus_check(banks))
+    for bank, child in helped:
+        theirs = child.result()
+        if theirs is None:  # the child failed: its questions are checked here after all
+            _, left = _split(bank, child.from_line)
+            theirs = question_diagnostics(bank, *left)
+        found.extend(theirs)
     return found
+
+
+def _place(d: Diagnostic) -> tuple[str, int, int, str, str, str, str]:
+    """The order of `Diagnostic` (its fields in turn), as one tuple: sorting 100,000 warnings
+    by it makes one key each instead of calling the dataclass's `__lt__` a million times."""
+    return (d.path, d.line, d.col, d.severity, d.code, d.message, d.hint)
+
+
+def _split(bank: Bank, line: int) -> tuple[tuple[list[Question], list[Question]], ...]:
+    """The questions and unsound questions of `bank` that start before `line`, and the others."""
+    parts: tuple[tuple[list[Question], list[Question]], ...] = (([], []), ([], []))
+    for n, qs in enumerate((bank.questions, bank.unsound)):
+        for q in qs:
+            parts[q.pos().line >= line][n].append(q)
+    return parts
 
 
 @dataclass(frozen=True)
@@ -87,9 +112,19 @@ def load(
     ignore: Iterable[str] = (),
 ) -> Checked:
     """Read and check bank files (folders are searched for *.yaml): where every command starts."""
+    # One pause for the whole load: re-enabled between reading and checking (or before the
+    # accepts are applied), the collector would walk every object of the model at once.
+    with gc_paused():
+        try:
+            return _load(paths, articles, strict, ignore)
+        finally:
+            helper.cancel_all()  # a child whose bank was never checked (an error on the way)
+
+
+def _load(paths: Iterable[Path], articles: Path | None, strict: bool, ignore: Iterable[str]) -> Checked:
     forget_settings()
     inputs = find_bank_files(paths)
-    banks, found = read_banks(inputs.files)
+    banks, found = read_banks(inputs.files, helped=True)
     found.extend(diagnostic("QG006", name, 1, 1, "no such file or folder") for name in inputs.missing)
     found.extend(
         diagnostic("QG007", str(s.path), 1, 1, f"not read: {s.reason}", "remove it or point it at a bank")
@@ -107,7 +142,7 @@ def load(
     summary = store.summary() if store is not None else None
     return Checked(
         [bank for bank in banks if not bank.broken],
-        sorted(found),
+        sorted(found, key=_place),
         complete,
         summary,
         sorted(accepted, key=lambda a: a.diagnostic),

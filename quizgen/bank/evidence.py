@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from quizgen.bank.numbers import plain_number
-from quizgen.bank.text import normalize_quote, plain
+from quizgen.bank.text import fold_chars, plain
 
 PREFIX = 5  # words match on this many first letters
 CONTENT_MIN = 4  # a content word has at least this many letters
@@ -228,11 +228,12 @@ def visible(text: str) -> str:
 
 def fold(text: str) -> str:
     """`text` as it is compared: emphasis marks removed, then `normalize_quote` (without
-    collapsing whitespace, which tokens do not see). Plain ASCII takes the short way."""
+    collapsing whitespace, which neither tokens nor a search for a word's letters sees).
+    Plain ASCII takes the short way."""
     text = visible(text)
     if text.isascii():
         return text.lower()
-    return normalize_quote(text)
+    return fold_chars(text)
 
 
 def _numbers_as_digits(words: list[str]) -> Iterable[str]:
@@ -450,6 +451,14 @@ class Quote:
 def _quote(text: str) -> Quote:
     """`Quote.of`, once per text: a question's quotes are matched against each of its parts."""
     return Quote.made(text)
+
+
+def forget_texts() -> None:
+    """Empty the caches keyed by whole texts (words and lemmas stay): a process that checks
+    a large bank slice by slice keeps only the current slice's (helper.py)."""
+    tokens.cache_clear()
+    needs.cache_clear()
+    _quote.cache_clear()
 
 
 def supports(quote: Quote, need: Needs) -> bool:

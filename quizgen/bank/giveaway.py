@@ -134,7 +134,7 @@ def find(questions: Sequence[Question], givers_per_answer: int | None = None) ->
     for length in sorted(by_length):
         for begin in {words[:2] for words in by_length[length]}:
             lengths_of[begin].append(length)
-    beginnings = lengths_of.keys()
+    beginning = lengths_of.get  # never lengths_of[...]: a defaultdict would grow
     found_by: dict[Words, set[int]] = defaultdict(set)
     own: dict[tuple[int, Words], bool] = {}
     stems: dict[int, Words] = {}  # each taker's stem, folded once
@@ -142,19 +142,20 @@ def find(questions: Sequence[Question], givers_per_answer: int | None = None) ->
     for giver, q in enumerate(questions):
         seen = fold_all(_SEPARATOR.join(_texts(q)))
         hits: list[Words] = [(w,) for w in singles.intersection(seen)]
-        starting = beginnings & set(pairwise(seen))
-        if starting:
-            size = len(seen)
-            runs: set[Words] = set()
-            for i, pair in enumerate(pairwise(seen)):
-                if pair in starting:
-                    for length in lengths_of[pair]:
-                        if i + length > size:
-                            break
-                        run = seen[i : i + length]
-                        if run in by_length[length]:
-                            runs.add(run)
-            hits.extend(runs)
+        size = len(seen)
+        runs: set[Words] = set()
+        for i, pair in enumerate(pairwise(seen)):
+            # One lookup per pair (a set of the pairs first, intersected with the beginnings,
+            # cost more where many pairs begin an answer, as in a large bank).
+            lengths = beginning(pair)
+            if lengths:
+                for length in lengths:
+                    if i + length > size:
+                        break
+                    run = seen[i : i + length]
+                    if run in by_length[length]:
+                        runs.add(run)
+        hits.extend(runs)
         for ended in sorted(hits):
             givers = found_by[ended]
             if giver in givers:

@@ -219,6 +219,25 @@ def _significant(text: str) -> list[str]:
     ]
 
 
+# A claim is matched against every quote of its question and, with --articles, every sentence
+# of the article, and a quote or sentence against every wrong answer: each is analysed once.
+@lru_cache(maxsize=1 << 10)
+def _claim(claim: str) -> tuple[tuple[str, ...], bool] | None:
+    """What `asserts` needs of a claim: its significant words and whether it says no; None
+    for a claim too small to be asserted."""
+    need = _significant(claim)
+    if len(need) < ASSERT_MIN or all(ev.is_number(w) for w in need):
+        return None
+    return tuple(need), _negated(ev.tokens(claim))
+
+
+@lru_cache(maxsize=1 << 10)  # an article's sentences
+def _quote_keys(words: tuple[str, ...]) -> tuple[tuple[frozenset[str], ...], frozenset[str]]:
+    """Each word's keys (`_keys_of`) and all of them together."""
+    keys = tuple(_keys_of(words))
+    return keys, frozenset().union(*keys) if keys else frozenset()
+
+
 def _keys_of(words: Sequence[str]) -> list[frozenset[str]]:
     out = []
     for w in words:
@@ -230,14 +249,13 @@ def _keys_of(words: Sequence[str]) -> list[frozenset[str]]:
 def asserts(quote: Sequence[str], claim: str) -> bool:
     """True when the folded words `quote` say `claim`: its numbers, names and content words
     (3 or more, at least one content word) in its order, close together, with the same no."""
-    need = _significant(claim)
-    if len(need) < ASSERT_MIN or all(ev.is_number(w) for w in need):
+    wanted = _claim(claim)
+    if wanted is None:
         return False
-    keys = _keys_of(quote)
-    every = frozenset().union(*keys) if keys else frozenset()
-    if not set(need) <= every:
+    need, said_no = wanted
+    keys, every = _quote_keys(tuple(quote))
+    if not every.issuperset(need):
         return False
-    said_no = _negated(ev.tokens(claim))
     span = 2 * len(need) + 6
     for start, first in enumerate(keys):
         if need[0] not in first:

@@ -20,12 +20,53 @@ from quizgen.bank.spec import BANK_FIELDS, SOURCE_FIELDS, FieldSpec, ValueKind, 
 from quizgen.bank.values import _NULL, _TEXT_TAGS, ValueReader, _Bad, _describe, _pos, _tag_hint
 from quizgen.diagnostics import Diagnostic, diagnostic
 
-LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_IMPLICIT: dict[Any, list[tuple[str, Any]]] = _BASE_LOADER.yaml_implicit_resolvers
+# The implicit resolvers a plain scalar is tried against, by its first character ('' for an
+# empty scalar), those for any character (None) appended: what `Resolver.resolve` looks up
+# and concatenates for every scalar, done once.
+_BY_FIRST = {first: [*rs, *_IMPLICIT.get(None, [])] for first, rs in _IMPLICIT.items() if first is not None}
+_ANY_FIRST = list(_IMPLICIT.get(None, []))
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
+    """PyYAML's safe loader with its per-node resolver hooks made cheap.
+
+    The composer calls `descend_resolver`, `resolve` and `ascend_resolver` in Python for
+    every node (millions in a large bank). The safe loader has no path resolvers, so the
+    first and last do nothing, and `resolve` gives the tags `Resolver.resolve` gives.
+    """
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _BY_FIRST.get(value[:1], _ANY_FIRST):
+                    if regexp.match(value):
+                        return str(tag)
+            return str(self.DEFAULT_SCALAR_TAG)
+        if kind is yaml.SequenceNode:
+            return str(self.DEFAULT_SEQUENCE_TAG)
+        return str(self.DEFAULT_MAPPING_TAG)
+
+
+# Any path resolvers (none in the safe loader) would need the hooks above: keep PyYAML's then.
+LOADER: Any = _BASE_LOADER if _BASE_LOADER.yaml_path_resolvers else _Loader
 
 _FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
     kind: {f.name: f for f in question_fields(kind)} for kind in QUESTION_KINDS
 }
 _ANY_QUESTION_KEY = frozenset(name for fields in _FIELDS_BY_KIND.values() for name in fields)
+_REQUIRED_BY_KIND = {
+    kind: [f.name for f in fields.values() if f.required] for kind, fields in _FIELDS_BY_KIND.items()
+}
+_SOUND: frozenset[str] = frozenset()
+_NOT_VALUES = frozenset({ValueKind.MAPPING, ValueKind.QUESTIONS})  # read by their own methods
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -92,7 +133,7 @@ class BankReader(ValueReader):
         broken: set[str] = set()
         for key, node in fields.values.items():
             f = spec.get(key)
-            if f is None or f.kind in (ValueKind.MAPPING, ValueKind.QUESTIONS):
+            if f is None or f.kind in _NOT_VALUES:
                 continue
             try:
                 out[f.attribute] = self.value(f, node, where)
@@ -200,11 +241,13 @@ class BankReader(ValueReader):
             return None
         if not self.fresh(node):
             return None
-        type_node = next(
-            (v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "type"), None
-        )
-        label = _question_label(node)
+        type_node = None
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == "type":
+                type_node = v
+                break
         if type_node is None:
+            label = _question_label(node)
             self.report("QG010", node, f"{label} is missing 'type'", "type: " + " | ".join(QUESTION_KINDS))
             return None
         if not isinstance(type_node, yaml.ScalarNode) or type_node.value not in QUESTION_KINDS:
@@ -213,13 +256,16 @@ class BankReader(ValueReader):
         kind = type_node.value
         spec = _FIELDS_BY_KIND[kind]
         fields = self.mapping(node, f"a {kind} question", spec)
-        complete = self.required(fields, node, f"{label} ({kind})", spec)
+        # The label (and the message) only for a question that misses a key.
+        complete = all(name in fields.values for name in _REQUIRED_BY_KIND[kind]) or self.required(
+            fields, node, f"{_question_label(node)} ({kind})", spec
+        )
         where: dict[str, Pos] = {"": _pos(node, self.line_offset)}
         values, broken = self.fill(fields, spec, where)
         if broken or not complete:
             broken |= self.placeholders(values, fields, spec)
         del values["type"]
-        question = QUESTION_KINDS[kind](where=where, broken=frozenset(broken), **values)
+        question = QUESTION_KINDS[kind](where=where, broken=frozenset(broken) if broken else _SOUND, **values)
         if broken:
             self.unsound.append(question)
             return None

@@ -34,13 +34,18 @@ def find_bank_files(paths: Iterable[Path]) -> Found:
     return find_inputs(paths, BANK_SUFFIXES)
 
 
-def read_bank(path: Path, data: bytes | None = None) -> tuple[Bank | None, list[Diagnostic]]:
-    """Read one bank file. Returns the bank (None if unusable) and every problem found."""
+def read_bank(
+    path: Path, data: bytes | None = None, *, helped: bool = False
+) -> tuple[Bank | None, list[Diagnostic]]:
+    """Read one bank file. Returns the bank (None if unusable) and every problem found.
+
+    `helped`: a large bank's last questions may be checked by a child process meanwhile
+    (helper.py); only for a caller that then runs the checks (`check.load`)."""
     with gc_paused():
-        return _read_bank(path, data)
+        return _read_bank(path, data, helped)
 
 
-def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagnostic]]:
+def _read_bank(path: Path, data: bytes | None, helped: bool) -> tuple[Bank | None, list[Diagnostic]]:
     shown = str(path)
     if data is None:
         try:
@@ -67,7 +72,8 @@ def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagno
             )
         ]
     if len(text) >= slices.SLICED_MIN_CHARS:
-        sliced = slices.read_in_slices(shown, path, text)
+        del data  # the text alone from here on (a child forked to help copies less)
+        sliced = slices.read_in_slices(shown, path, text, helped)
         if sliced is not None:
             return sliced
     try:
@@ -83,12 +89,12 @@ def _read_bank(path: Path, data: bytes | None) -> tuple[Bank | None, list[Diagno
     return bank, reader.diagnostics + alias_problems(shown, text, reader.reused)
 
 
-def read_banks(paths: Iterable[Path]) -> tuple[list[Bank], list[Diagnostic]]:
-    """Read many bank files; the banks that could be read and all problems."""
+def read_banks(paths: Iterable[Path], *, helped: bool = False) -> tuple[list[Bank], list[Diagnostic]]:
+    """Read many bank files; the banks that could be read and all problems (`helped`: see `read_bank`)."""
     banks: list[Bank] = []
     problems: list[Diagnostic] = []
     for path in paths:
-        bank, found = read_bank(path)
+        bank, found = read_bank(path, helped=helped)
         problems.extend(found)
         if bank is not None:
             banks.append(bank)

@@ -8,7 +8,7 @@ question (by kind), per bank, across all banks, and with --articles per question
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from quizgen.bank.model import QUESTION_KINDS, Bank, Located, Question
@@ -53,6 +53,22 @@ def question_check(
         return fn
 
     return register
+
+
+def question_diagnostics(
+    bank: Bank, questions: Iterable[Question], unsound: Iterable[Question] = ()
+) -> list[Diagnostic]:
+    """Every per-question check on `questions` of `bank`, and on its `unsound` ones (questions
+    with a broken attribute) those that do not read what is broken."""
+    found: list[Diagnostic] = []
+    for q in questions:
+        for qcheck, _ in QUESTION_CHECKS[q.kind]:
+            found.extend(qcheck(bank, q))
+    for q in unsound:
+        for qcheck, reads in QUESTION_CHECKS[q.kind]:
+            if reads.isdisjoint(q.broken):
+                found.extend(qcheck(bank, q))
+    return found
 
 
 def _at(code: str, bank: Bank, where: Located, key: str, message: str, hint: str = "") -> Diagnostic:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 
 class ValueKind(Enum):
@@ -31,7 +32,7 @@ class FieldSpec:
     doc: str = ""
     attr: str = ""  # the model attribute, when it differs from the YAML key
 
-    @property
+    @cached_property  # read for every value of every question
     def attribute(self) -> str:
         return self.attr or self.name
 

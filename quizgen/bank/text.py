@@ -188,12 +188,22 @@ _QUOTE_MAP = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
+_MAPPED = re.compile("[" + "".join(re.escape(chr(code)) for code in _QUOTE_MAP) + "]")
+
+
+def fold_chars(text: str) -> str:
+    """`normalize_quote` but for whitespace, which is left as it is: for text cut into words."""
+    text = unicodedata.normalize("NFKC", text)
+    # str.translate looks every character up in the table (20 us for a question's texts);
+    # most texts have none of its characters, and a regex finds that out in C.
+    if _MAPPED.search(text):
+        text = text.translate(_QUOTE_MAP)
+    return text.casefold()
 
 
 def normalize_quote(text: str) -> str:
     """Fold what a quote may differ in from its article: case, whitespace, quote marks, dashes."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MAP).casefold()
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", fold_chars(text)).strip()
 
 
 # -- printing ----------------------------------------------------------------------------------

@@ -133,11 +133,24 @@ def print_diagnostics(
         if checked.diagnostics or fmt is OutputFormat.json:
             say(render(checked.diagnostics, fmt.value))
         return
+    # Printed a block of lines of one colour at a time, not a line at a time: a large bank
+    # has a warning or two per question, and each `say` costs as much as formatting one.
+    block: list[str] = []
+    block_color = ""
     for d in checked.diagnostics:
         if errors_only and d.severity is not Severity.ERROR:
             continue
         color = typer.colors.RED if d.severity is Severity.ERROR else typer.colors.YELLOW
-        say(d.format_text(), fg=color)
+        if block and (color != block_color or len(block) >= _BLOCK_LINES):
+            say("\n".join(block), fg=block_color)
+            block = []
+        block.append(d.format_text())
+        block_color = color
+    if block:
+        say("\n".join(block), fg=block_color)
+
+
+_BLOCK_LINES = 1000
 
 
 def plural(n: int, word: str) -> str:

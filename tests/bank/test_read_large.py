@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import quizgen.bank.slices as slices
+from quizgen.bank import helper
 from quizgen.bank.check import Checked, load
 from tests.conftest import GOOD
 
@@ -67,3 +70,74 @@ def test_problems_in_a_large_bank_are_reported_as_the_plain_reader_does(
     serial, parallel = read_both(path, monkeypatch)
     assert parallel.diagnostics == serial.diagnostics
     assert serial.diagnostics, "the broken text must produce a diagnostic"
+
+
+def _spy_on_helpers(monkeypatch: pytest.MonkeyPatch) -> list[helper.Helper | None]:
+    monkeypatch.setattr(helper, "_core_free", lambda: True)  # however busy the machine running the tests
+    started: list[helper.Helper | None] = []
+    real = helper.start
+
+    def spy(*args: Any) -> helper.Helper | None:
+        started.append(real(*args))
+        return started[-1]
+
+    monkeypatch.setattr(helper, "start", spy)
+    return started
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "",
+        "  - id: no-type\n    prompt: x\n",
+        "  - id: q-unsound\n    type: truefalse\n    prompt: Is it so?\n    answer: true\n    points: many\n",
+    ],
+    ids=["clean", "structure", "unsound"],
+)
+def test_a_child_process_checks_the_last_slices_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(big_bank(20, broken), encoding="utf-8")
+    monkeypatch.setattr(helper, "_can_fork", lambda: False)
+    serial = load([path])
+    monkeypatch.undo()
+    monkeypatch.setattr(slices, "SLICED_MIN_CHARS", 1)
+    monkeypatch.setattr(slices, "QUESTIONS_PER_SLICE", 7)
+    started = _spy_on_helpers(monkeypatch)
+    helped = load([path])
+    assert started and started[0] is not None, "no child was started"
+    assert helped.diagnostics == serial.diagnostics
+    assert helped.banks[0].questions == serial.banks[0].questions
+    assert not helper._PENDING
+
+
+def test_when_the_child_fails_its_questions_are_checked_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(big_bank(20), encoding="utf-8")
+    monkeypatch.setattr(helper, "_can_fork", lambda: False)
+    serial = load([path])
+    monkeypatch.undo()
+    monkeypatch.setattr(slices, "SLICED_MIN_CHARS", 1)
+    monkeypatch.setattr(slices, "QUESTIONS_PER_SLICE", 7)
+    started = _spy_on_helpers(monkeypatch)
+    # The child dies before it answers: as if it had been killed.
+    monkeypatch.setattr(slices, "question_diagnostics", lambda *a: os._exit(3))
+    helped = load([path])
+    assert started and started[0] is not None
+    assert helped.diagnostics == serial.diagnostics
+
+
+def test_a_bank_read_whole_after_all_stops_its_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(big_bank(20, "  - id: bad\n\ttype: choice\n"), encoding="utf-8")  # a YAML error
+    monkeypatch.setattr(slices, "SLICED_MIN_CHARS", 1)
+    monkeypatch.setattr(slices, "QUESTIONS_PER_SLICE", 7)
+    started = _spy_on_helpers(monkeypatch)
+    checked = load([path])
+    assert started and started[0] is not None
+    assert [d.code for d in checked.diagnostics] == ["QG002"]
+    with pytest.raises(ChildProcessError):  # reaped
+        os.waitpid(started[0].pid, os.WNOHANG)
