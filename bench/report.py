@@ -24,6 +24,7 @@ SCALING_MAX = 1.5  # time per question at the largest size / at the smallest
 BUILD_PEAK_MB_MAX = 1024.0  # `quizgen build` of 10,000 questions: peak memory
 BUILD_SECONDS_MAX = 30.0  # ... and its time (issue 19)
 BUILD_TARGET_SIZE = 10_000
+EXPORT_RATIO_MAX = 1.5  # each LMS export / the .apkg write of the same bank (issue 21)
 
 
 def evaluate(measurements: list[Measurement]) -> list[Target]:
@@ -98,6 +99,11 @@ def evaluate(measurements: list[Measurement]) -> list[Target]:
                     ratio <= IMPORT_RATIO_MAX,
                 )
             )
+        elif m.key == "export":
+            ratio = m.ratio or 0.0
+            name = f"LMS export {m.extra['format']} / .apkg"
+            limit = f"<= {EXPORT_RATIO_MAX:g}x"
+            targets.append(Target(name, m.size, limit, ratio, ratio <= EXPORT_RATIO_MAX))
         elif m.key == "quiz":
             targets.append(
                 Target(
@@ -260,7 +266,7 @@ def table(measurements: list[Measurement], targets: list[Target]) -> str:
                 fmt_seconds(m.seconds),
                 fmt_seconds(m.baseline_seconds),
                 fmt_ratio(m.ratio),
-                None,
+                target_for(f"LMS export {m.extra['format']} / .apkg", m.size),
             )
     for m in measurements:
         if m.key == "build":
