@@ -195,7 +195,8 @@ def _question(q: Json) -> Iterator[str]:
         yield _head(q, rich(q["prompt"]))
     if q["image"]:
         yield ""
-        yield f"![]({q['image']})"
+        # Named by its question, as in the PDF and HTML: a bank has no alt text yet (docs/print.md).
+        yield f"![Picture for question {q['number']}]({q['image']})"
     if kind in ("choice", "multi"):
         yield ""
         for c in q["choices"]:

@@ -147,7 +147,7 @@ def test_images_are_embedded(tmp_path: Path, write_bank: Callable[..., Path]) ->
     out = tmp_path / "out" / "q.html"
     html.write(quiz, out, key=False)
     page = out.read_text(encoding="utf-8")
-    assert '<img src="data:image/png;base64,iVBORw0KGgpub3QgcmVhbGx5" alt="">' in page
+    assert '<img src="data:image/png;base64,iVBORw0KGgpub3QgcmVhbGx5" alt="Picture for question 1">' in page
     assert sorted(p.name for p in out.parent.iterdir()) == ["q.html"]
 
 

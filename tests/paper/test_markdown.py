@@ -128,7 +128,8 @@ def test_images_are_linked_relative_to_the_file(tmp_path: Path, write_bank: Call
     quiz = build_quiz(select(load_ok(path).banks), QuizSettings())
     out = tmp_path / "out" / "q.md"
     markdown.write(quiz, out, key=False)
-    assert '<img src="../my%20images/map.png" alt="" />' in to_html(out.read_text(encoding="utf-8"))
+    shown = to_html(out.read_text(encoding="utf-8"))
+    assert '<img src="../my%20images/map.png" alt="Picture for question 1" />' in shown
 
 
 @pytest.mark.parametrize(
