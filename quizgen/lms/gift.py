@@ -10,10 +10,12 @@ beside other accepted answers. What GIFT cannot carry on a question it still wri
 (points, an essay's lines, `shuffle: false`, an ordering question's general feedback) is
 one warning per property naming every question. Moodle's own limits (grade list, three
 matching pairs) are checked as for Moodle XML. Moodle 4 reads the `// [id:...] [tag:...]`
-comment before each question as the question's idnumber and tags.
+comment before each question as the question's idnumber and tags (gift/format.php:624,
+extract_idnumber_and_tags_from_comment).
 
 The rules cited are Moodle 5.1's reader, public/question/format/gift/format.php at
-f747c15c (abbreviated gift/format.php) and qtype_ordering's import_from_gift.
+f747c15c (abbreviated gift/format.php, cited as gift/format.php:LINE) and qtype_ordering's
+import_from_gift, public/question/type/ordering/questiontype.php:311 at f747c15c.
 """
 
 from __future__ import annotations
@@ -112,10 +114,11 @@ def _short_answers(q: Short) -> list[str]:
 def answer_text(value: str) -> str:
     """A short answer as Moodle stores it from GIFT, whatever it starts with.
 
-    gift/format.php readquestion() (case 'shortanswer') takes a leading `%n%` as the
-    answer's grade, so every answer gets an explicit `%100%` first (as Moodle's own
-    writequestion() does); parse_text_with_format() then takes a leading `[word]` as a
-    text format and drops it, so an answer starting with `[` is preceded by `[moodle]`.
+    gift/format.php:452 (readquestion(), case 'shortanswer'; the grade test at :470) takes a
+    leading `%n%` as the answer's grade, so every answer gets an explicit `%100%` first (as
+    Moodle's own writequestion() does, gift/format.php:791); parse_text_with_format()
+    (gift/format.php:154, the test at :160) then takes a leading `[word]` as a text format
+    and drops it, so an answer starting with `[` is preceded by `[moodle]`.
     """
     plain = escape(shortanswer(value))
     return "%100%" + ("[moodle]" + plain if plain.startswith("[") else plain)
@@ -176,15 +179,15 @@ def _cloze(bank: Bank, q: Cloze) -> str:
 def _braces(value: str) -> str:
     """HTML with its braces as entities: qtype_ordering's import_from_gift matches the raw
     lines with `^([^{]*)\\s*\\{>...\\}\\s*$`, so no `{` may come before the answers and
-    no `}` inside them (ordering/questiontype.php import_from_gift)."""
+    no `}` inside them (ordering/questiontype.php:311, import_from_gift; its pattern at :335)."""
     return value.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _order(q: Order) -> str:
     """`{>N ALL VERTICAL ABSOLUTE_POSITION SHOW` then one item a line, as Moodle 5.1's
     qtype_ordering reads it: the items are stored as written (FORMAT_MOODLE, no GIFT
-    unescaping, trimmed, blank lines dropped), so each is escaped HTML on one line. The
-    options are those of the Moodle XML export."""
+    unescaping, trimmed, blank lines dropped: ordering/questiontype.php:431-447), so each is
+    escaped HTML on one line. The options are those of the Moodle XML export."""
     stem = _braces(html(q.prompt)).replace("\\", "&#92;")
     items = [_braces(_NEWLINE.sub("<br>", html(item))) for item in q.items]
     head = f"{{>{len(q.items)} ALL VERTICAL ABSOLUTE_POSITION SHOW"
@@ -211,7 +214,7 @@ def _meta(value: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f]", " ", clean(value)).replace("]", "\\]").strip()
 
 
-ESSAY_LINES = 15  # gift/format.php readquestion(), case 'essay': responsefieldlines = 15
+ESSAY_LINES = 15  # gift/format.php:346 (readquestion(), case 'essay'): responsefieldlines = 15
 
 
 def lost(questions: Sequence[Pair], options: ExportOptions) -> Iterator[Diagnostic]:

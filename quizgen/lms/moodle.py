@@ -46,12 +46,13 @@ from quizgen.lms.xml import XmlWriter, attrs, escape_attr
 SUFFIX = ".xml"
 FORMAT = "moodle"
 
-# Moodle's grade list (question_bank::fraction_options_full) has 1/k for k = 1..10 and
+# Moodle's grade list (public/question/engine/bank.php:545 at 47764f6d,
+# question_bank::fraction_options_full; its fractions at :484) has 1/k for k = 1..10 and
 # no other fraction of that kind: a multi question whose correct (or wrong) choices
 # cannot share 100% in those steps cannot be imported as written.
 MAX_SHARE = 10
 IDNUMBER_LENGTH = 100  # the column in Moodle's question table
-PENALTY = "0.3333333"  # Moodle's default penalty for another try
+PENALTY = "0.3333333"  # Moodle's default penalty for another try (question/format.php:776)
 
 
 # -- limits (shared with GIFT, which Moodle imports too) --------------------------------------
@@ -142,10 +143,11 @@ def lost(questions: Sequence[Pair], options: ExportOptions) -> Iterator[Diagnost
 
 # -- text --------------------------------------------------------------------------------------
 
-# A gap's answer ends before `~ # }` not preceded by a backslash (multianswer/questiontype.php,
-# ANSWER_ALTERNATIVE_ANSWER_REGEX), and the parser then undoes only `\}` and `\#`: so those two
-# are escaped, and `*` (the shortanswer wildcard, whose compare reads `\*` as a star). Any
-# other backslash would stay in the stored answer; `~` and a backslash cannot be written.
+# A gap's answer ends before `~ # }` not preceded by a backslash (multianswer/questiontype.php:328
+# at b1b5f263, ANSWER_ALTERNATIVE_ANSWER_REGEX), and the parser then undoes only `\}` and `\#`
+# (:546-547): so those two are escaped, and `*` (the shortanswer wildcard, whose compare reads
+# `\*` as a star). Any other backslash would stay in the stored answer; `~` and a backslash
+# cannot be written.
 _CLOZE_SPECIAL = re.compile(r"([}#*])")
 _CLOZE_UNWRITABLE = ("~", "\\")
 
@@ -178,11 +180,12 @@ def no_gaps(html_text: str) -> str:
 def gap_weight(q: Cloze) -> int | None:
     """Each gap's weight so that the gaps add up to the bank's points, or None.
 
-    Moodle's multianswer import never reads `<defaultgrade>`: the question's mark is the
-    sum of its gaps' weights (multianswer/questiontype.php, qtype_multianswer_extract_question
-    sums each subquestion's defaultmark), and a weight is a whole number (its gap pattern
-    `\\{([0-9]*):`). So equal gaps carry the points exactly only when the points are a
-    whole multiple of the number of gaps."""
+    Moodle's multianswer import never reads `<defaultgrade>` (xml/format.php:492,
+    import_multianswer): the question's mark is the sum of its gaps' weights
+    (multianswer/questiontype.php:409, qtype_multianswer_extract_question sums each
+    subquestion's defaultmark at :580), and a weight is a whole number (its gap pattern
+    `\\{([0-9]*):`, ANSWER_START_REGEX at :360). So equal gaps carry the points exactly only
+    when the points are a whole multiple of the number of gaps."""
     gaps = len(parse_cloze(q.text)[0])
     points = Decimal(repr(float(q.points)))
     if points > 0 and points % gaps == 0:
@@ -208,15 +211,17 @@ def cloze_html(q: Cloze) -> str:
 
 # -- XML ---------------------------------------------------------------------------------------
 
-# Moodle's writer puts a text in CDATA when htmlspecialchars() would change it (xml/format.php,
-# xml_escape()). Moodle's reader needs that: lib/classes/xml_parser.php characterdata() drops
-# every piece of character data that is only whitespace, and the XML parser hands each entity
-# (`&amp;`, `&lt;`) over as a piece of its own, so the space in `A &amp; &lt;B&gt;` is lost.
+# Moodle's writer puts a text in CDATA when htmlspecialchars() would change it (xml/format.php:1150
+# at 25bf66cf, xml_escape()). Moodle's reader needs that: public/lib/classes/xml_parser.php:117
+# (0a41dacb) characterdata() drops every piece of character data that is only whitespace (:123),
+# and the XML parser hands each entity (`&amp;`, `&lt;`) over as a piece of its own, so the
+# space in `A &amp; &lt;B&gt;` is lost.
 _NEEDS_CDATA = re.compile("[&<>\"']").search
 
 
 def cdata(value: str) -> str:
-    """`value` as one CDATA section; a `]]>` inside splits it in two, as Moodle's writer does."""
+    """`value` as one CDATA section; a `]]>` inside splits it in two, as Moodle's writer does
+    (xml/format.php:1155)."""
     return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
@@ -341,9 +346,9 @@ def _body(w: XmlWriter, q: Question) -> None:
             w.leaf("unit_name", text(q.unit))
             w.close("unit")
             w.close("units")
-        # "Units are optional" (docs/lms.md): numerical/questiontype.php's constants are
-        # UNITOPTIONAL = 0 (unitgradingtype) and UNITINPUT = 0 (showunits: the unit is typed
-        # in the answer box, "9000" and "9000 soldiers" both right); UNITNONE = 3 would be
+        # "Units are optional" (docs/lms.md): numerical/questiontype.php's constants (7d99b14a) are
+        # UNITOPTIONAL = 0 (:50, unitgradingtype) and UNITINPUT = 0 (:44, showunits: the unit is typed
+        # in the answer box, "9000" and "9000 soldiers" both right); UNITNONE = 3 (:48) would be
         # "units are not used at all", and a response with the unit would be refused.
         # unitsleft 0: the unit goes after the number.
         w.leaf("unitgradingtype", "0")
@@ -357,7 +362,8 @@ def _body(w: XmlWriter, q: Question) -> None:
             w.open("subquestion", _HTML)
             _text(w, html(left))
             w.open("answer")
-            # Moodle shows a match answer through format_string(), which strips what looks
+            # Moodle shows a match answer through format_string() (public/lib/weblib.php:669 at
+            # 083f627a, handing over to \core\formatting at :758), which strips what looks
             # like a tag and decodes entities: escaped, `<Austria>` and `&amp;` show as typed.
             _text(w, std_html.escape(text(right), quote=False))
             w.close("answer")

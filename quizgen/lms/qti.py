@@ -8,6 +8,9 @@ quizzes have no ordering question: order questions are reported and left out.
 
 Identifiers are hashes of `<bank>/<question id>`, so they are the same on every
 export; the zip has fixed timestamps, so the same bank gives the same bytes.
+
+Canvas's importer is cited in instructure/canvas-lms, gems/plugins/qti_exporter/lib/qti/:
+associate_interaction.rb at 5da679e6ef67f7b866ace87d5b286c7ee6e54715.
 """
 
 from __future__ import annotations
@@ -369,8 +372,8 @@ def _write_body(
         sides = list(dict.fromkeys(side for _, side in q.pairs))
         side_id = {side: f"{item_id}_r{i}" for i, side in enumerate(sides, start=1)}
         # Every text escaped: the left side is HTML like every other Canvas text; Canvas
-        # un-escapes each right side (CGI.unescapeHTML in qti/associate_interaction.rb,
-        # ensure_correct_format), so `<Austria>` written as `&lt;Austria&gt;` arrives as typed.
+        # un-escapes each right side (CGI.unescapeHTML at qti/associate_interaction.rb:106, in
+        # ensure_correct_format at :68), so `<Austria>` written as `&lt;Austria&gt;` arrives as typed.
         shown = [(side_id[side], std_html.escape(text(side), quote=False)) for side in sides]
         share = number(round(100 / len(q.pairs), 2))
         for i, (left, match) in enumerate(q.pairs, start=1):

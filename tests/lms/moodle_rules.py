@@ -2,9 +2,11 @@
 without PHP. Each rule names where it comes from (repository moodle/moodle, pinned commits in
 ../shared/lms/moodle-sources.tsv); no code is copied, only the behaviour.
 
-GIFT: public/question/format/gift/format.php (f747c15c), readquestion() and helpers, and
-public/question/type/ordering/questiontype.php import_from_gift(). Moodle XML text:
-public/lib/classes/xml_parser.php (0a41dacb), characterdata().
+GIFT: public/question/format/gift/format.php (f747c15c, cited as gift/format.php:LINE),
+readquestion() at gift/format.php:173 and the helpers cited at each rule; the base class
+qformat_default, public/question/format.php (2854c6fc, cited as format.php:LINE); and
+public/question/type/ordering/questiontype.php (f747c15c):311 (import_from_gift).
+Moodle XML text: public/lib/classes/xml_parser.php (0a41dacb):117 (characterdata).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
 
-# escapedchar_pre(): `\\` first, then `\: \# \= \{ \} \~ \n` become placeholders.
+# gift/format.php:124 (escapedchar_pre): `\\` first (:130), then `\: \# \= \{ \} \~ \n` (the list at
+# :127) become placeholders.
 _ESCAPES = {
     "\\:": "&&058;",
     "\\#": "&&035;",
@@ -22,6 +25,7 @@ _ESCAPES = {
     "\\}": "&&125;",
     "\\~": "&&126;",
 }
+# gift/format.php:136 (escapedchar_post): the placeholders back.
 _POST = {
     "&&058;": ":",
     "&&035;": "#",
@@ -31,12 +35,14 @@ _POST = {
     "&&126;": "~",
     "&&010": "\n",
 }
-# readquestion(): $giftanswerweightregex.
+# gift/format.php:179 (readquestion): $giftanswerweightregex.
 _WEIGHT = re.compile(r"^%-*([0-9]{1,2})\.?([0-9]*)%")
-# extract_idnumber_and_tags_from_comment(): `]` escaped as `\]`, no control characters.
+# gift/format.php:624 (extract_idnumber_and_tags_from_comment), id at :628 and tags at :646:
+# `]` escaped as `\]`, no control characters.
 _ID = re.compile(r"\[id:((?:\\]|[^\]\x00-\x1f\x7f])+)]")
 _TAG = re.compile(r"\[tag:((?:\\]|[^\]<>`\x00-\x1f\x7f])+)]")
-# qtype_ordering import_from_gift(): the pattern it matches on the raw lines.
+# ordering/questiontype.php:311 (qtype_ordering import_from_gift), its $search at :335: the pattern
+# it matches on the raw lines.
 _ORDER = re.compile(
     r"^([^{]*)\s*\{>\s*(\d+)\s*((?:ALL|EXACT|RANDOM|REL|CONTIGUOUS|CONTIG)?)\s*"
     r"((?:HORIZONTAL|HORI|H|1|VERTICAL|VERT|V|0)?)\s*((?:[A-Z_]+)?)\s*((?:SHOW|TRUE|YES|1|HIDE|FALSE|NO|0)?)"
@@ -46,7 +52,8 @@ _ORDER = re.compile(
 
 
 class GiftError(Exception):
-    """What Moodle reports as an error (and, stopping on errors, rejects the file for)."""
+    """What Moodle reports as an error, format.php:273 (error) (and, stopping on errors, rejects the
+    file for: format.php:369 in importprocess)."""
 
 
 @dataclass
@@ -67,7 +74,7 @@ def _pre(text: str) -> str:
     text = text.replace("\\\\", "&&092;")
     for escaped, placeholder in _ESCAPES.items():
         text = text.replace(escaped, placeholder)
-    # escapedchar_pre() also turns `\n` into "&&010" (without the ';').
+    # escapedchar_pre() (gift/format.php:127) also turns `\n` into "&&010" (without the ';').
     text = text.replace("\\n", "&&010")
     return text.replace("&&092;", "\\")
 
@@ -79,7 +86,8 @@ def _post(text: str) -> str:
 
 
 def _with_format(text: str) -> str:
-    """parse_text_with_format(): a leading `[moodle|html|plain|markdown]` is the format, dropped."""
+    """gift/format.php:154 (parse_text_with_format), the test at :160: a leading
+    `[moodle|html|plain|markdown]` is the format, dropped."""
     m = re.match(r"\[(moodle|html|plain|markdown)\]", text)
     if m:
         text = text[m.end() :]
@@ -87,7 +95,7 @@ def _with_format(text: str) -> str:
 
 
 def _weight(answer: str, default: float) -> tuple[float, str]:
-    """answerweightparser(): `%n%` at the start is the grade, removed."""
+    """gift/format.php:88 (answerweightparser): `%n%` at the start is the grade, removed."""
     if _WEIGHT.match(answer):
         body = answer[1:]
         end = body.index("%")
@@ -96,12 +104,12 @@ def _weight(answer: str, default: float) -> tuple[float, str]:
 
 
 def _comment(answer: str) -> str:
-    """commentparser(): the text before the first (unescaped) `#`."""
+    """gift/format.php:97 (commentparser): the text before the first (unescaped) `#`."""
     return _with_format(answer.split("#", 1)[0].strip())
 
 
 def read_gift_question(lines: list[str]) -> GiftQuestion | None:
-    """readquestion(): one question, as Moodle 5.1 reads it."""
+    """gift/format.php:173 (readquestion): one question, as Moodle 5.1 reads it."""
     comments = "".join(line.strip() + "\n" for line in lines if line.strip().startswith("//"))
     lines = [" " if line.strip().startswith("//") else line for line in lines]
     raw = "\n".join(lines).strip()
@@ -131,7 +139,8 @@ def read_gift_question(lines: list[str]) -> GiftQuestion | None:
     ids, tags = _ID.search(comments), _TAG.findall(comments)
     q.idnumber = ids.group(1).strip().replace("\\]", "]") if ids else ""
     q.tags = [t.strip().replace("\\]", "]") for t in tags]
-    # try_importing_using_qtypes() first: qtype_ordering matches the raw lines.
+    # try_importing_using_qtypes() first (gift/format.php:290, format.php:297): qtype_ordering
+    # matches the raw lines.
     if answertext.startswith(">"):
         m = _ORDER.match("\n".join(lines))
         if m:
@@ -148,7 +157,7 @@ def read_gift_question(lines: list[str]) -> GiftQuestion | None:
         q.qtype = "multichoice"
         parts = [p.strip() for p in answertext.replace("=", "~=").split("~")]
         parts = parts[1:] if not parts[0] else parts
-        if len(parts) < 2:  # check_answer_count(2, ...)
+        if len(parts) < 2:  # check_answer_count(2, ...), gift/format.php:378 (:144)
             raise GiftError("importminerror")
         for part in parts:
             if part.startswith("="):
@@ -160,7 +169,7 @@ def read_gift_question(lines: list[str]) -> GiftQuestion | None:
         q.qtype = "match"
         parts = [p.strip() for p in answertext.split("=")]
         parts = parts[1:] if not parts[0] else parts
-        if len(parts) < 2:  # check_answer_count(2, ...)
+        if len(parts) < 2:  # check_answer_count(2, ...), gift/format.php:414 (:144)
             raise GiftError("importminerror")
         for part in parts:
             if "->" not in part:
@@ -182,7 +191,7 @@ def read_gift_question(lines: list[str]) -> GiftQuestion | None:
 
 
 def read_gift(data: str) -> list[GiftQuestion]:
-    """qformat_default::readquestions() for GIFT: a blank line ends a question."""
+    """format.php:724 (qformat_default::readquestions) for GIFT: a blank line ends a question."""
     found, block = [], []
     for line in [*data.splitlines(), ""]:
         if line.strip():
@@ -196,9 +205,10 @@ def read_gift(data: str) -> list[GiftQuestion]:
 
 
 def xml_texts(data: bytes) -> list[str]:
-    """Every `<text>` element's content as lib/classes/xml_parser.php assembles it: its
-    characterdata() keeps a piece of character data only when it is "0" or not all
-    whitespace, and the document is fed in 4096-byte pieces (parse())."""
+    """Every `<text>` element's content as public/lib/classes/xml_parser.php assembles it: its
+    characterdata() (xml_parser.php:117) keeps a piece of character data only when it is "0"
+    or not all whitespace (:123), and the document is fed in 4096-byte pieces (parse() at :156,
+    the loop at :173)."""
     texts: list[str] = []
     stack: list[list[str]] = []
     parser = xml.parsers.expat.ParserCreate("UTF-8")

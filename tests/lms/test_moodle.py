@@ -1,6 +1,8 @@
 """Moodle XML read back with lxml field by field, and with moodle-xml-parser (an independent
 reader of multichoice and cloze questions), against the elements Moodle's importer reads
-(question/format/xml/format.php and each question type's import_from_xml)."""
+(public/question/format/xml/format.php at 25bf66cf: import_headers at :220, then the
+import_<type> functions from :448; and a plugin type's own import_from_xml, e.g.
+public/question/type/ordering/questiontype.php:586 at f747c15c)."""
 
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from tests.lms.conftest import ALL_BANKS, exported
 
 etree = pytest.importorskip("lxml.etree")
 
-# What Moodle's XML importer reads for every question (import_headers), and per type.
+# What Moodle's XML importer reads for every question (xml/format.php:220, import_headers), and per type.
 HEADERS = ["name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden", "idnumber"]
 PER_TYPE = {
     "multichoice": ["single", "shuffleanswers", "answernumbering", "correctfeedback", "answer"],
@@ -65,7 +67,8 @@ TYPES = {
     "order": "ordering",
     "open": "essay",
 }
-# Moodle's grade list (question_bank::fraction_options_full), in percent.
+# Moodle's grade list (public/question/engine/bank.php:545 at 47764f6d,
+# question_bank::fraction_options_full; its fractions at :484), in percent.
 GRADES = {
     100,
     90,
@@ -284,8 +287,9 @@ def test_moodle_limits_are_reported_at_the_line(write_bank: Any) -> None:
 
 
 def test_a_cloze_mark_is_the_bank_points_when_gap_weights_can_make_it(write_bank: Any) -> None:
-    """Moodle's multianswer import sums the gap weights (issue 21): 3 gaps at 6 points are
-    weighted 2 each; 2 gaps at 1 point cannot be whole weights, and a warning says so."""
+    """Moodle's multianswer import sums the gap weights (multianswer/questiontype.php:580 in
+    qtype_multianswer_extract_question; issue 21): 3 gaps at 6 points are weighted 2 each;
+    2 gaps at 1 point cannot be whole weights, and a warning says so."""
     bank = write_bank(
         """
         bank: marks
@@ -313,8 +317,8 @@ def test_a_cloze_mark_is_the_bank_points_when_gap_weights_can_make_it(write_bank
 
 
 def test_a_unit_is_optional_in_the_response() -> None:
-    """numerical/questiontype.php: UNITINPUT = 0 (the unit typed in the box), UNITOPTIONAL = 0;
-    showunits 3 (UNITNONE) would refuse '1230 km'."""
+    """public/question/type/numerical/questiontype.php (7d99b14a): UNITINPUT = 0 (:44, the unit
+    typed in the box), UNITOPTIONAL = 0 (:50); showunits 3 (UNITNONE, :48) would refuse '1230 km'."""
     data, kept = _export(*ALL_BANKS)
     root = etree.fromstring(data)
     with_unit = [q for _, q in kept if isinstance(q, Numeric) and q.unit]
@@ -340,8 +344,9 @@ def test_a_unit_is_optional_in_the_response() -> None:
     ],
 )
 def test_a_gap_answer_has_only_the_escapes_moodle_undoes(answer: str, written: str) -> None:
-    """multianswer/questiontype.php: an answer runs to `~ # }` not after a backslash, and only
-    `\\}` and `\\#` are undone (shortanswer reads `\\*` as a star): no other backslash is written."""
+    """public/question/type/multianswer/questiontype.php (b1b5f263): an answer runs to `~ # }`
+    not after a backslash (:328, ANSWER_ALTERNATIVE_ANSWER_REGEX), and only `\\}` and `\\#` are
+    undone (:546-547) (shortanswer reads `\\*` as a star): no other backslash is written."""
     assert cloze_answer(answer) == written
 
 

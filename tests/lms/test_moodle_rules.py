@@ -111,7 +111,8 @@ def test_gift_ids_tags_and_hostile_text(hostile: Path) -> None:
 
 
 def test_every_bank_reads_back_in_gift_without_an_error() -> None:
-    """Moodle stops on the first error and imports nothing: every question must parse."""
+    """Moodle stops on the first error and imports nothing (public/question/format.php:369 at
+    2854c6fc, in importprocess): every question must parse."""
     result, kept = exported("gift", *ALL_BANKS)
     assert result.data is not None
     read = [q for q in read_gift(result.data.decode("utf-8")) if q.qtype != "category"]
@@ -131,7 +132,7 @@ def test_every_bank_reads_back_in_gift_without_an_error() -> None:
 
 
 def test_moodle_xml_text_keeps_its_spaces_through_moodles_xml_parser(hostile: Path) -> None:
-    """xml_parser.php drops whitespace-only character data (each entity is its own piece):
+    """xml_parser.php:123 (0a41dacb) drops whitespace-only character data (each entity is its own piece):
     CDATA keeps `&amp; <Austria>` and `**a** *b*` whole."""
     result, _ = exported("moodle", hostile, *ALL_BANKS)
     assert result.data is not None

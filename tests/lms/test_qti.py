@@ -1,5 +1,9 @@
 """The Canvas QTI package read back with qti2latex's QTI reader (and its whole conversion
-to LaTeX through pandoc), and with lxml by Canvas's and text2qti's conventions."""
+to LaTeX through pandoc), and with lxml by Canvas's and text2qti's conventions.
+
+Canvas's importer is cited in instructure/canvas-lms, gems/plugins/qti_exporter/lib/qti/:
+associate_interaction.rb at 5da679e6ef67f7b866ace87d5b286c7ee6e54715 and
+numeric_interaction.rb at 891bca30a891d527298b90df71c19956472a2a34."""
 
 from __future__ import annotations
 
@@ -104,7 +108,8 @@ def test_matching_and_blanks_follow_canvas_conventions() -> None:
         labels = {lab.get("ident"): _local(lab, "mattext")[0].text for lab in _local(item, "response_label")}
         if isinstance(q, Match):
             assert [_local(lid, "mattext")[0].text for lid in lids] == [html(left) for left, _ in q.pairs]
-            # Canvas un-escapes each right side (qti/associate_interaction.rb, ensure_correct_format).
+            # Canvas un-escapes each right side (qti/associate_interaction.rb:106, in
+            # ensure_correct_format at :68).
             assert [unescape(labels[answers[lid.get("ident")]]) for lid in lids] == [
                 text(right) for _, right in q.pairs
             ]
@@ -152,7 +157,8 @@ def test_qti2latex_converts_the_whole_package(tmp_path: Path, monkeypatch: pytes
 
 
 def test_tolerance_bounds_are_exact(write_bank: Any) -> None:
-    """E04: 0.7 +- 0.1 accepts 0.8 in Canvas (vargte/varlte compare the typed number)."""
+    """E04: 0.7 +- 0.1 accepts 0.8 in Canvas (vargte/varlte compare the typed number: a range
+    answer, qti/numeric_interaction.rb:97, its bounds read at :100 and :103)."""
     bank = write_bank(
         """
         bank: bounds
