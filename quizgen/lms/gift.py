@@ -177,9 +177,10 @@ def _cloze(bank: Bank, q: Cloze) -> str:
 
 
 def _braces(value: str) -> str:
-    """HTML with its braces as entities: qtype_ordering's import_from_gift matches the raw
-    lines with `^([^{]*)\\s*\\{>...\\}\\s*$`, so no `{` may come before the answers and
-    no `}` inside them (ordering/questiontype.php:311, import_from_gift; its pattern at :335)."""
+    """HTML with its braces as entities: qtype_ordering's import_from_gift takes the question
+    text up to the first `{` and matches `>N ...` and the items against the text between the
+    braces, which the GIFT reader ends at the first `}`: so no `{` may come before the answers
+    and no `}` inside them (ordering/questiontype.php:311, import_from_gift; its pattern at :335)."""
     return value.replace("{", "&#123;").replace("}", "&#125;")
 
 

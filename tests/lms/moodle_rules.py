@@ -41,8 +41,11 @@ _WEIGHT = re.compile(r"^%-*([0-9]{1,2})\.?([0-9]*)%")
 # `]` escaped as `\]`, no control characters.
 _ID = re.compile(r"\[id:((?:\\]|[^\]\x00-\x1f\x7f])+)]")
 _TAG = re.compile(r"\[tag:((?:\\]|[^\]<>`\x00-\x1f\x7f])+)]")
-# ordering/questiontype.php:311 (qtype_ordering import_from_gift), its $search at :335: the pattern
-# it matches on the raw lines.
+# ordering/questiontype.php:311 (qtype_ordering import_from_gift): its $search (:335) is matched
+# against the text between the braces, which the GIFT reader cut at the first `}`, and the question
+# text is what comes before the first `{` (further down the same function); one pattern over the
+# joined lines does the same.
+# (Moodle's also accepts a numbering style after SHOW/HIDE, which our export never writes.)
 _ORDER = re.compile(
     r"^([^{]*)\s*\{>\s*(\d+)\s*((?:ALL|EXACT|RANDOM|REL|CONTIGUOUS|CONTIG)?)\s*"
     r"((?:HORIZONTAL|HORI|H|1|VERTICAL|VERT|V|0)?)\s*((?:[A-Z_]+)?)\s*((?:SHOW|TRUE|YES|1|HIDE|FALSE|NO|0)?)"
