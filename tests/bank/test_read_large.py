@@ -85,6 +85,21 @@ def _spy_on_helpers(monkeypatch: pytest.MonkeyPatch) -> list[helper.Helper | Non
     return started
 
 
+def _read_alone_then_sliced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> tuple[Path, Checked, list[helper.Helper | None]]:
+    """The bank `text` read in this process alone, then set up to be read in slices of 7 with a
+    child: its path, the lone reading, and the list the children started are put in."""
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(helper, "_can_fork", lambda: False)
+    serial = load([path])
+    monkeypatch.undo()
+    monkeypatch.setattr(slices, "SLICED_MIN_CHARS", 1)
+    monkeypatch.setattr(slices, "QUESTIONS_PER_SLICE", 7)
+    return path, serial, _spy_on_helpers(monkeypatch)
+
+
 @pytest.mark.parametrize(
     "broken",
     [
@@ -97,14 +112,7 @@ def _spy_on_helpers(monkeypatch: pytest.MonkeyPatch) -> list[helper.Helper | Non
 def test_a_child_process_checks_the_last_slices_with_the_same_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
 ) -> None:
-    path = tmp_path / "big.yaml"
-    path.write_text(big_bank(20, broken), encoding="utf-8")
-    monkeypatch.setattr(helper, "_can_fork", lambda: False)
-    serial = load([path])
-    monkeypatch.undo()
-    monkeypatch.setattr(slices, "SLICED_MIN_CHARS", 1)
-    monkeypatch.setattr(slices, "QUESTIONS_PER_SLICE", 7)
-    started = _spy_on_helpers(monkeypatch)
+    path, serial, started = _read_alone_then_sliced(tmp_path, monkeypatch, big_bank(20, broken))
     helped = load([path])
     assert started and started[0] is not None, "no child was started"
     assert helped.diagnostics == serial.diagnostics
@@ -115,14 +123,7 @@ def test_a_child_process_checks_the_last_slices_with_the_same_result(
 def test_when_the_child_fails_its_questions_are_checked_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "big.yaml"
-    path.write_text(big_bank(20), encoding="utf-8")
-    monkeypatch.setattr(helper, "_can_fork", lambda: False)
-    serial = load([path])
-    monkeypatch.undo()
-    monkeypatch.setattr(slices, "SLICED_MIN_CHARS", 1)
-    monkeypatch.setattr(slices, "QUESTIONS_PER_SLICE", 7)
-    started = _spy_on_helpers(monkeypatch)
+    path, serial, started = _read_alone_then_sliced(tmp_path, monkeypatch, big_bank(20))
     # The child dies before it answers: as if it had been killed.
     monkeypatch.setattr(slices, "question_diagnostics", lambda *a: os._exit(3))
     helped = load([path])
