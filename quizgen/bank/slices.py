@@ -55,6 +55,8 @@ def read_in_slices(
         root = yaml.compose(header, Loader=LOADER)
     except yaml.YAMLError:
         return None
+    if root is None:  # an empty document: nothing to slice
+        return None
     header_aliases = alias_problems(shown, header, reused=False)
     # The split is only trusted when the header really has our placeholder as `questions`.
     line = text.count("\n", 0, key.start())
