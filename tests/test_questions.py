@@ -83,3 +83,30 @@ def test_true_false_answers_do_not_alternate(path: Path) -> None:
     answers = [q.answer for q in bank.questions if isinstance(q, TrueFalse)]
     assert len(set(answers)) == 2
     assert any(a == b for a, b in pairwise(answers)), answers
+
+
+# Someone else's writing: a bank quotes short evidence sentences, never a passage. Runs of 30
+# words in a row are looked for across the whole file (adjacent quotes of one question once
+# rebuilt a 40-word passage between them).
+_COPY_RUN = 30
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    # Words only: YAML's list dashes and quote marks between two quotes do not break a run.
+    return re.findall(r"[\w']+(?:-[\w']+)*", text.lower().replace("\u2019", "'").replace("\u2018", "'"))
+
+
+@requires_articles
+@pytest.mark.parametrize("path", BANKS, ids=[p.stem for p in BANKS])
+def test_no_bank_holds_a_passage_of_an_article(path: Path) -> None:
+    article = _words(" ".join(p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))))
+    runs = {tuple(article[i : i + _COPY_RUN]) for i in range(len(article) - _COPY_RUN + 1)}
+    bank = _words(path.read_text(encoding="utf-8"))
+    copied = [
+        " ".join(bank[i : i + _COPY_RUN])
+        for i in range(len(bank) - _COPY_RUN + 1)
+        if tuple(bank[i : i + _COPY_RUN]) in runs
+    ]
+    assert copied == []
