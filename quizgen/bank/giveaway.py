@@ -181,6 +181,8 @@ def find(questions: Sequence[Question], givers_per_answer: int | None = None) ->
 
 def _where(q: Question, seen: Words, answer: Words) -> str:
     """The field of `q` that shows `answer`: the one its first occurrence in `seen` falls in."""
-    n = len(answer)
-    first = next(i for i in range(len(seen) - n + 1) if seen[i : i + n] == answer)
+    n, head = len(answer), answer[0]
+    first = seen.index(head)  # by the first word, in C: the loop below runs only where it occurs
+    while seen[first : first + n] != answer:
+        first = seen.index(head, first + 1)
     return visible(q)[seen[:first].count(_SEPARATOR_WORD)][0]
