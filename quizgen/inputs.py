@@ -72,7 +72,7 @@ def _kind(path: Path) -> str:
 
 _REASONS = {
     "broken link": "a symbolic link to a file that does not exist",
-    "unreadable": "cannot be looked at (permission denied or a link loop)",
+    "unreadable": "cannot be looked at",
     "special": "not a regular file (a FIFO, socket or device), so it is not read",
     "folder": "a folder, not a file",
 }
@@ -90,8 +90,20 @@ def _take(path: Path, suffixes: tuple[str, ...], others: str | None, found: Foun
             found.files.append(path)
         else:
             found.skipped.append(Skipped(path, "cannot be read: permission denied"))
+    elif kind == "unreadable":
+        found.skipped.append(Skipped(path, _why_unreadable(path)))
     else:
         found.skipped.append(Skipped(path, _REASONS.get(kind, "not a file")))
+
+
+def _why_unreadable(path: Path) -> str:
+    """The system's reason a path cannot be looked at (a name too long, a link loop, no
+    permission), not a guess at one."""
+    try:
+        path.stat()
+    except OSError as exc:
+        return f"cannot be looked at: {(exc.strerror or str(exc)).lower()}"
+    return _REASONS["unreadable"]  # it can now: it changed between two looks
 
 
 def _walk(folder: Path, found: Found) -> Iterator[Path]:

@@ -59,3 +59,16 @@ def test_other_suffixes_are_reported_when_the_caller_asks() -> None:
     found = find_inputs([GOOD], (".png",), others="not a PDF or image quizgen reads")
     assert found.files == []
     assert {s.reason for s in found.skipped} == {"not a PDF or image quizgen reads"}
+
+
+def test_a_path_that_cannot_be_looked_at_says_the_systems_reason(tmp_path: Path) -> None:
+    # The reason is the system's own: a name too long is not "permission denied or a loop".
+    long_name = tmp_path / ("a" * 300 + ".yaml")
+    (tmp_path / "x.yaml").symlink_to(tmp_path / "y.yaml")
+    (tmp_path / "y.yaml").symlink_to(tmp_path / "x.yaml")
+    found = find_inputs([long_name, tmp_path / "x.yaml"], (".yaml",))
+    reasons = [s.reason for s in found.skipped]
+    assert reasons == [
+        "cannot be looked at: file name too long",
+        "cannot be looked at: too many levels of symbolic links",
+    ]
