@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -238,6 +239,33 @@ def import_runs(size: int, repeat: int) -> int:
     return max(repeat, SHORT_IMPORT_RUNS) if repeat > 1 and size <= SHORT_IMPORT_MAX else repeat
 
 
+# Above this an fsync is slowed by other work on the disk (here 0.1-0.6 ms when quiet, 4 ms
+# while other processes wrote).
+QUIET_FSYNC_MS = 1.0
+
+
+def fsync_ms(folder: Path, count: int = 5) -> float:
+    """How long an fsync of a small file in `folder` takes now, in ms (median of `count`).
+
+    Importing an .apkg makes Anki fsync about ten times (its copy of the package's collection
+    is switched to WAL, upgraded to schema 18 and checkpointed; counted with strace), a CSV
+    import once, so at small sizes their ratio follows the disk. Recorded beside the times.
+    """
+    probe = folder / "fsync-probe"
+    times = []
+    fd = os.open(probe, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        for _ in range(count):
+            os.pwrite(fd, bytes(4096), 0)
+            start = time.perf_counter()
+            os.fsync(fd)
+            times.append((time.perf_counter() - start) * 1000)
+    finally:
+        os.close(fd)
+        probe.unlink()
+    return _median(times)
+
+
 def measure_import(
     size: int, package_path: Path, genanki_path: Path, package: dict[str, Any], work: Path, repeat: int
 ) -> Measurement:
@@ -252,7 +280,9 @@ def measure_import(
     write_csv(package, csv_path)
     runs: dict[str, list[float]] = {"ours": [], "csv": [], "genanki": []}
     first: dict[str, dict[str, Any]] = {}
+    fsyncs: list[float] = []
     for i in range(import_runs(size, repeat)):
+        fsyncs.append(fsync_ms(folder))
         for name, task, args in (
             ("ours", "import-apkg", {"package": str(package_path)}),
             ("csv", "import-csv", {"csv": str(csv_path)}),
@@ -269,6 +299,11 @@ def measure_import(
         raise RuntimeError(f"Anki took in {taken} notes; {expected} were written")
     ours_runs, base_runs = runs["ours"], runs["csv"]
     ours_first, base_first = first["ours"], first["csv"]
+    if _median(fsyncs) > QUIET_FSYNC_MS:
+        say(
+            f"warning: an fsync takes {_median(fsyncs):.1f} ms on this disk now; the .apkg import"
+            " does about ten to the CSV import's one, so the import ratio will be high"
+        )
     return Measurement(
         "import",
         "Anki import",
@@ -287,6 +322,8 @@ def measure_import(
             # ours / CSV within each round, their median: another view of the same runs that
             # a slow spell of the machine hits less (both sides of a round share it)
             "paired_ratio": _median([a / b for a, b in zip(ours_runs, base_runs, strict=True)]),
+            "fsync_ms": _median(fsyncs),
+            "fsync_ms_runs": fsyncs,
             "cards": ours_first["cards"],
             "baseline_cards": base_first["cards"],
             "csv_mb": csv_path.stat().st_size / 1e6,
