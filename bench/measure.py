@@ -302,7 +302,7 @@ def measure_import(
     if _median(fsyncs) > QUIET_FSYNC_MS:
         say(
             f"warning: an fsync takes {_median(fsyncs):.1f} ms on this disk now; the .apkg import"
-            " does about ten to the CSV import's one, so the import ratio will be high"
+            " does about ten to the CSV import's one, so its ratio at small sizes will be high"
         )
     return Measurement(
         "import",
