@@ -193,6 +193,24 @@ def test_duplex_pads_every_version_and_key_part_to_even_pages(
             assert len(parts) == 1, (sheet, parts)
 
 
+def test_the_last_padding_page_of_a_duplex_file_says_so_too(tmp_path: Path) -> None:
+    """P23: the page that pads the last part of a double-sided file was printed empty in a
+    document laid out at once (a piece's said it); every padding page says so."""
+    banks = load_ok(QUESTIONS / "putin-visit-minsk.yaml").banks
+    quiz = build_quiz(select(banks), QuizSettings(count=5, seed="p23", versions=2, duplex=True))
+    out = tmp_path / "short.pdf"
+    pdf.write(quiz, out)
+    key = pages(key_path(out))
+    assert len(key) % 2 == 0 and not KEY_FOOTER.search(key[-1])  # the last page pads the last part
+    for text in [*pages(out), *key]:
+        assert text.strip(), "an empty page"
+        assert (
+            KEY_FOOTER.search(text)
+            or "Version" in text
+            or text.strip() == ("This page is intentionally left blank.")
+        ), text[:80]
+
+
 def test_every_key_page_names_its_part_and_counts_its_own_pages(
     pooled: tuple[list[str], list[str], object],
 ) -> None:
