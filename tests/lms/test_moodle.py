@@ -56,6 +56,9 @@ PER_TYPE = {
     ],
     "essay": ["responseformat", "responserequired", "responsefieldlines", "attachments", "graderinfo"],
 }
+# Written out, not imported from quizgen.lms.moodle._TYPES: the test states which Moodle type
+# (qformat_xml, xml/format.php import_question) each kind must become, so a wrong entry in
+# the exporter cannot pass by agreeing with itself.
 TYPES = {
     "choice": "multichoice",
     "multi": "multichoice",
